@@ -1,0 +1,49 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { TierChart } from '../lib';
+import { TierSpec } from '../tiers';
+
+/** A Kubernetes object as synthesised. */
+export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; [key: string]: any };
+
+/** Synthesises one tier into its objects, component by component, like the app does. */
+export function synthTier(tier: TierSpec): { chart: TierChart; objects: Manifest[] } {
+  const app = new App({ outdir: '/dev/null' });
+  const chart = new TierChart(app, tier.name, tier);
+  const errors = chart.node.findAll().flatMap((c) => c.node.validate());
+  if (errors.length > 0) throw new Error(errors.join('\n'));
+  return { chart, objects: chart.components.flatMap((c) => c.toJson()) as Manifest[] };
+}
+
+/** A chart for unit tests of one construct. */
+export function testChart(): Chart {
+  return new Chart(Testing.app(), 'test', { disableResourceNameHashes: true });
+}
+
+/** Synthesises a test chart. */
+export function synth(chart: Chart): Manifest[] {
+  return Testing.synth(chart) as Manifest[];
+}
+
+/** The objects of one kind. */
+export function ofKind(objects: Manifest[], kind: string): Manifest[] {
+  return objects.filter((o) => o.kind === kind);
+}
+
+/** The one object of a kind (fails the test if there is not exactly one). */
+export function one(objects: Manifest[], kind: string): Manifest {
+  const found = ofKind(objects, kind);
+  if (found.length !== 1) throw new Error(`expected exactly one ${kind}, found ${found.length}`);
+  return found[0];
+}
+
+/** Every pod template (Deployments, StatefulSets, Jobs) with the object that holds it. */
+export function podTemplates(objects: Manifest[]): Array<{ owner: Manifest; spec: any; labels: Record<string, string> }> {
+  return objects
+    .filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind))
+    .map((o) => ({ owner: o, spec: o.spec.template.spec, labels: o.spec.template.metadata?.labels ?? {} }));
+}
+
+/** True when `labels` carries every pair of `selector`. */
+export function matches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
+  return selector !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v);
+}

@@ -1,0 +1,155 @@
+import { Yaml } from 'cdk8s';
+import { TIERS, department, development, enterprise, team } from '../../tiers';
+import { Manifest, matches, ofKind, one, podTemplates, synthTier } from '../_synth';
+
+const synthesised = new Map(TIERS.map((t) => [t.name, synthTier(t).objects]));
+const objectsOf = (name: string): Manifest[] => synthesised.get(name)!;
+
+describe.each(TIERS.map((t) => [t.name]))('tier %s', (name) => {
+  const objects = objectsOf(name);
+
+  test('matches its snapshot', () => {
+    expect(Yaml.stringify(...objects)).toMatchSnapshot();
+  });
+
+  test('every object is in the tier namespace, which enforces the restricted Pod Security Standard', () => {
+    const ns = one(objects, 'Namespace');
+    expect(ns.metadata.name).toBe(name);
+    expect(ns.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    for (const o of objects.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace).toBe(name);
+  });
+
+  test('every container has requests, limits, probes and the restricted security context', () => {
+    const templates = podTemplates(objects);
+    expect(templates.length).toBeGreaterThan(0);
+    for (const { spec } of templates) {
+      expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(spec.securityContext.runAsUser).toBeGreaterThanOrEqual(10000);
+      expect(spec.automountServiceAccountToken).toBe(false);
+      for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+        expect(c.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+        expect(c.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+        expect(c.securityContext).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
+        });
+        expect(c.securityContext.capabilities.add).toBeUndefined();
+        expect(c.readinessProbe).toBeDefined();
+        expect(c.livenessProbe).toBeDefined();
+        expect(c.startupProbe).toBeDefined();
+        expect(c.image).toMatch(/:(?!latest$)[\w][\w.-]*$|@sha256:/);
+      }
+    }
+  });
+
+  test('every Service, PDB and NetworkPolicy selects pods that exist; every HPA and VPA targets a workload that exists', () => {
+    const templates = podTemplates(objects);
+    const selects = (selector: Record<string, string>) => templates.some((t) => matches(selector, t.labels));
+    for (const svc of ofKind(objects, 'Service')) expect(selects(svc.spec.selector)).toBe(true);
+    for (const pdb of ofKind(objects, 'PodDisruptionBudget')) expect(selects(pdb.spec.selector.matchLabels)).toBe(true);
+    for (const np of ofKind(objects, 'NetworkPolicy')) expect(selects(np.spec.podSelector.matchLabels)).toBe(true);
+    for (const scaler of [...ofKind(objects, 'HorizontalPodAutoscaler'), ...ofKind(objects, 'VerticalPodAutoscaler')]) {
+      const ref = scaler.spec.scaleTargetRef ?? scaler.spec.targetRef;
+      expect(objects.some((o) => o.kind === ref.kind && o.metadata.name === ref.name && o.apiVersion === ref.apiVersion)).toBe(true);
+    }
+  });
+
+  test('every pod is selected by a NetworkPolicy, and every workload that can run 2+ pods has a PDB that never blocks all evictions', () => {
+    for (const t of podTemplates(objects)) {
+      expect(ofKind(objects, 'NetworkPolicy').some((np) => matches(np.spec.podSelector.matchLabels, t.labels))).toBe(true);
+      const hpa = ofKind(objects, 'HorizontalPodAutoscaler').find((h) => h.spec.scaleTargetRef.name === t.owner.metadata.name);
+      const maxPods = hpa?.spec.maxReplicas ?? t.owner.spec.replicas ?? 1;
+      const pdbs = ofKind(objects, 'PodDisruptionBudget').filter((p) => matches(p.spec.selector.matchLabels, t.labels));
+      if (maxPods >= 2) {
+        expect(pdbs).toHaveLength(1);
+        const minPods = hpa?.spec.minReplicas ?? t.owner.spec.replicas;
+        const { maxUnavailable, minAvailable } = pdbs[0].spec;
+        if (maxUnavailable !== undefined) expect(maxUnavailable).toBeGreaterThanOrEqual(1);
+        else expect(minAvailable).toBeLessThan(minPods);
+      }
+    }
+  });
+
+  test('a Deployment an HPA scales leaves replicas unset', () => {
+    for (const hpa of ofKind(objects, 'HorizontalPodAutoscaler')) {
+      const target = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === hpa.spec.scaleTargetRef.name)!;
+      expect(target.spec.replicas).toBeUndefined();
+    }
+  });
+
+  test('no VPA controls a resource its HPA scales on', () => {
+    for (const vpa of ofKind(objects, 'VerticalPodAutoscaler')) {
+      if (vpa.spec.updatePolicy.updateMode === 'Off') continue;
+      const hpa = ofKind(objects, 'HorizontalPodAutoscaler').find((h) => h.spec.scaleTargetRef.name === vpa.spec.targetRef.name);
+      const hpaResources = (hpa?.spec.metrics ?? []).filter((m: { type: string }) => m.type === 'Resource').map((m: { resource: { name: string } }) => m.resource.name);
+      for (const policy of vpa.spec.resourcePolicy.containerPolicies) {
+        for (const r of policy.controlledResources) expect(hpaResources).not.toContain(r);
+      }
+    }
+  });
+});
+
+describe('tier figures', () => {
+  test('development runs one replica, no HPA, no PDB, and a recommendation-only VPA', () => {
+    const objects = objectsOf('development');
+    expect(ofKind(objects, 'HorizontalPodAutoscaler')).toHaveLength(0);
+    expect(ofKind(objects, 'PodDisruptionBudget')).toHaveLength(0);
+    expect(one(objects, 'Deployment').spec.replicas).toBe(1);
+    expect(one(objects, 'VerticalPodAutoscaler').spec.updatePolicy.updateMode).toBe('Off');
+    expect(development.app.replicas).toBe(1);
+  });
+
+  test('team scales 2-10 on CPU 70 % with the seed 000 behaviour, without its 60 s scale-up window', () => {
+    const hpa = one(objectsOf('team'), 'HorizontalPodAutoscaler');
+    expect(hpa.spec.minReplicas).toBe(2);
+    expect(hpa.spec.maxReplicas).toBe(10);
+    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+    expect(hpa.spec.behavior).toEqual({
+      scaleUp: {
+        stabilizationWindowSeconds: 0,
+        selectPolicy: 'Max',
+        policies: [
+          { type: 'Percent', value: 100, periodSeconds: 30 },
+          { type: 'Pods', value: 2, periodSeconds: 30 },
+        ],
+      },
+      scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] },
+    });
+    const vpa = one(objectsOf('team'), 'VerticalPodAutoscaler');
+    expect(vpa.spec.updatePolicy.updateMode).toBe('Initial');
+    expect(vpa.spec.resourcePolicy.containerPolicies[0].controlledResources).toEqual(['memory']);
+  });
+
+  test('department scales 3-20 on CPU and queue depth', () => {
+    const hpa = one(objectsOf('department'), 'HorizontalPodAutoscaler');
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 20]);
+    expect(hpa.spec.metrics.map((m: { type: string }) => m.type)).toEqual(['Resource', 'Pods']);
+    expect(hpa.spec.metrics[1].pods).toEqual({ metric: { name: 'task_queue_depth' }, target: { type: 'AverageValue', averageValue: '10' } });
+    expect(department.regions.map((r) => r.role)).toEqual(['primary', 'standby']);
+  });
+
+  test('enterprise scales 3-50 with the seed 003 rates (+max(100 %, 4 pods)/60 s, -10 %/60 s after 300 s) and VPA bounds', () => {
+    const objects = objectsOf('enterprise');
+    const hpa = one(objects, 'HorizontalPodAutoscaler');
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 50]);
+    expect(hpa.spec.behavior.scaleUp.policies).toEqual([
+      { type: 'Percent', value: 100, periodSeconds: 60 },
+      { type: 'Pods', value: 4, periodSeconds: 60 },
+    ]);
+    expect(hpa.spec.behavior.scaleUp.selectPolicy).toBe('Max');
+    expect(hpa.spec.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 300, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] });
+    const policy = one(objects, 'VerticalPodAutoscaler').spec.resourcePolicy.containerPolicies[0];
+    expect(policy).toMatchObject({ controlledResources: ['memory'], minAllowed: { cpu: '100m', memory: '128Mi' }, maxAllowed: { cpu: '4', memory: '8Gi' } });
+    expect(enterprise.regions.map((r) => `${r.name}:${r.role}`)).toEqual(['us-east-1:primary', 'eu-west-1:secondary', 'ap-southeast-1:read-only']);
+  });
+
+  test('replication factor and capacity grow with the tier (seed 002)', () => {
+    expect(TIERS.map((t) => t.replicationFactor)).toEqual([1, 2, 3, 5]);
+    expect(TIERS.map((t) => t.capacity.concurrentUsers.max)).toEqual([5, 25, 100, 1000]);
+    expect(TIERS.map((t) => t.regions.length)).toEqual([1, 1, 2, 3]);
+    expect(team.redis.mode).toBe('replicated');
+  });
+});

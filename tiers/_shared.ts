@@ -1,0 +1,29 @@
+import { ScalingRules } from '../lib/k8s/horizontal-scaling';
+
+/**
+ * The application image of the built-in tiers: a placeholder that platform repos replace with their own
+ * (`deriveTier(team, { app: { image: 'registry.example.com/shop:2.3.1' } })`).
+ */
+export const PLACEHOLDER_IMAGE = 'registry.example.com/app:1.0.0';
+
+/**
+ * Scale-up of the team and department tiers: the larger of +100 % and +2 pods every 30 s [000].
+ * Seed 000 also sets a 60 s scale-up stabilisation window; the HPA takes the minimum recommendation over that
+ * window, so it cannot add a pod before 60 s have passed and the seed's own promise ("scale up in under 60 s",
+ * [000] max_scale_up_time 60s) cannot be met. The tiers use a 0 s window (the Kubernetes default for scale-up).
+ */
+export const FAST_SCALE_UP: ScalingRules = {
+  stabilizationWindowSeconds: 0,
+  selectPolicy: 'Max',
+  policies: [
+    { type: 'Percent', value: 100, periodSeconds: 30 }, // [000]
+    { type: 'Pods', value: 2, periodSeconds: 30 }, // [000]
+  ],
+};
+
+/** Scale-down of the team and department tiers: at most -50 % a minute after a 300 s window [000]. */
+export const GENTLE_SCALE_DOWN: ScalingRules = {
+  stabilizationWindowSeconds: 300, // [000]
+  selectPolicy: 'Max',
+  policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }], // [000]
+};

@@ -1,0 +1,45 @@
+import { PLACEHOLDER_IMAGE } from './_shared';
+import { TierSpec } from './tier-spec';
+
+/**
+ * Development: one server's worth of everything (seed 002 "single server"), no autoscaling; the VPA only
+ * recommends, to learn the app's real footprint before the team tier.
+ */
+export const development: TierSpec = {
+  name: 'development',
+  description: 'A single replica of each component for one developer or a CI preview; no autoscaling, no cloud resources.',
+  capacity: {
+    concurrentUsers: { min: 1, max: 5 }, // [002]
+    cores: { min: 1, max: 2 }, // [002]
+    memoryGiB: { min: 2, max: 4 }, // [002]
+  },
+  replicationFactor: 1, // [002]
+  regions: [{ name: 'us-east-1', role: 'primary' }], // [002] single region
+  app: {
+    image: PLACEHOLDER_IMAGE,
+    replicas: 1, // no HPA on the smallest tier [002]
+    resources: {
+      requests: { cpu: '100m', memory: '256Mi' },
+      limits: { cpu: '500m', memory: '512Mi' }, // [000] limits cpus 0.5
+    },
+    verticalScaling: {
+      updateMode: 'Off', // recommendations only [003 VPA, mode lowered]
+      controlledResources: ['cpu', 'memory'],
+    },
+  },
+  redis: {
+    mode: 'standalone', // [002, 003] local Redis
+    masters: 1,
+    replicasPerMaster: 0,
+    maxMemory: '100Mi', // [002] cache 100 MB
+    use: 'cache', // [003] maxmemory-policy allkeys-lru
+    appendOnly: false,
+  },
+  postgres: {
+    readReplicas: 0, // [003] single server, local PostgreSQL
+    primaryResources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    replicaResources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    storage: '10Gi',
+    maxConnections: 30, // [003] DATABASE_MAX_CONNECTIONS=30
+  },
+};

@@ -1,0 +1,88 @@
+import { GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE } from './_shared';
+import { TierSpec } from './tier-spec';
+
+/**
+ * Enterprise: HPA 3-50, three regions (us-east-1 primary, eu-west-1 secondary, ap-southeast-1 read-only),
+ * Redis Cluster per region, three read replicas with synchronous replication to any one of them.
+ */
+export const enterprise: TierSpec = {
+  name: 'enterprise',
+  description: 'Company-wide, multi-region: HPA 3-50, Redis Cluster 3x1 at 8 GB, three read replicas (sync ANY 1), three regions.',
+  capacity: {
+    concurrentUsers: { min: 100, max: 1000 }, // [002]
+    cores: { min: 64, max: 128 }, // [002]
+    memoryGiB: { min: 128, max: 256 }, // [002]
+  },
+  replicationFactor: 5, // [002]
+  regions: [
+    { name: 'us-east-1', role: 'primary' }, // [003]
+    { name: 'eu-west-1', role: 'secondary' }, // [003]
+    { name: 'ap-southeast-1', role: 'read-only' }, // [003]
+  ],
+  sla: {
+    availabilityPercent: 99.9, // [000]
+    p95LatencyMs: 50, // [000]
+    maxErrorRatePercent: 0.1, // [000]
+  },
+  app: {
+    image: PLACEHOLDER_IMAGE,
+    resources: {
+      requests: { cpu: '500m', memory: '1Gi' }, // [004]
+      limits: { cpu: '1', memory: '2Gi' }, // [004]
+    },
+    autoscaling: {
+      minReplicas: 3, // [003, 004]
+      maxReplicas: 50, // [003, 004]
+      cpuUtilization: 70, // [003, 004]
+      podsMetric: { name: 'task_queue_depth', averageValue: '10' }, // [000, 004]
+      scaleUp: {
+        // [003] uses a 60 s window here; 0 s keeps the 60 s scale-up promise (see tiers/_shared.ts).
+        stabilizationWindowSeconds: 0,
+        selectPolicy: 'Max', // [003]
+        policies: [
+          { type: 'Percent', value: 100, periodSeconds: 60 }, // [003]
+          { type: 'Pods', value: 4, periodSeconds: 60 }, // [003]
+        ],
+      },
+      scaleDown: {
+        ...GENTLE_SCALE_DOWN,
+        policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }], // [003] -10 % a minute, window 300 s
+      },
+    },
+    verticalScaling: {
+      updateMode: 'InPlaceOrRecreate',
+      controlledResources: ['memory'], // [003] lists cpu too; cpu belongs to the HPA
+      minAllowed: { cpu: '100m', memory: '128Mi' }, // [003]
+      maxAllowed: { cpu: '4', memory: '8Gi' }, // [003]
+    },
+  },
+  nginx: {
+    replicas: 3,
+    maxReplicas: 10,
+    method: 'least_conn', // [000]
+    maxFails: 3, // [000, 003]
+    failTimeoutSeconds: 30, // [000, 003]
+    keepalive: 32, // [000]
+    websocketAffinity: true, // [003]
+    realIpFromLoadBalancer: true, // behind the regional ALB
+    rateLimits: { globalPerMinute: 5000, perClientPerMinute: 1000, burst: 100 }, // [003]
+  },
+  redis: {
+    mode: 'cluster', // [003]
+    masters: 3, // [003] 3 masters (more shards by override)
+    replicasPerMaster: 1, // [003]
+    maxMemory: '8Gi', // [003] maxmemory 8gb
+    use: 'cache', // [003] allkeys-lru
+    appendOnly: true, // [003]
+  },
+  postgres: {
+    readReplicas: 3, // [004] readReplicas count 3
+    synchronousReplicas: 1, // ANY 1: an acknowledged commit survives losing the primary
+    primaryResources: { requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } }, // [004]
+    replicaResources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } }, // [004]
+    storage: '100Gi', // [004] 100Gi
+    storageClass: 'fast-ssd', // [004] storageClass fast-ssd
+    maxConnections: 200, // [004] maxConnections 200
+    pooler: { poolSize: 25, maxClientConnections: 200 }, // [004]
+  },
+};

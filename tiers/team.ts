@@ -1,0 +1,57 @@
+import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE } from './_shared';
+import { TierSpec } from './tier-spec';
+
+/** Team: a small team's shared environment; the app scales 2-10 on CPU, nginx round-robins over it. */
+export const team: TierSpec = {
+  name: 'team',
+  description: 'A shared environment for a small team: HPA 2-10 on CPU, nginx in front, Redis and Postgres replicated once.',
+  capacity: {
+    concurrentUsers: { min: 5, max: 25 }, // [002]
+    cores: { min: 4, max: 8 }, // [002]
+    memoryGiB: { min: 8, max: 16 }, // [002]
+  },
+  replicationFactor: 2, // [002]
+  regions: [{ name: 'us-east-1', role: 'primary' }], // [002] single region
+  app: {
+    image: PLACEHOLDER_IMAGE,
+    resources: {
+      requests: { cpu: '250m', memory: '512Mi' },
+      limits: { cpu: '500m', memory: '1Gi' }, // [000] limits memory 1G, cpus 0.5
+    },
+    autoscaling: {
+      minReplicas: 2, // [000]
+      maxReplicas: 10, // [000]
+      cpuUtilization: 70, // [000]
+      // [000] also targets memory at 80 %: left out because the VPA sizes memory (the two would fight).
+      scaleUp: FAST_SCALE_UP,
+      scaleDown: GENTLE_SCALE_DOWN,
+    },
+    verticalScaling: {
+      updateMode: 'Initial', // sizes new pods only; never evicts running ones
+      controlledResources: ['memory'], // VPA FAQ: memory only beside a CPU-based HPA
+    },
+  },
+  nginx: {
+    replicas: 2, // [000] load balancer in front of the replicas
+    method: 'round_robin',
+    maxFails: 3, // [000] max_fails=3
+    failTimeoutSeconds: 30, // [000] fail_timeout=30s
+    keepalive: 32, // [000] keepalive 32
+    websocketAffinity: false,
+  },
+  redis: {
+    mode: 'replicated', // [002] primary + replica
+    masters: 1,
+    replicasPerMaster: 1,
+    maxMemory: '500Mi', // [002] cache 500 MB
+    use: 'cache', // [003] allkeys-lru
+    appendOnly: true,
+  },
+  postgres: {
+    readReplicas: 1, // [003] primary + streaming replica
+    primaryResources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+    replicaResources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    storage: '20Gi',
+    maxConnections: 100,
+  },
+};
