@@ -43,6 +43,7 @@ export class TierChart extends Chart {
   public readonly components: Chart[] = [];
   /** The application service. */
   public readonly app: ScalableService;
+  private readonly tierLabels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: TierChartProps) {
     const namespace = props.namespace ?? props.name;
@@ -56,7 +57,8 @@ export class TierChart extends Chart {
     this.namespaceName = namespace;
     const labels = { 'scaling-tiers.io/tier': props.name, 'app.kubernetes.io/part-of': 'scaling-tiers' };
 
-    const ns = this.component('namespace', labels, false);
+    this.tierLabels = labels;
+    const ns = this.newComponent('namespace', false);
     new k8s.KubeNamespace(ns, 'Namespace', {
       metadata: {
         name: namespace,
@@ -69,7 +71,7 @@ export class TierChart extends Chart {
       },
     });
 
-    const appChart = this.component('app', labels);
+    const appChart = this.addComponent('app');
     this.app = new ScalableService(appChart, props.appName ?? 'app', {
       ...props.app,
       labels: { 'scaling-tiers.io/tier': props.name },
@@ -78,10 +80,24 @@ export class TierChart extends Chart {
     });
   }
 
-  private component(name: string, labels: Record<string, string>, namespaced = true): Chart {
+  /**
+   * Adds a component of the platform's own (a second service, a worker): a chart in the tier's namespace with the
+   * tier's labels, written to `<name>.yaml` and listed in the Kustomization.
+   *
+   * @param name the component's name, a DNS label, unique in this tier
+   */
+  public addComponent(name: string): Chart {
+    const problems = new Problems(this.node.path);
+    if (!isObjectName(name)) problems.add('component name', name, objectNameAllowed());
+    else if (this.components.some((c) => c.node.id === name)) problems.add('component name', name, 'a name not already used in this tier');
+    problems.throwIfAny();
+    return this.newComponent(name, true);
+  }
+
+  private newComponent(name: string, namespaced: boolean): Chart {
     const chart = new Chart(this, name, {
       namespace: namespaced ? this.namespaceName : undefined,
-      labels,
+      labels: this.tierLabels,
       disableResourceNameHashes: true,
     });
     this.components.push(chart);

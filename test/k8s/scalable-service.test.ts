@@ -115,7 +115,7 @@ describe('ScalableService', () => {
     const vpa = one(objects, 'VerticalPodAutoscaler');
     expect(vpa.spec.updatePolicy.updateMode).toBe('Recreate');
     expect(vpa.spec.resourcePolicy.containerPolicies[0]).toMatchObject({ containerName: 'web', controlledResources: ['memory'], maxAllowed: { memory: '2Gi' } });
-    expect(vpa.metadata.annotations['scaling-tiers.io/vpa-resolution']).toBe('the HPA scales on cpu, so the VPA controls only memory');
+    expect(vpa.metadata.annotations?.['scaling-tiers.io/vpa-resolution']).toBe('the HPA scales on cpu, so the VPA controls only memory');
     expect(service.verticalScaling?.controlledResources).toEqual(['memory']);
   });
 
@@ -126,7 +126,7 @@ describe('ScalableService', () => {
     });
     const vpa = one(objects, 'VerticalPodAutoscaler');
     expect(vpa.spec.updatePolicy.updateMode).toBe('Off');
-    expect(vpa.metadata.annotations['scaling-tiers.io/vpa-resolution']).toBe(
+    expect(vpa.metadata.annotations?.['scaling-tiers.io/vpa-resolution']).toBe(
       'the HPA scales on memory, so the VPA only recommends (updateMode Off) instead of InPlaceOrRecreate',
     );
   });

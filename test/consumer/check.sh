@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Consumer check: pack the library as npm would publish it, install the tarball into an empty folder beside a tiny
+# platform app (test/consumer/platform-app.js), synthesise that app and validate what it wrote. Proves the package
+# ships compiled JavaScript and declarations and needs no TypeScript at the consumer's runtime.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+npm run -s build
+tarball="$(npm pack --silent --pack-destination "$work" | tail -n 1)"
+contents="$(tar -tzf "$work/$tarball")"
+echo "packed $tarball: $(wc -l <<<"$contents") files"
+grep -qx 'package/build/lib/index.d.ts' <<<"$contents" || { echo 'declarations missing from the package'; exit 1; }
+grep -qx 'package/build/lib/index.js' <<<"$contents" || { echo 'compiled JavaScript missing from the package'; exit 1; }
+if grep -E '\.ts$' <<<"$contents" | grep -vq '\.d\.ts$'; then echo 'TypeScript sources leaked into the package'; exit 1; fi
+mkdir -p "$work/platform"
+cp test/consumer/platform-app.js "$work/platform/"
+cd "$work/platform"
+echo '{ "name": "platform", "private": true }' > package.json
+npm install --no-audit --no-fund --silent "$work/$tarball"
+[ ! -e node_modules/typescript ] || { echo 'typescript was installed as a runtime dependency'; exit 1; }
+node platform-app.js "$work/platform/dist"
+test -f dist/shop/worker.yaml && test -f dist/shop/app.yaml && test -f dist/shop/Kustomization
+grep -q 'maxReplicas: 6' dist/shop/app.yaml || { echo 'the derived tier did not reach the output'; exit 1; }
+validate="$root/../shared/tools/kube-validate/validate"
+if [ -x "$validate" ]; then "$validate" dist; else echo "kube-validate not found beside the project; skipped schema validation"; fi
+echo "consumer check: OK"

@@ -1,0 +1,80 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'cdk8s';
+import { ScalableService, TierChart, writeTierManifests } from '../../lib';
+import { TIERS, team } from '../../tiers';
+
+function writeAll(outdir: string): Record<string, string> {
+  const app = new App({ outdir });
+  const out: Record<string, string> = {};
+  for (const tier of TIERS) {
+    const dir = path.join(outdir, tier.name);
+    for (const file of writeTierManifests(new TierChart(app, tier.name, tier), dir)) {
+      out[`${tier.name}/${file}`] = fs.readFileSync(path.join(dir, file), 'utf8');
+    }
+  }
+  return out;
+}
+
+describe('TierChart and writeTierManifests', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tier-chart-'));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('two synths give byte-identical files', () => {
+    const first = writeAll(path.join(tmp, 'a'));
+    const second = writeAll(path.join(tmp, 'b'));
+    expect(Object.keys(first).length).toBeGreaterThanOrEqual(TIERS.length * 3);
+    expect(second).toEqual(first);
+  });
+
+  test('each tier folder holds one file per component and a Kustomization listing them in apply order', () => {
+    const files = writeAll(tmp);
+    expect(files['team/Kustomization']).toContain('kind: Kustomization');
+    const listed = files['team/Kustomization'].split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
+    expect(listed[0]).toBe('namespace.yaml');
+    expect(listed).toEqual(Object.keys(files).filter((f) => f.startsWith('team/') && f.endsWith('.yaml')).map((f) => f.slice('team/'.length)));
+  });
+
+  test('stale files from an earlier synth are removed', () => {
+    const dir = path.join(tmp, 'team');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'old.yaml'), 'stale');
+    writeTierManifests(new TierChart(new App(), 'team', team), dir);
+    expect(fs.existsSync(path.join(dir, 'old.yaml'))).toBe(false);
+  });
+
+  test('a platform component lands in the tier namespace and in the Kustomization', () => {
+    const chart = new TierChart(new App(), 'team', team);
+    new ScalableService(chart.addComponent('worker'), 'worker', {
+      image: 'registry.example.com/worker:1.0.0',
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+    });
+    const files = writeTierManifests(chart, tmp);
+    expect(files).toEqual(['namespace.yaml', 'app.yaml', 'worker.yaml', 'Kustomization']);
+    expect(fs.readFileSync(path.join(tmp, 'worker.yaml'), 'utf8')).toContain('namespace: team');
+  });
+
+  test('the namespace can differ from the tier name', () => {
+    const chart = new TierChart(new App(), 'team', { ...team, namespace: 'shop-team' });
+    const objects = chart.components.flatMap((c) => c.toJson());
+    expect(new Set(objects.map((o) => o.metadata.namespace ?? o.metadata.name))).toEqual(new Set(['shop-team']));
+  });
+
+  test('throws if a component name is reused or not a DNS label', () => {
+    const chart = new TierChart(new App(), 'team', team);
+    expect(() => chart.addComponent('app')).toThrow("[team] 'component name' must be a name not already used in this tier, got: \"app\"");
+    expect(() => chart.addComponent('My_Worker')).toThrow(
+      "[team] 'component name' must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters), got: \"My_Worker\"",
+    );
+  });
+
+  test('throws if the namespace is not a DNS label', () => {
+    expect(() => new TierChart(new App(), 'team', { ...team, namespace: 'Shop' })).toThrow(
+      "[team] 'namespace' must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters), got: \"Shop\"",
+    );
+  });
+});

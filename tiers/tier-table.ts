@@ -1,0 +1,66 @@
+import * as fs from 'node:fs';
+import { TierSpec } from './tier-spec';
+
+const START = '<!-- tier-table:start (generated from tiers/ by `npm run docs`; a test checks it) -->';
+const END = '<!-- tier-table:end -->';
+
+function range(r: { min: number; max: number }, unit = ''): string {
+  return `${r.min}-${r.max}${unit}`;
+}
+
+function row(label: string, cell: (t: TierSpec) => string, tiers: readonly TierSpec[]): string {
+  return `| ${label} | ${tiers.map(cell).join(' | ')} |`;
+}
+
+/** The README's tier table, as Markdown, generated from the tier data so the two cannot drift. */
+export function tierTable(tiers: readonly TierSpec[]): string {
+  const lines = [
+    `| | ${tiers.map((t) => t.name).join(' | ')} |`,
+    `|---|${tiers.map(() => '---').join('|')}|`,
+    row('concurrent users', (t) => range(t.capacity.concurrentUsers), tiers),
+    row('compute envelope', (t) => `${range(t.capacity.cores)} cores, ${range(t.capacity.memoryGiB)} GiB`, tiers),
+    row('app replicas', (t) => (t.app.autoscaling ? `HPA ${t.app.autoscaling.minReplicas}-${t.app.autoscaling.maxReplicas}` : `${t.app.replicas ?? 1} (no HPA)`), tiers),
+    row('HPA metrics', (t) => {
+      const a = t.app.autoscaling;
+      if (!a) return '—';
+      return [a.cpuUtilization && `cpu ${a.cpuUtilization} %`, a.memoryUtilization && `memory ${a.memoryUtilization} %`, a.podsMetric && `${a.podsMetric.name} avg ${a.podsMetric.averageValue}`]
+        .filter(Boolean)
+        .join(', ');
+    }, tiers),
+    row('HPA scale-up', (t) => {
+      const u = t.app.autoscaling?.scaleUp;
+      return u ? `${u.policies.map((p) => `${p.type === 'Percent' ? `${p.value} %` : `${p.value} pods`}/${p.periodSeconds} s`).join(' or ')} (${u.selectPolicy ?? 'Max'}), window ${u.stabilizationWindowSeconds} s` : '—';
+    }, tiers),
+    row('HPA scale-down', (t) => {
+      const d = t.app.autoscaling?.scaleDown;
+      return d ? `${d.policies.map((p) => `${p.type === 'Percent' ? `${p.value} %` : `${p.value} pods`}/${p.periodSeconds} s`).join(' or ')}, window ${d.stabilizationWindowSeconds} s` : '—';
+    }, tiers),
+    row('VPA', (t) => {
+      const v = t.app.verticalScaling;
+      return v ? `${v.updateMode}, ${(v.controlledResources ?? ['memory']).join(' + ')}` : '—';
+    }, tiers),
+    row('nginx', (t) => (t.nginx ? `${t.nginx.replicas}${t.nginx.maxReplicas && t.nginx.maxReplicas > t.nginx.replicas ? `-${t.nginx.maxReplicas}` : ''} replicas, ${t.nginx.method}` : 'none'), tiers),
+    row('Redis', (t) => (t.redis.mode === 'cluster' ? `cluster ${t.redis.masters} masters + ${t.redis.masters * t.redis.replicasPerMaster} replicas` : t.redis.mode === 'replicated' ? `primary + ${t.redis.replicasPerMaster}` : 'standalone') + `, ${t.redis.maxMemory}`, tiers),
+    row('Postgres', (t) => `${t.postgres.readReplicas === 0 ? 'primary only' : `primary + ${t.postgres.readReplicas} read replica${t.postgres.readReplicas > 1 ? 's' : ''}`}${t.postgres.synchronousReplicas ? ` (sync ANY ${t.postgres.synchronousReplicas})` : ''}${t.postgres.pooler ? ', pooler' : ''}`, tiers),
+    row('replication factor', (t) => String(t.replicationFactor), tiers),
+    row('regions', (t) => t.regions.map((r) => `${r.name} (${r.role})`).join(', '), tiers),
+    row('SLA', (t) => (t.sla ? `${t.sla.availabilityPercent} %, p95 < ${t.sla.p95LatencyMs} ms${t.sla.maxErrorRatePercent !== undefined ? `, errors < ${t.sla.maxErrorRatePercent} %` : ''}` : '—'), tiers),
+  ];
+  return [START, ...lines, END].join('\n');
+}
+
+/** Replaces the generated table in `markdown` (between its markers) with a fresh one. */
+export function replaceTierTable(markdown: string, tiers: readonly TierSpec[]): string {
+  const start = markdown.indexOf(START);
+  const end = markdown.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`the README has no tier table markers (${START} ... ${END})`);
+  return markdown.slice(0, start) + tierTable(tiers) + markdown.slice(end + END.length);
+}
+
+if (require.main === module) {
+  // `npm run docs`: rewrite the README's table from the tier data.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { TIERS } = require('./index') as typeof import('./index');
+  const file = process.argv[2] ?? 'README.md';
+  fs.writeFileSync(file, replaceTierTable(fs.readFileSync(file, 'utf8'), TIERS));
+}
