@@ -5,12 +5,12 @@
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { TierChart, writeTierManifests } from '../lib';
-import { TIERS } from '../tiers';
+import { TIERS, hasCloudIngress } from '../tiers';
 
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
 const app = new App({ outdir });
 for (const tier of TIERS) {
-  const chart = new TierChart(app, tier.name, tier);
+  const chart = new TierChart(app, tier.name, { ...tier, loadBalancerRegions: hasCloudIngress(tier) ? tier.regions : undefined });
   const files = writeTierManifests(chart, path.join(outdir, tier.name));
   console.log(`${tier.name}: ${files.join(', ')}`);
 }

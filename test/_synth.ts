@@ -47,3 +47,10 @@ export function podTemplates(objects: Manifest[]): Array<{ owner: Manifest; spec
 export function matches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
   return selector !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
+
+/** The object of a kind with a name (fails the test if there is none). */
+export function named(objects: Manifest[], kind: string, name: string): Manifest {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} named ${name}`);
+  return found;
+}

@@ -15,8 +15,8 @@ export const department: TierSpec = {
   },
   replicationFactor: 3, // [002]
   regions: [
-    { name: 'us-east-1', role: 'primary' }, // [002, 003] primary + standby
-    { name: 'us-west-2', role: 'standby' }, // Route 53 failover target
+    { name: 'us-east-1', role: 'primary', vpcCidr: '10.20.0.0/16' }, // [002, 003] primary + standby
+    { name: 'us-west-2', role: 'standby', vpcCidr: '10.21.0.0/16' }, // Route 53 failover target
   ],
   sla: {
     availabilityPercent: 99.9, // [000, 004]
@@ -51,6 +51,9 @@ export const department: TierSpec = {
     failTimeoutSeconds: 30, // [000, 003]
     keepalive: 32, // [000]
     websocketAffinity: true, // [003] sticky sessions for WebSocket
+    // Behind the regional ALB (TargetGroupBinding): a cloud load balancer of its own would bypass the ALB's TLS and WAF.
+    serviceType: 'ClusterIP',
+    trustedProxyCidrs: ['10.20.0.0/16', '10.21.0.0/16'], // the regions' VPCs, where the ALBs are
   },
   redis: {
     mode: 'cluster', // [002, 003] Redis Cluster

@@ -14,7 +14,7 @@ export const development: TierSpec = {
     memoryGiB: { min: 2, max: 4 }, // [002]
   },
   replicationFactor: 1, // [002]
-  regions: [{ name: 'us-east-1', role: 'primary' }], // [002] single region
+  regions: [{ name: 'us-east-1', role: 'primary', vpcCidr: '10.0.0.0/16' }], // [002] single region
   app: {
     image: PLACEHOLDER_IMAGE,
     replicas: 1, // no HPA on the smallest tier [002]

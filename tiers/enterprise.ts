@@ -15,9 +15,9 @@ export const enterprise: TierSpec = {
   },
   replicationFactor: 5, // [002]
   regions: [
-    { name: 'us-east-1', role: 'primary' }, // [003]
-    { name: 'eu-west-1', role: 'secondary' }, // [003]
-    { name: 'ap-southeast-1', role: 'read-only' }, // [003]
+    { name: 'us-east-1', role: 'primary', vpcCidr: '10.30.0.0/16' }, // [003]
+    { name: 'eu-west-1', role: 'secondary', vpcCidr: '10.31.0.0/16' }, // [003]
+    { name: 'ap-southeast-1', role: 'read-only', vpcCidr: '10.32.0.0/16' }, // [003]
   ],
   sla: {
     availabilityPercent: 99.9, // [000]
@@ -64,7 +64,9 @@ export const enterprise: TierSpec = {
     failTimeoutSeconds: 30, // [000, 003]
     keepalive: 32, // [000]
     websocketAffinity: true, // [003]
-    realIpFromLoadBalancer: true, // behind the regional ALB
+    serviceType: 'ClusterIP', // behind the regional ALB (TargetGroupBinding), not a load balancer of its own
+    // The regions' VPCs, where the ALBs are: X-Forwarded-For from them is the real client IP (a test checks they match).
+    trustedProxyCidrs: ['10.30.0.0/16', '10.31.0.0/16', '10.32.0.0/16'],
     rateLimits: { globalPerMinute: 5000, perClientPerMinute: 1000, burst: 100 }, // [003]
   },
   redis: {

@@ -11,7 +11,7 @@ export const team: TierSpec = {
     memoryGiB: { min: 8, max: 16 }, // [002]
   },
   replicationFactor: 2, // [002]
-  regions: [{ name: 'us-east-1', role: 'primary' }], // [002] single region
+  regions: [{ name: 'us-east-1', role: 'primary', vpcCidr: '10.10.0.0/16' }], // [002] single region
   app: {
     image: PLACEHOLDER_IMAGE,
     resources: {

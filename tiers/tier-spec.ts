@@ -3,6 +3,8 @@ import { MEMORY_ALLOWED, parseMemory } from '../lib/_quantity';
 import { ContainerResources, checkContainerResources } from '../lib/k8s/container-resources';
 import { HorizontalScaling, checkHorizontalScaling } from '../lib/k8s/horizontal-scaling';
 import { VerticalScaling, checkVerticalScaling } from '../lib/k8s/vertical-scaling';
+import { TierNginxProps } from '../lib/k8s/tier-chart';
+import { isCidr } from '../lib/k8s/ingress-peer';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../lib/k8s/_names';
 
 /** An inclusive range of figures. */
@@ -32,6 +34,11 @@ export interface TierRegion {
    * traffic only when the primary fails (Route 53 failover); `read-only` serves reads under its own record name.
    */
   readonly role: 'primary' | 'secondary' | 'standby' | 'read-only';
+  /**
+   * The CIDR of the region's VPC. Both sides read it: the cloud app builds the VPC with it, and nginx trusts
+   * X-Forwarded-For only from it (the ALB's addresses).
+   */
+  readonly vpcCidr: string;
 }
 
 /** Service-level targets the tier is built to meet. */
@@ -74,46 +81,8 @@ export interface TierApp {
   readonly verticalScaling?: VerticalScaling;
 }
 
-/** The nginx load balancer in front of the app. */
-export interface TierNginx {
-  /** Fixed replicas, or the minimum when `maxReplicas` is larger (an HPA then owns the count). */
-  readonly replicas: number;
-  /**
-   * The most nginx replicas; above `replicas` an HPA scales nginx on CPU.
-   *
-   * @default - `replicas` (no HPA)
-   */
-  readonly maxReplicas?: number;
-  /** The balancing method across app pods. */
-  readonly method: 'round_robin' | 'least_conn' | 'ip_hash' | 'hash';
-  /** Passive health checks: failures within `failTimeoutSeconds` that take a server out for that long. */
-  readonly maxFails: number;
-  /** See `maxFails`. */
-  readonly failTimeoutSeconds: number;
-  /** Idle keepalive connections to the upstream per nginx worker. */
-  readonly keepalive: number;
-  /** Keep each client's websocket on one app pod. */
-  readonly websocketAffinity: boolean;
-  /**
-   * Trust X-Forwarded-For from the cloud load balancer in front (the real client IP).
-   *
-   * @default false
-   */
-  readonly realIpFromLoadBalancer?: boolean;
-  /**
-   * Request rate limits.
-   *
-   * @default - none
-   */
-  readonly rateLimits?: {
-    /** Requests per minute across all clients. */
-    readonly globalPerMinute: number;
-    /** Requests per minute per client. */
-    readonly perClientPerMinute: number;
-    /** Requests allowed above the rate before refusing. */
-    readonly burst: number;
-  };
-}
+/** The nginx load balancer in front of the app (the props `TierChart` takes). */
+export type TierNginx = TierNginxProps;
 
 /** Redis for the tier. */
 export interface TierRedis {
@@ -276,6 +245,11 @@ function checkRegions(p: Problems, regions: TierRegion[] | undefined): void {
     if (!REGION.test(r.name ?? '')) p.add(`regions[${i}].name`, r.name, 'an AWS region name such as "us-east-1"');
     else if (names.has(r.name)) p.add(`regions[${i}].name`, r.name, 'a region not listed twice');
     names.add(r.name);
+    if (!isCidr(r.vpcCidr) || !/^\d+\.\d+\.\d+\.\d+\/(1[6-9]|2[0-4])$/.test(r.vpcCidr)) {
+      p.add(`regions[${i}].vpcCidr`, r.vpcCidr, 'an IPv4 CIDR from /16 to /24 such as "10.30.0.0/16"');
+    } else if (regions.slice(0, i).some((o) => o.vpcCidr === r.vpcCidr)) {
+      p.add(`regions[${i}].vpcCidr`, r.vpcCidr, 'a CIDR not used by another region of the tier');
+    }
     if (!['primary', 'secondary', 'standby', 'read-only'].includes(r.role)) {
       p.add(`regions[${i}].role`, r.role, "one of 'primary', 'secondary', 'standby', 'read-only'");
     }
@@ -311,6 +285,12 @@ function checkNginx(p: Problems, n: TierNginx): void {
   if (!isInt(n.maxFails, 0, 100)) p.add('nginx.maxFails', n.maxFails, 'an integer between 0 and 100');
   if (!isInt(n.failTimeoutSeconds, 1, 3600)) p.add('nginx.failTimeoutSeconds', n.failTimeoutSeconds, 'an integer between 1 and 3600');
   if (!isInt(n.keepalive, 1, 10000)) p.add('nginx.keepalive', n.keepalive, 'an integer between 1 and 10000');
+  (n.trustedProxyCidrs ?? []).forEach((c, i) => {
+    if (!isCidr(c)) p.add(`nginx.trustedProxyCidrs[${i}]`, c, 'an IPv4 or IPv6 CIDR such as "10.0.0.0/16"');
+  });
+  if (n.serviceType !== undefined && n.serviceType !== 'ClusterIP' && n.serviceType !== 'LoadBalancer') {
+    p.add('nginx.serviceType', n.serviceType, "'ClusterIP' or 'LoadBalancer'");
+  }
   const r = n.rateLimits;
   if (r !== undefined) {
     if (!isInt(r.globalPerMinute, 1, 1e9)) p.add('nginx.rateLimits.globalPerMinute', r.globalPerMinute, 'a positive integer');

@@ -197,6 +197,44 @@ export interface ScalableServiceProps {
    * @default {}
    */
   readonly labels?: Record<string, string>;
+
+  /**
+   * The `app.kubernetes.io/component` label.
+   *
+   * @default 'server'
+   */
+  readonly component?: string;
+
+  /**
+   * Annotations on the pod template (a config checksum here rolls the pods when the config changes).
+   *
+   * @default {}
+   */
+  readonly podAnnotations?: Record<string, string>;
+
+  /**
+   * Files from ConfigMaps mounted read-only into the container, one key each.
+   *
+   * @default []
+   */
+  readonly configFiles?: ConfigFileMount[];
+
+  /**
+   * The Service type. `LoadBalancer` asks the cloud for an external load balancer.
+   *
+   * @default 'ClusterIP'
+   */
+  readonly serviceType?: 'ClusterIP' | 'LoadBalancer';
+}
+
+/** One key of a ConfigMap mounted as a file. */
+export interface ConfigFileMount {
+  /** The ConfigMap's name. */
+  readonly configMapName: string;
+  /** The key inside the ConfigMap. */
+  readonly key: string;
+  /** The absolute path of the file in the container. */
+  readonly mountPath: string;
 }
 
 /** The Kubernetes name of the label that selects a ScalableService's pods. */
@@ -296,6 +334,11 @@ export class ScalableService extends Construct {
       if (!/^[-._a-zA-Z0-9]+$/.test(ref?.key ?? '')) problems.add(`secretEnv.${key}.key`, ref?.key, 'a Secret key (letters, digits, -, _, .)');
     }
     checkIngressPeers(problems, 'allowIngressFrom', peers);
+    const configFiles = props.configFiles ?? [];
+    configFiles.forEach((f, i) => {
+      if (!/^\/[^\0]*[^/]$/.test(f.mountPath ?? '')) problems.add(`configFiles[${i}].mountPath`, f.mountPath, 'an absolute file path');
+      if (!/^[-._a-zA-Z0-9]+$/.test(f.key ?? '')) problems.add(`configFiles[${i}].key`, f.key, 'a ConfigMap key (letters, digits, -, _, .)');
+    });
     problems.throwIfAny();
 
     this.name = name;
@@ -306,7 +349,7 @@ export class ScalableService extends Construct {
     const labels = {
       ...props.labels,
       ...this.selectorLabels,
-      'app.kubernetes.io/component': 'server',
+      'app.kubernetes.io/component': props.component ?? 'server',
       'app.kubernetes.io/managed-by': 'scaling-tiers',
     };
     const identity = { runAsUser, runAsGroup, fsGroup: runAsGroup };
@@ -330,7 +373,7 @@ export class ScalableService extends Construct {
       // Surge first, never go below the desired count while rolling out.
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') } },
       template: {
-        metadata: { labels },
+        metadata: { labels, annotations: props.podAnnotations },
         spec: {
           serviceAccountName: serviceAccount.name,
           automountServiceAccountToken: false,
@@ -351,10 +394,16 @@ export class ScalableService extends Construct {
               startupProbe: { httpGet: httpGet(readinessPath), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: Math.ceil(startupTimeout / 5) },
               readinessProbe: { httpGet: httpGet(readinessPath), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 },
               livenessProbe: { httpGet: httpGet(livenessPath), periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 6 },
-              volumeMounts: writableTmp ? [{ name: 'tmp', mountPath: '/tmp' }] : undefined,
+              volumeMounts: nonEmpty([
+                ...(writableTmp ? [{ name: 'tmp', mountPath: '/tmp' }] : []),
+                ...configFiles.map((f, i) => ({ name: `config-${i}`, mountPath: f.mountPath, subPath: f.key, readOnly: true })),
+              ]),
             },
           ],
-          volumes: writableTmp ? [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(tmpSizeLimit) } }] : undefined,
+          volumes: nonEmpty<k8s.Volume>([
+            ...(writableTmp ? [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(tmpSizeLimit) } }] : []),
+            ...configFiles.map((f, i) => ({ name: `config-${i}`, configMap: { name: f.configMapName, items: [{ key: f.key, path: f.key }] } })),
+          ]),
         },
       },
     };
@@ -371,7 +420,7 @@ export class ScalableService extends Construct {
     const servicePorts = [{ name: 'http', port: servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP', appProtocol: 'http' }];
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name, labels },
-      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: servicePorts },
+      spec: { type: props.serviceType ?? 'ClusterIP', selector: this.selectorLabels, ports: servicePorts },
     });
     if (props.headlessService) {
       this.headlessServiceName = `${name}-headless`;
@@ -442,6 +491,10 @@ export class ScalableService extends Construct {
   public get serviceName(): string {
     return this.name;
   }
+}
+
+function nonEmpty<T>(items: T[]): T[] | undefined {
+  return items.length > 0 ? items : undefined;
 }
 
 function idRange(allowLow: boolean): string {

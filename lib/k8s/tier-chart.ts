@@ -3,10 +3,61 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Problems } from '../_problems';
 import { isObjectName, objectNameAllowed } from './_names';
+import { NginxRateLimit } from '../config/nginx';
+import { LoadBalancerBinding } from './load-balancer-binding';
+import { NginxLoadBalancer } from './nginx-load-balancer';
 import { ScalableService, ScalableServiceProps } from './scalable-service';
 
 /** The application service of a tier: the sizing part of {@link ScalableServiceProps}. */
 export type TierAppProps = Pick<ScalableServiceProps, 'image' | 'resources' | 'replicas' | 'autoscaling' | 'verticalScaling'>;
+
+/** The nginx load balancer of a tier. */
+export interface TierNginxProps {
+  /** Fixed replicas, or the minimum when `maxReplicas` is larger (an HPA then owns the count). */
+  readonly replicas: number;
+  /**
+   * The most nginx replicas; above `replicas` an HPA scales nginx on CPU.
+   *
+   * @default - `replicas` (no HPA)
+   */
+  readonly maxReplicas?: number;
+  /** The balancing method across app pods. */
+  readonly method: 'round_robin' | 'least_conn' | 'ip_hash' | 'hash';
+  /** Passive health checks: failures within `failTimeoutSeconds` that take a server out for that long. */
+  readonly maxFails: number;
+  /** See `maxFails`. */
+  readonly failTimeoutSeconds: number;
+  /** Idle keepalive connections to the upstream per nginx worker. */
+  readonly keepalive: number;
+  /** Keep each client's websocket on one app pod (consistent hash of the client address). */
+  readonly websocketAffinity: boolean;
+  /**
+   * Address ranges of the load balancer in front (the regional ALB's VPC) whose X-Forwarded-For nginx trusts for
+   * the real client IP.
+   *
+   * @default - none: the client is the connecting address
+   */
+  readonly trustedProxyCidrs?: string[];
+  /**
+   * The Service type: `LoadBalancer` for a cloud load balancer of its own, `ClusterIP` behind an ALB.
+   *
+   * @default 'LoadBalancer'
+   */
+  readonly serviceType?: 'ClusterIP' | 'LoadBalancer';
+  /**
+   * Request rate limits.
+   *
+   * @default - none
+   */
+  readonly rateLimits?: {
+    /** Requests per minute across all clients. */
+    readonly globalPerMinute: number;
+    /** Requests per minute per client address. */
+    readonly perClientPerMinute: number;
+    /** Requests allowed above the rate before refusing with 429. */
+    readonly burst: number;
+  };
+}
 
 /**
  * Props of {@link TierChart}. A `TierSpec` from `tiers/` is assignable to it as it is.
@@ -28,6 +79,19 @@ export interface TierChartProps {
   readonly appName?: string;
   /** The application service's sizing. */
   readonly app: TierAppProps;
+  /**
+   * An nginx load balancer in front of the app.
+   *
+   * @default - none: clients in the namespace reach the app's Service directly
+   */
+  readonly nginx?: TierNginxProps;
+  /**
+   * The regions whose ALB (a `RegionalIngress` of the cloud app) sends traffic to this tier: each gets a
+   * TargetGroupBinding, in an overlay of its own (`regions/<region>/`) since it only works in that region's cluster.
+   *
+   * @default - none: the tier has no cloud load balancer
+   */
+  readonly loadBalancerRegions?: ReadonlyArray<{ readonly name: string; readonly vpcCidr: string }>;
 }
 
 /**
@@ -41,8 +105,12 @@ export class TierChart extends Chart {
   public readonly namespaceName: string;
   /** The component charts, in the order they are applied. */
   public readonly components: Chart[] = [];
+  /** Per region, the charts applied only in that region's cluster (on top of `components`). */
+  public readonly regionalComponents: Map<string, Chart> = new Map();
   /** The application service. */
   public readonly app: ScalableService;
+  /** The nginx load balancer, when the tier has one. */
+  public readonly nginx?: NginxLoadBalancer;
   private readonly tierLabels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: TierChartProps) {
@@ -71,13 +139,49 @@ export class TierChart extends Chart {
       },
     });
 
+    const appName = props.appName ?? 'app';
+    const nginxName = 'nginx';
     const appChart = this.addComponent('app');
-    this.app = new ScalableService(appChart, props.appName ?? 'app', {
+    this.app = new ScalableService(appChart, appName, {
       ...props.app,
       labels: { 'scaling-tiers.io/tier': props.name },
-      // No load balancer in front yet: any pod of the tier's namespace may call the app.
-      allowIngressFrom: [{ podLabels: {} }],
+      // nginx re-resolves the headless Service to reach every live pod.
+      headlessService: props.nginx !== undefined,
+      // Only nginx may call the app when there is one; otherwise any pod of the tier's namespace.
+      allowIngressFrom: [{ podLabels: props.nginx ? { 'app.kubernetes.io/name': nginxName, 'app.kubernetes.io/instance': nginxName } : {} }],
     });
+
+    if (props.nginx) {
+      const n = props.nginx;
+      const rateLimits: NginxRateLimit[] = n.rateLimits
+        ? [
+            { name: 'global', key: 'global', requests: n.rateLimits.globalPerMinute, per: 'minute', burst: n.rateLimits.burst },
+            { name: 'per_client', key: 'client', requests: n.rateLimits.perClientPerMinute, per: 'minute', burst: n.rateLimits.burst },
+          ]
+        : [];
+      this.nginx = new NginxLoadBalancer(this.addComponent('nginx'), nginxName, {
+        name: nginxName,
+        backend: this.app,
+        backendNamespace: namespace,
+        replicas: n.replicas,
+        maxReplicas: n.maxReplicas,
+        serviceType: n.serviceType ?? 'LoadBalancer',
+        upstream: { method: n.method, maxFails: n.maxFails, failTimeout: `${n.failTimeoutSeconds}s`, keepalive: n.keepalive },
+        config: {
+          websocket: { path: '/ws', affinity: n.websocketAffinity ? 'client_hash' : 'none' },
+          realIp: n.trustedProxyCidrs ? { trustedCidrs: n.trustedProxyCidrs } : undefined,
+          rateLimits,
+        },
+        allowIngressFrom: n.trustedProxyCidrs ? n.trustedProxyCidrs.map((cidr) => ({ cidr })) : undefined,
+      });
+    }
+
+    const entry = this.nginx?.service ?? this.app;
+    for (const region of props.loadBalancerRegions ?? []) {
+      const chart = new Chart(this, `region-${region.name}`, { namespace, labels: this.tierLabels, disableResourceNameHashes: true });
+      this.regionalComponents.set(region.name, chart);
+      new LoadBalancerBinding(chart, 'LoadBalancerBinding', { tier: props.name, region: region.name, vpcCidr: region.vpcCidr, service: entry });
+    }
   }
 
   /**

@@ -20,14 +20,15 @@ describe('validateTierSpec', () => {
     ['an unparseable memory quantity', team, { app: { resources: { limits: { memory: '1 gig' } } } }, "[tier team] 'app.resources.limits.memory' must be a positive Kubernetes memory quantity such as \"512Mi\", \"2Gi\" or \"1G\", got: \"1 gig\""],
     ['requests above limits', team, { app: { resources: { requests: { cpu: '4' } } } }, "[tier team] 'app.resources.requests.cpu' must be at most 'app.resources.limits.cpu' (500m), got: \"4\""],
     ['a name that is not a DNS label', team, { name: 'Team_A' }, "[tier Team_A] 'name' must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most 43 characters), got: \"Team_A\""],
-    ['no primary region', team, { regions: [{ name: 'us-east-1', role: 'secondary' }] }, "[tier team] 'regions' must be exactly one region with role 'primary', got: [\"us-east-1:secondary\"]"],
-    ['a duplicate region', enterprise, { regions: [{ name: 'us-east-1', role: 'primary' }, { name: 'us-east-1', role: 'secondary' }] }, "[tier enterprise] 'regions[1].name' must be a region not listed twice, got: \"us-east-1\""],
-    ['an unknown region name', team, { regions: [{ name: 'mars-north-1', role: 'primary' }] }, "[tier team] 'regions[0].name' must be an AWS region name such as \"us-east-1\", got: \"mars-north-1\""],
+    ['no primary region', team, { regions: [{ name: 'us-east-1', role: 'secondary', vpcCidr: '10.10.0.0/16' }] }, "[tier team] 'regions' must be exactly one region with role 'primary', got: [\"us-east-1:secondary\"]"],
+    ['a duplicate region', enterprise, { regions: [{ name: 'us-east-1', role: 'primary', vpcCidr: '10.30.0.0/16' }, { name: 'us-east-1', role: 'secondary', vpcCidr: '10.31.0.0/16' }] }, "[tier enterprise] 'regions[1].name' must be a region not listed twice, got: \"us-east-1\""],
+    ['an unknown region name', team, { regions: [{ name: 'mars-north-1', role: 'primary', vpcCidr: '10.10.0.0/16' }] }, "[tier team] 'regions[0].name' must be an AWS region name such as \"us-east-1\", got: \"mars-north-1\""],
     ['a Redis cluster with 2 masters', enterprise, { redis: { masters: 2 } }, "[tier enterprise] 'redis.masters' must be an integer between 3 and 100 (a Redis Cluster needs at least 3 masters to elect a failover), got: 2"],
     ['negative Redis replicas', enterprise, { redis: { replicasPerMaster: -1 } }, "[tier enterprise] 'redis.replicasPerMaster' must be an integer between 0 and 10, got: -1"],
     ['more synchronous replicas than replicas', enterprise, { postgres: { synchronousReplicas: 4 } }, "[tier enterprise] 'postgres.synchronousReplicas' must be an integer between 0 and 'postgres.readReplicas' (3), got: 4"],
     ['a pool larger than max_connections', enterprise, { postgres: { pooler: { poolSize: 500 } } }, "[tier enterprise] 'postgres.pooler.poolSize' must be an integer between 1 and 'postgres.maxConnections' (200), got: 500"],
     ['nginx max below min', enterprise, { nginx: { maxReplicas: 1 } }, "[tier enterprise] 'nginx.maxReplicas' must be an integer between 'nginx.replicas' (3) and 100, got: 1"],
+    ['a region CIDR used twice', enterprise, { regions: [{ name: 'us-east-1', role: 'primary', vpcCidr: '10.30.0.0/16' }, { name: 'eu-west-1', role: 'secondary', vpcCidr: '10.30.0.0/16' }] }, "[tier enterprise] 'regions[1].vpcCidr' must be a CIDR not used by another region of the tier, got: \"10.30.0.0/16\""],
     ['replication factor 0', team, { replicationFactor: 0 }, "[tier team] 'replicationFactor' must be an integer between 1 and 7, got: 0"],
     ['an availability of 100 %', enterprise, { sla: { availabilityPercent: 100 } }, "[tier enterprise] 'sla.availabilityPercent' must be a percentage above 0 and below 100, got: 100"],
   ])('rejects %s', (_case, base, overrides, message) => {
@@ -46,7 +47,7 @@ describe('deriveTier', () => {
   });
 
   test('replaces arrays whole', () => {
-    const single = deriveTier(enterprise, { name: 'single', regions: [{ name: 'eu-central-1', role: 'primary' }] });
-    expect(single.regions).toEqual([{ name: 'eu-central-1', role: 'primary' }]);
+    const single = deriveTier(enterprise, { name: 'single', regions: [{ name: 'eu-central-1', role: 'primary', vpcCidr: '10.40.0.0/16' }] });
+    expect(single.regions).toEqual([{ name: 'eu-central-1', role: 'primary', vpcCidr: '10.40.0.0/16' }]);
   });
 });

@@ -1,6 +1,6 @@
 import { Yaml } from 'cdk8s';
 import { TIERS, department, development, enterprise, team } from '../../tiers';
-import { Manifest, matches, ofKind, one, podTemplates, synthTier } from '../_synth';
+import { Manifest, matches, named, ofKind, one, podTemplates, synthTier } from '../_synth';
 
 const synthesised = new Map(TIERS.map((t) => [t.name, synthTier(t).objects]));
 const objectsOf = (name: string): Manifest[] => synthesised.get(name)!;
@@ -103,7 +103,7 @@ describe('tier figures', () => {
   });
 
   test('team scales 2-10 on CPU 70 % with the seed 000 behaviour, without its 60 s scale-up window', () => {
-    const hpa = one(objectsOf('team'), 'HorizontalPodAutoscaler');
+    const hpa = named(objectsOf('team'), 'HorizontalPodAutoscaler', 'app');
     expect(hpa.spec.minReplicas).toBe(2);
     expect(hpa.spec.maxReplicas).toBe(10);
     expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
@@ -124,7 +124,7 @@ describe('tier figures', () => {
   });
 
   test('department scales 3-20 on CPU and queue depth', () => {
-    const hpa = one(objectsOf('department'), 'HorizontalPodAutoscaler');
+    const hpa = named(objectsOf('department'), 'HorizontalPodAutoscaler', 'app');
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 20]);
     expect(hpa.spec.metrics.map((m: { type: string }) => m.type)).toEqual(['Resource', 'Pods']);
     expect(hpa.spec.metrics[1].pods).toEqual({ metric: { name: 'task_queue_depth' }, target: { type: 'AverageValue', averageValue: '10' } });
@@ -133,7 +133,7 @@ describe('tier figures', () => {
 
   test('enterprise scales 3-50 with the seed 003 rates (+max(100 %, 4 pods)/60 s, -10 %/60 s after 300 s) and VPA bounds', () => {
     const objects = objectsOf('enterprise');
-    const hpa = one(objects, 'HorizontalPodAutoscaler');
+    const hpa = named(objects, 'HorizontalPodAutoscaler', 'app');
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 50]);
     expect(hpa.spec.behavior.scaleUp.policies).toEqual([
       { type: 'Percent', value: 100, periodSeconds: 60 },
@@ -144,6 +144,54 @@ describe('tier figures', () => {
     const policy = one(objects, 'VerticalPodAutoscaler').spec.resourcePolicy.containerPolicies[0];
     expect(policy).toMatchObject({ controlledResources: ['memory'], minAllowed: { cpu: '100m', memory: '128Mi' }, maxAllowed: { cpu: '4', memory: '8Gi' } });
     expect(enterprise.regions.map((r) => `${r.name}:${r.role}`)).toEqual(['us-east-1:primary', 'eu-west-1:secondary', 'ap-southeast-1:read-only']);
+  });
+
+  test('development has no nginx; the app admits any pod of its namespace', () => {
+    const objects = objectsOf('development');
+    expect(objects.some((o) => o.metadata.name.startsWith('nginx'))).toBe(false);
+    expect(named(objects, 'NetworkPolicy', 'app').spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: {} } }]);
+  });
+
+  test.each(['team', 'department', 'enterprise'])('%s: only nginx may reach the app, through its headless Service', (name) => {
+    const objects = objectsOf(name);
+    expect(named(objects, 'NetworkPolicy', 'app').spec.ingress[0].from).toEqual([
+      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'nginx', 'app.kubernetes.io/instance': 'nginx' } } },
+    ]);
+    expect(named(objects, 'Service', 'app-headless').spec.clusterIP).toBe('None');
+    const conf: string = named(objects, 'ConfigMap', 'nginx-config').data['nginx.conf'];
+    expect(conf).toContain(`server app-headless.${name}.svc.cluster.local:8080 resolve max_fails=3 fail_timeout=30s;`);
+    expect(conf).toContain('keepalive 32;');
+  });
+
+  test('team: 2 nginx replicas, round robin, its own cloud load balancer', () => {
+    const objects = objectsOf('team');
+    expect(named(objects, 'Deployment', 'nginx').spec.replicas).toBe(2);
+    expect(named(objects, 'Service', 'nginx').spec.type).toBe('LoadBalancer');
+    const conf: string = named(objects, 'ConfigMap', 'nginx-config').data['nginx.conf'];
+    expect(conf).not.toMatch(/^\s*(least_conn|ip_hash|hash) /m);
+  });
+
+  test('department: least_conn, an nginx HPA 2-6, websocket affinity by client hash', () => {
+    const objects = objectsOf('department');
+    expect(named(objects, 'HorizontalPodAutoscaler', 'nginx').spec).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
+    const conf: string = named(objects, 'ConfigMap', 'nginx-config').data['nginx.conf'];
+    expect(conf).toContain('least_conn;');
+    expect(conf).toContain('hash $remote_addr;');
+  });
+
+  test('enterprise: behind the ALB (ClusterIP), real client IP from the VPC, seed 003 rate limits', () => {
+    const objects = objectsOf('enterprise');
+    expect(named(objects, 'Service', 'nginx').spec.type).toBe('ClusterIP');
+    const conf: string = named(objects, 'ConfigMap', 'nginx-config').data['nginx.conf'];
+    for (const r of enterprise.regions) expect(conf).toContain(`set_real_ip_from ${r.vpcCidr};`);
+    expect(conf).toContain('rate=5000r/m');
+    expect(conf).toContain('rate=1000r/m');
+    expect(conf).toMatch(/limit_req zone=per_client burst=100/);
+    expect(named(objects, 'NetworkPolicy', 'nginx').spec.ingress[0].from).toEqual(enterprise.regions.map((r) => ({ ipBlock: { cidr: r.vpcCidr } })));
+  });
+
+  test("enterprise nginx trusts X-Forwarded-For from exactly its regions' VPCs (where the ALBs are)", () => {
+    expect(enterprise.nginx?.trustedProxyCidrs).toEqual(enterprise.regions.map((r) => r.vpcCidr));
   });
 
   test('replication factor and capacity grow with the tier (seed 002)', () => {

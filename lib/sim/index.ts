@@ -1,0 +1,2 @@
+export * from './hpa-simulator';
+export * from './scaling-promise';

@@ -1,0 +1,64 @@
+/**
+ * One benchmark scenario, run in a fresh process by `test/bench/run.ts` so that module loading and peak memory
+ * are measured whole. Prints one JSON line: { scenario, maxRssMiB }.
+ *
+ *   floor         load cdk8s, cdk8s-plus-28 and aws-cdk-lib; synthesise nothing
+ *   k8s           synthesise the four built-in tiers to YAML (in memory)
+ *   cloud         synthesise every cloud stack of the cloud app (offline)
+ *   services:N    the four tiers, each with N extra ScalableServices in a platform component
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+
+const scenario = process.argv[2] ?? 'floor';
+
+function loadFloor(): void {
+  require('cdk8s');
+  require('cdk8s-plus-28');
+  require('aws-cdk-lib');
+}
+
+function synthK8s(extraServices: number): number {
+  const { App, Yaml } = require('cdk8s') as typeof import('cdk8s');
+  const { ScalableService, TierChart } = require('../../lib') as typeof import('../../lib');
+  const { TIERS } = require('../../tiers') as typeof import('../../tiers');
+  const app = new App({ outdir: os.tmpdir() });
+  let bytes = 0;
+  for (const tier of TIERS) {
+    const chart = new TierChart(app, tier.name, tier);
+    if (extraServices > 0) {
+      const platform = chart.addComponent('platform');
+      for (let i = 0; i < extraServices; i++) {
+        new ScalableService(platform, `svc-${i}`, {
+          image: 'registry.example.com/svc:1.0.0',
+          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+          autoscaling: tier.app.autoscaling,
+          verticalScaling: tier.app.verticalScaling,
+          allowIngressFrom: [{ podLabels: { 'app.kubernetes.io/name': 'nginx' } }],
+        });
+      }
+    }
+    for (const c of chart.node.findAll()) c.node.validate();
+    for (const component of chart.components) bytes += Yaml.stringify(...component.toJson()).length;
+  }
+  return bytes;
+}
+
+function synthCloud(): number {
+  const entry = path.join(__dirname, '../../apps/cloud');
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cdk-'));
+  process.env.CDK_OUTDIR = out;
+  require(entry);
+  const size = fs.readdirSync(out).length;
+  fs.rmSync(out, { recursive: true, force: true });
+  return size;
+}
+
+loadFloor();
+let work = 0;
+if (scenario === 'k8s') work = synthK8s(0);
+else if (scenario.startsWith('services:')) work = synthK8s(Number(scenario.split(':')[1]));
+else if (scenario === 'cloud') work = synthCloud();
+else if (scenario !== 'floor') throw new Error(`unknown scenario ${scenario}`);
+console.log(JSON.stringify({ scenario, work, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));

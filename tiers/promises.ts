@@ -1,0 +1,32 @@
+import { ScalingPromise } from '../lib/sim/scaling-promise';
+
+/**
+ * The application start-up time the promises rest on: 30 s from pod creation to Ready (image already on the node,
+ * readiness probe passing). An assumption about the app, not a seed figure: with a 15 s HPA sync the first new
+ * pods take load 15 s + 30 s = 45 s after the load jumps, inside the 60 s promise. An app that takes longer than
+ * 45 s to become ready cannot meet the promise with any HPA behaviour; override this figure for your app.
+ */
+const POD_STARTUP_SECONDS = 30;
+
+/** The seed 000 promise every autoscaled tier makes (`scalability: max_scale_up_time 60s, max_scale_down_time 300s`). */
+const SEED_000: ScalingPromise = {
+  scaleUpSeconds: 60, // [000] max_scale_up_time: 60s — "handle 2x load in under 60 s"
+  loadFactor: 2, // [000] 2x load
+  scaleDownSeconds: 300, // [000] max_scale_down_time: 300s — first pod removed at most 300 s after the drop
+  podStartupSeconds: POD_STARTUP_SECONDS,
+};
+
+/**
+ * How fast each autoscaled tier follows its load, checked against the tier's `app.autoscaling` by
+ * `checkPromises` (lib/sim/scaling-promise.ts) in `test/sim/tier-promises.test.ts`. Development has no HPA and
+ * so no promise.
+ *
+ * "Scale down within 300 s" means the HPA removes its first pod at most 300 s after the load drops: with the
+ * tiers' 300 s scale-down stabilisation window that is exactly the window in the worst sync phase. Reaching the
+ * new steady count takes longer by the scale-down rate (team/department -50 %/60 s, enterprise -10 %/60 s).
+ */
+export const TIER_PROMISES: Readonly<Record<'team' | 'department' | 'enterprise', ScalingPromise>> = {
+  team: SEED_000,
+  department: SEED_000,
+  enterprise: SEED_000,
+};
