@@ -29,7 +29,7 @@ const DNS_REGION = 'us-east-1';
 
 /** Builds the cloud app; `context` adds to (and overrides) cdk.json's context. */
 export function createCloudApp(options: { outdir?: string; context?: Record<string, unknown> } = {}): App {
-  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const cdkJson = JSON.parse(fs.readFileSync(path.resolve('cdk.json'), 'utf8') /* read from the working directory, like the CDK CLI */) as { context?: Record<string, unknown> };
   // The CDK CLI passes its output folder in CDK_OUTDIR; run directly, the app writes to cdk.out like the CLI would.
   const outdir = options.outdir ?? (process.env.CDK_OUTDIR ? undefined : 'cdk.out');
   const app = new App({ outdir, context: { ...cdkJson.context, ...options.context } });
