@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs the real servers the integration tests run the generated configs on (Debian packages, plus nginx from
+# Debian sid unpacked into a cache folder without touching the system). Idempotent.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+for server in redis; do
+  echo "== setup: $server"
+  bash "$here/$server.sh"
+done
