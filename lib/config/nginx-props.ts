@@ -4,7 +4,12 @@
  */
 import { Problems } from '../_problems';
 import type { NginxConfigProps } from './nginx';
-import type { NginxAccessLogFormat, NginxNextUpstreamCondition, NginxRateLimitKey, NginxWebsocketAffinity } from './nginx-proxy';
+import type {
+  NginxAccessLogFormat,
+  NginxNextUpstreamCondition,
+  NginxRateLimitKey,
+  NginxWebsocketAffinity,
+} from './nginx-proxy';
 import {
   MIN_ZONE_BYTES,
   NGINX_TIME_ALLOWED,
@@ -54,7 +59,10 @@ export interface ResolvedRateLimit {
   readonly zoneSize: string;
 }
 
-/** {@link NginxConfigProps} with every default applied and every value checked. */
+/**
+ * {@link NginxConfigProps} with every default applied and every value checked: each field is the prop of the same
+ * name (documented there) or its default, plus what the renderer derives (zone names, hash kind, features).
+ */
 export interface ResolvedNginxConfig {
   readonly listenPort: number;
   readonly listenAddress?: string;
@@ -198,7 +206,8 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
     p.add('upstream.hashKey', up.hashKey, 'unset unless \'upstream.method\' is "hash"');
   }
   if (typeof hashKey !== 'string' || !/^[A-Za-z0-9_$:./-]+$/.test(hashKey)) {
-    p.add('upstream.hashKey', hashKey, 'nginx variables and text without spaces, quotes, ";" or braces, e.g. "$remote_addr"');
+    const allowed = 'nginx variables and text without spaces, quotes, ";" or braces, e.g. "$remote_addr"';
+    p.add('upstream.hashKey', hashKey, allowed);
   }
   if (!isInt(keepalive) || keepalive < 1) p.add('upstream.keepalive', keepalive, 'an integer >= 1');
   checkZoneSize(p, 'upstream.zoneSize', zoneSize);
@@ -234,14 +243,16 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
     }
     if (s.failTimeout !== undefined) checkTime(p, `${f}.failTimeout`, s.failTimeout);
     if (backup && (method === 'ip_hash' || method === 'hash')) {
-      p.add(`${f}.backup`, backup, `false with method ${JSON.stringify(method)} (nginx forbids backup servers with hash methods)`);
+      const why = '(nginx forbids backup servers with hash methods)';
+      p.add(`${f}.backup`, backup, `false with method ${JSON.stringify(method)} ${why}`);
     }
     if (resolve && props.resolver === undefined) {
       p.add('resolver', props.resolver, `set when a server uses 'resolve' (${f})`);
     }
   });
   if (rawServers.length > 0 && rawServers.every((s) => s.backup === true)) {
-    p.add('upstream.servers', rawServers.map((s) => `${s.host}:${s.port} backup`), 'a list with at least one server that is not a backup');
+    const listed = rawServers.map((s) => `${s.host}:${s.port} backup`);
+    p.add('upstream.servers', listed, 'a list with at least one server that is not a backup');
   }
 
   // Resolver.
@@ -252,7 +263,12 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
     if (addresses.length === 0) p.add('resolver.addresses', r.addresses, 'a non-empty list of IP addresses');
     addresses.forEach((a, i) => {
       if (!isIpWithOptionalPort(a)) {
-        p.add(`resolver.addresses[${i}]`, a, 'an IPv4 address or a bracketed IPv6 address with an optional ":port" (nginx cannot resolve the resolver\'s own name)');
+        p.add(
+          `resolver.addresses[${i}]`,
+          a,
+          'an IPv4 address or a bracketed IPv6 address with an optional ":port" ' +
+            "(nginx cannot resolve the resolver's own name)",
+        );
       }
     });
     resolver = { addresses, validSeconds: r.validSeconds ?? 5, ipv6: r.ipv6 ?? false, timeout: r.timeout ?? '5s' };
@@ -348,7 +364,16 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
   p.throwIfAny();
 
   const hashConsistent = !servers.some((s) => s.resolve);
-  const features = usedFeatures(hashConsistent, { servers, method, websocket, realIp, rateLimits, resolver, accessLogFormat, nextUpstream });
+  const features = usedFeatures(hashConsistent, {
+    servers,
+    method,
+    websocket,
+    realIp,
+    rateLimits,
+    resolver,
+    accessLogFormat,
+    nextUpstream,
+  });
   const minVersion = features.reduce((v, f) => (compareVersions(f.since, v) > 0 ? f.since : v), '1.0.0');
   return {
     listenPort,

@@ -7,7 +7,14 @@
  * app's headless Service, so nginx follows pods as they come and go), and adds what an operator expects: health
  * endpoints, websocket affinity, real client IP behind a load balancer, rate limits and structured access logs.
  */
-import type { NginxProxyTimeouts, NginxNextUpstreamProps, NginxWebsocketProps, NginxRealIpProps, NginxRateLimit, NginxAccessLogFormat } from './nginx-proxy';
+import type {
+  NginxAccessLogFormat,
+  NginxNextUpstreamProps,
+  NginxProxyTimeouts,
+  NginxRateLimit,
+  NginxRealIpProps,
+  NginxWebsocketProps,
+} from './nginx-proxy';
 import { resolveNginxProps } from './nginx-props';
 import type { NginxFeature } from './nginx-props';
 import { renderResolvedNginxConfig } from './nginx-render';
