@@ -1,6 +1,10 @@
 export * from './_problems';
 export * from './cloud';
 export * from './config/nginx';
+export * from './config/pgbouncer';
+export * from './config/postgres';
+export * from './config/postgres-props';
+export * from './config/postgres-scripts';
 export * from './config/redis';
 export * from './config/redis-memory';
 export * from './config/redis-props';
@@ -15,3 +19,4 @@ export * from './k8s/tier-chart';
 export * from './k8s/vertical-scaling';
 export * from './k8s/write-manifests';
 export * from './sim';
+export { ResolvedPostgresConfig, resolvePostgresProps } from './config/postgres-resolve';
