@@ -14,6 +14,8 @@ export * from './k8s/horizontal-scaling';
 export * from './k8s/ingress-peer';
 export * from './k8s/load-balancer-binding';
 export * from './k8s/nginx-load-balancer';
+export * from './k8s/postgres-replicated';
+export * from './k8s/redis-deployment';
 export * from './k8s/scalable-service';
 export * from './k8s/tier-chart';
 export * from './k8s/vertical-scaling';

@@ -43,9 +43,22 @@ export function podTemplates(objects: Manifest[]): Array<{ owner: Manifest; spec
     .map((o) => ({ owner: o, spec: o.spec.template.spec, labels: o.spec.template.metadata?.labels ?? {} }));
 }
 
-/** True when `labels` carries every pair of `selector`. */
-export function matches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  return selector !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v);
+/** The label the StatefulSet controller puts on each of its pods: `<statefulset>-<ordinal>`. */
+const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+
+/**
+ * True when `labels` (a pod template's, with the name of the workload that owns it) carries every pair of
+ * `selector`. The StatefulSet controller's pod-name label is not in the template; it matches pods `<owner>-<n>`.
+ */
+export function matches(selector: Record<string, string> | undefined, labels: Record<string, string>, owner?: Manifest): boolean {
+  if (selector === undefined) return false;
+  return Object.entries(selector).every(([k, v]) => {
+    if (k === POD_NAME_LABEL && owner?.kind === 'StatefulSet') {
+      const ordinal = v.slice(owner.metadata.name.length + 1);
+      return v.startsWith(`${owner.metadata.name}-`) && /^\d+$/.test(ordinal) && Number(ordinal) < (owner.spec.replicas ?? 1);
+    }
+    return labels[k] === v;
+  });
 }
 
 /** The object of a kind with a name (fails the test if there is none). */

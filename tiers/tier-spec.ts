@@ -3,7 +3,7 @@ import { MEMORY_ALLOWED, parseMemory } from '../lib/_quantity';
 import { ContainerResources, checkContainerResources } from '../lib/k8s/container-resources';
 import { HorizontalScaling, checkHorizontalScaling } from '../lib/k8s/horizontal-scaling';
 import { VerticalScaling, checkVerticalScaling } from '../lib/k8s/vertical-scaling';
-import { TierNginxProps } from '../lib/k8s/tier-chart';
+import { TierNginxProps, TierPostgresProps, TierRedisProps } from '../lib/k8s/tier-chart';
 import { isCidr } from '../lib/k8s/ingress-peer';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../lib/k8s/_names';
 
@@ -84,58 +84,11 @@ export interface TierApp {
 /** The nginx load balancer in front of the app (the props `TierChart` takes). */
 export type TierNginx = TierNginxProps;
 
-/** Redis for the tier. */
-export interface TierRedis {
-  /** `standalone` (one server), `replicated` (a primary and replicas) or `cluster` (sharded Redis Cluster). */
-  readonly mode: 'standalone' | 'replicated' | 'cluster';
-  /** Shards (cluster mode); 1 otherwise. A Redis Cluster needs at least 3. */
-  readonly masters: number;
-  /** Replicas per master (per shard in cluster mode). */
-  readonly replicasPerMaster: number;
-  /** `maxmemory` per server, as a Kubernetes quantity. */
-  readonly maxMemory: string;
-  /** `cache` evicts least-recently-used keys; `data` never evicts (writes fail when full). */
-  readonly use: 'cache' | 'data';
-  /** Append-only file persistence. */
-  readonly appendOnly: boolean;
-}
+/** Redis for the tier (the props `TierChart` takes). */
+export type TierRedis = TierRedisProps;
 
-/** PostgreSQL for the tier. */
-export interface TierPostgres {
-  /** Streaming read replicas beside the primary. */
-  readonly readReplicas: number;
-  /**
-   * Commits wait for this many replicas (`synchronous_standby_names = 'ANY n (...)'`); 0 is asynchronous.
-   *
-   * @default 0
-   */
-  readonly synchronousReplicas?: number;
-  /** Requests and limits of the primary. */
-  readonly primaryResources: ContainerResources;
-  /** Requests and limits of each replica. */
-  readonly replicaResources: ContainerResources;
-  /** The volume size of each server. */
-  readonly storage: string;
-  /**
-   * The StorageClass of the volumes.
-   *
-   * @default - the cluster's default StorageClass
-   */
-  readonly storageClass?: string;
-  /** `max_connections` of each server. */
-  readonly maxConnections: number;
-  /**
-   * A connection pooler (PgBouncer) in front of the read-write and read-only Services.
-   *
-   * @default - no pooler
-   */
-  readonly pooler?: {
-    /** Server connections per user/database pair. */
-    readonly poolSize: number;
-    /** Client connections the pooler accepts. */
-    readonly maxClientConnections: number;
-  };
-}
+/** PostgreSQL for the tier (the props `TierChart` takes). */
+export type TierPostgres = TierPostgresProps;
 
 /**
  * One deployment tier: plain data that the apps turn into construct props. Every figure is the default of the

@@ -2,10 +2,13 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Problems } from '../_problems';
+import { ContainerResources } from './container-resources';
 import { isObjectName, objectNameAllowed } from './_names';
 import { NginxRateLimit } from '../config/nginx';
 import { LoadBalancerBinding } from './load-balancer-binding';
 import { NginxLoadBalancer } from './nginx-load-balancer';
+import { PostgresReplicated } from './postgres-replicated';
+import { RedisDeployment } from './redis-deployment';
 import { ScalableService, ScalableServiceProps } from './scalable-service';
 
 /** The application service of a tier: the sizing part of {@link ScalableServiceProps}. */
@@ -59,6 +62,54 @@ export interface TierNginxProps {
   };
 }
 
+/** Redis for a tier (the sizing part of the RedisDeployment props). */
+export interface TierRedisProps {
+  /** `standalone` (one server), `replicated` (a primary and replicas) or `cluster` (sharded Redis Cluster). */
+  readonly mode: 'standalone' | 'replicated' | 'cluster';
+  /** Shards in cluster mode (at least 3); 1 otherwise. */
+  readonly masters: number;
+  /** Replicas per master (per shard in cluster mode). */
+  readonly replicasPerMaster: number;
+  /** `maxmemory` per server, as a Kubernetes quantity. */
+  readonly maxMemory: string;
+  /** `cache` evicts least-recently-used keys; `data` never evicts. */
+  readonly use: 'cache' | 'data';
+  /** Append-only file persistence. */
+  readonly appendOnly: boolean;
+}
+
+/** PostgreSQL for a tier (the sizing part of the PostgresReplicated props). */
+export interface TierPostgresProps {
+  /** Streaming read replicas beside the primary. */
+  readonly readReplicas: number;
+  /**
+   * Commits wait for this many replicas (`ANY n (...)`); 0 is asynchronous.
+   *
+   * @default 0
+   */
+  readonly synchronousReplicas?: number;
+  /** Requests and limits of the primary. */
+  readonly primaryResources: ContainerResources;
+  /** Requests and limits of each replica. */
+  readonly replicaResources: ContainerResources;
+  /** The volume size of each server. */
+  readonly storage: string;
+  /**
+   * The StorageClass of the volumes.
+   *
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClass?: string;
+  /** `max_connections` of each server. */
+  readonly maxConnections: number;
+  /**
+   * A PgBouncer pooler in front of the read-write Service.
+   *
+   * @default - no pooler
+   */
+  readonly pooler?: { readonly poolSize: number; readonly maxClientConnections: number };
+}
+
 /**
  * Props of {@link TierChart}. A `TierSpec` from `tiers/` is assignable to it as it is.
  */
@@ -92,6 +143,31 @@ export interface TierChartProps {
    * @default - none: the tier has no cloud load balancer
    */
   readonly loadBalancerRegions?: ReadonlyArray<{ readonly name: string; readonly vpcCidr: string }>;
+  /**
+   * Redis for the app.
+   *
+   * @default - none
+   */
+  readonly redis?: TierRedisProps;
+  /**
+   * The Secret (created by the platform team, not by this chart) holding the Redis password.
+   *
+   * @default { secretName: 'redis-auth', secretKey: 'password' }
+   */
+  readonly redisAuth?: { readonly secretName: string; readonly secretKey: string };
+  /**
+   * PostgreSQL for the app.
+   *
+   * @default - none
+   */
+  readonly postgres?: TierPostgresProps;
+  /**
+   * The Secret (created by the platform team, not by this chart) holding the Postgres passwords under the keys
+   * `replication-password`, `app-password` and `pooler-password`.
+   *
+   * @default 'postgres-auth'
+   */
+  readonly postgresSecretName?: string;
 }
 
 /**
@@ -111,6 +187,10 @@ export class TierChart extends Chart {
   public readonly app: ScalableService;
   /** The nginx load balancer, when the tier has one. */
   public readonly nginx?: NginxLoadBalancer;
+  /** Redis, when the tier has it. */
+  public readonly redis?: RedisDeployment;
+  /** PostgreSQL, when the tier has it. */
+  public readonly postgres?: PostgresReplicated;
   private readonly tierLabels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: TierChartProps) {
@@ -173,6 +253,34 @@ export class TierChart extends Chart {
           rateLimits,
         },
         allowIngressFrom: n.trustedProxyCidrs ? n.trustedProxyCidrs.map((cidr) => ({ cidr })) : undefined,
+      });
+    }
+
+    if (props.redis) {
+      const r = props.redis;
+      this.redis = new RedisDeployment(this.addComponent('redis'), 'redis', {
+        namespace,
+        mode: r.mode,
+        masters: r.mode === 'cluster' ? r.masters : undefined,
+        replicasPerMaster: r.replicasPerMaster,
+        maxMemory: r.maxMemory,
+        use: r.use,
+        appendOnly: r.appendOnly,
+        auth: props.redisAuth ?? { secretName: 'redis-auth', secretKey: 'password' },
+        allowIngressFrom: [{ podLabels: this.app.selectorLabels }],
+      });
+    }
+
+    if (props.postgres) {
+      const pg = props.postgres;
+      const secretName = props.postgresSecretName ?? 'postgres-auth';
+      this.postgres = new PostgresReplicated(this.addComponent('postgres'), 'postgres', {
+        ...pg,
+        namespace,
+        replicationPassword: { secretName, key: 'replication-password' },
+        appPassword: { secretName, key: 'app-password' },
+        poolerAuthPassword: pg.pooler ? { secretName, key: 'pooler-password' } : undefined,
+        allowIngressFrom: [{ podLabels: this.app.selectorLabels }],
       });
     }
 

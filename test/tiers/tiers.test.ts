@@ -22,9 +22,13 @@ describe.each(TIERS.map((t) => [t.name]))('tier %s', (name) => {
   test('every container has requests, limits, probes and the restricted security context', () => {
     const templates = podTemplates(objects);
     expect(templates.length).toBeGreaterThan(0);
-    for (const { spec } of templates) {
+    for (const { owner, spec } of templates) {
       expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(spec.securityContext.runAsUser).toBeGreaterThanOrEqual(10000);
+      // The one documented exception: PostgreSQL runs as the image's postgres user (999), which peer authentication
+      // on the local socket, initdb and the probes rely on.
+      const postgresServer = owner.metadata.labels?.['app.kubernetes.io/name'] === 'postgresql';
+      expect(spec.securityContext.runAsUser).toBeGreaterThanOrEqual(postgresServer ? 999 : 10000);
+      expect(spec.securityContext.runAsUser).not.toBe(0);
       expect(spec.automountServiceAccountToken).toBe(false);
       for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
         expect(c.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
@@ -37,9 +41,12 @@ describe.each(TIERS.map((t) => [t.name]))('tier %s', (name) => {
           seccompProfile: { type: 'RuntimeDefault' },
         });
         expect(c.securityContext.capabilities.add).toBeUndefined();
-        expect(c.readinessProbe).toBeDefined();
-        expect(c.livenessProbe).toBeDefined();
-        expect(c.startupProbe).toBeDefined();
+        if (owner.kind !== 'Job') {
+          // long-running containers; a Job's container runs to completion and needs none
+          expect(c.readinessProbe).toBeDefined();
+          expect(c.livenessProbe).toBeDefined();
+          expect(c.startupProbe).toBeDefined();
+        }
         expect(c.image).toMatch(/:(?!latest$)[\w][\w.-]*$|@sha256:/);
       }
     }
@@ -47,7 +54,7 @@ describe.each(TIERS.map((t) => [t.name]))('tier %s', (name) => {
 
   test('every Service, PDB and NetworkPolicy selects pods that exist; every HPA and VPA targets a workload that exists', () => {
     const templates = podTemplates(objects);
-    const selects = (selector: Record<string, string>) => templates.some((t) => matches(selector, t.labels));
+    const selects = (selector: Record<string, string>) => templates.some((t) => matches(selector, t.labels, t.owner));
     for (const svc of ofKind(objects, 'Service')) expect(selects(svc.spec.selector)).toBe(true);
     for (const pdb of ofKind(objects, 'PodDisruptionBudget')) expect(selects(pdb.spec.selector.matchLabels)).toBe(true);
     for (const np of ofKind(objects, 'NetworkPolicy')) expect(selects(np.spec.podSelector.matchLabels)).toBe(true);
@@ -96,8 +103,8 @@ describe('tier figures', () => {
   test('development runs one replica, no HPA, no PDB, and a recommendation-only VPA', () => {
     const objects = objectsOf('development');
     expect(ofKind(objects, 'HorizontalPodAutoscaler')).toHaveLength(0);
-    expect(ofKind(objects, 'PodDisruptionBudget')).toHaveLength(0);
-    expect(one(objects, 'Deployment').spec.replicas).toBe(1);
+    expect(ofKind(objects, 'PodDisruptionBudget').filter((p) => p.metadata.name === 'app')).toHaveLength(0);
+    expect(named(objects, 'Deployment', 'app').spec.replicas).toBe(1);
     expect(one(objects, 'VerticalPodAutoscaler').spec.updatePolicy.updateMode).toBe('Off');
     expect(development.app.replicas).toBe(1);
   });
@@ -192,6 +199,39 @@ describe('tier figures', () => {
 
   test("enterprise nginx trusts X-Forwarded-For from exactly its regions' VPCs (where the ALBs are)", () => {
     expect(enterprise.nginx?.trustedProxyCidrs).toEqual(enterprise.regions.map((r) => r.vpcCidr));
+  });
+
+  test.each<[string, number, number, boolean]>([
+    // tier, Redis servers, maxmemory bytes, bootstrap Job
+    ['development', 1, 100 * 2 ** 20, false], // [002] standalone 100 MB
+    ['team', 2, 500 * 2 ** 20, false], // [002] primary + 1 replica, 500 MB
+    ['department', 6, 2 * 2 ** 30, true], // [003] cluster 3 masters + 3 replicas, 2 GB
+    ['enterprise', 6, 8 * 2 ** 30, true], // [003] cluster 3 + 3, 8 GB
+  ])('%s: Redis runs %i servers with maxmemory %i (bootstrap Job: %s), volumes retained', (name, servers, bytes, job) => {
+    const objects = objectsOf(name);
+    const sts = named(objects, 'StatefulSet', 'redis');
+    expect(sts.spec.replicas).toBe(servers);
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(sts.spec.volumeClaimTemplates).toHaveLength(1);
+    const confs = ofKind(objects, 'ConfigMap').filter((c) => c.metadata.name.startsWith('redis')).flatMap((c) => Object.values(c.data as Record<string, string>));
+    expect(confs.some((c) => c.includes(`maxmemory ${bytes}\n`))).toBe(true);
+    expect(ofKind(objects, 'Job').length).toBe(job ? 1 : 0);
+  });
+
+  test.each<[string, number, boolean, string | undefined]>([
+    ['development', 0, false, undefined], // [003] one primary
+    ['team', 1, false, undefined], // [003] + a streaming replica
+    ['department', 2, true, undefined], // [003] + 2 read replicas, pooler
+    ['enterprise', 3, true, "'ANY 1 ("], // [004] + 3 read replicas, pooler; sync ANY 1
+  ])('%s: Postgres has %i read replicas (pooler: %s)', (name, replicas, pooler, sync) => {
+    const objects = objectsOf(name);
+    expect(named(objects, 'StatefulSet', 'postgres-primary').spec.replicas).toBe(1);
+    const replicaSet = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'postgres-replica');
+    expect(replicaSet?.spec.replicas ?? 0).toBe(replicas);
+    expect(objects.some((o) => o.kind === 'Deployment' && o.metadata.name.includes('pooler'))).toBe(pooler);
+    const conf = Object.values(named(objects, 'ConfigMap', 'postgres-config').data as Record<string, string>).join('\n');
+    if (sync) expect(conf).toContain(`synchronous_standby_names = ${sync}`);
+    else expect(conf).not.toMatch(/^synchronous_standby_names = 'ANY/m);
   });
 
   test('replication factor and capacity grow with the tier (seed 002)', () => {

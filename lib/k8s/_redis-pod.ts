@@ -1,0 +1,210 @@
+/**
+ * The pod spec, bootstrap Job and NetworkPolicy of {@link RedisDeployment} (internal: not exported from the index).
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { REDIS_ANNOUNCE_HOSTNAME_ENV, REDIS_CONF_PATH, REDIS_PASSWORD_ENV, RedisMode, RedisSecretRef } from '../config/redis-props';
+import { ContainerResources } from './container-resources';
+import { IngressPeer, networkPolicyPeers } from './ingress-peer';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_pod-security';
+import { preferredAntiAffinity } from './scalable-service';
+
+/** Redis' client port. */
+export const REDIS_PORT = 6379;
+/** The cluster bus port (client port + 10000). */
+export const REDIS_BUS_PORT = 16379;
+/**
+ * The UID/GID of every container. Not the image's `redis` user (999): redis-server and redis-cli need no particular
+ * user, the root filesystem is read-only, and fsGroup makes /data and /run/redis writable, so the house default
+ * (>= 10000, no collision with a host user) works with the official image unchanged.
+ */
+export const REDIS_UID = 10001;
+/** Where the ConfigMap (confs and startup script) is mounted: redis.conf lands at REDIS_CONF_PATH. */
+export const CONFIG_DIR = REDIS_CONF_PATH.slice(0, REDIS_CONF_PATH.lastIndexOf('/'));
+/** The startup script's path in the Redis container. */
+export const STARTUP_SCRIPT_PATH = `${CONFIG_DIR}/redis-startup.sh`;
+
+const IDENTITY = { runAsUser: REDIS_UID, runAsGroup: REDIS_UID, fsGroup: REDIS_UID };
+
+/** Inputs of {@link redisPodSpec}. */
+export interface RedisPodOptions {
+  readonly name: string;
+  readonly mode: RedisMode;
+  readonly image: string;
+  readonly namespace: string;
+  readonly clusterDomain: string;
+  readonly headless: string;
+  readonly auth: RedisSecretRef | undefined;
+  readonly resources: ContainerResources;
+  readonly serviceAccountName: string;
+  readonly configMapName: string;
+  readonly confKeys: string[];
+  readonly selector: Record<string, string>;
+  readonly spread: boolean;
+}
+
+function passwordEnv(auth: RedisSecretRef | undefined): k8s.EnvVar[] {
+  return auth ? [{ name: REDIS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: auth.secretName, key: auth.secretKey } } }] : [];
+}
+
+/**
+ * An exec probe that PINGs the local server. The password goes through redis-cli's `REDISCLI_AUTH` env var, set
+ * inside the probe's shell from `$REDIS_PASSWORD`: it never appears on a command line (`ps`) or in the manifest.
+ */
+function pingProbe(auth: boolean, accept: string): k8s.ExecAction {
+  const login = auth ? `REDISCLI_AUTH="$${REDIS_PASSWORD_ENV}" ` : '';
+  return { command: ['sh', '-c', `${login}redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping 2>&1 | grep -Eq '${accept}'`] };
+}
+
+function toResources(r: ContainerResources): k8s.ResourceRequirements {
+  const q = k8s.Quantity.fromString;
+  return {
+    requests: { cpu: q(r.requests.cpu), memory: q(r.requests.memory) },
+    limits: { cpu: q(r.limits.cpu), memory: q(r.limits.memory) },
+  };
+}
+
+/**
+ * Spread the servers over zones and nodes. `ScheduleAnyway` and a preferred (not required) anti-affinity: a
+ * required one on the hostname would leave a 6-server cluster Pending on a 3-node cluster, and losing a node then
+ * costs at most what the PDB and the replicas already plan for. No `matchLabelKeys`: every server counts, whatever
+ * its revision.
+ */
+function spreadConstraints(selector: Record<string, string>): k8s.TopologySpreadConstraint[] {
+  return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+    topologyKey, maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector },
+  }));
+}
+
+/** The Redis StatefulSet's pod spec. */
+export function redisPodSpec(o: RedisPodOptions): k8s.PodSpec {
+  const startup = ['sh', STARTUP_SCRIPT_PATH];
+  // Replicated: pod 0 is the primary, every other pod a replica of it (the startup script execs its arguments).
+  const command = o.mode === 'replicated'
+    ? ['sh', '-c', `case "$POD_NAME" in *-0) conf=primary.conf ;; *) conf=replica.conf ;; esac; exec sh ${STARTUP_SCRIPT_PATH} redis-server "${CONFIG_DIR}/$conf"`]
+    : startup;
+  const tcp = { tcpSocket: { port: k8s.IntOrString.fromString('redis') } };
+  const auth = o.auth !== undefined;
+  return {
+    serviceAccountName: o.serviceAccountName,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    // SIGTERM makes Redis save its RDB snapshot/flush the AOF before exiting: give a large dataset time for it.
+    terminationGracePeriodSeconds: 60,
+    securityContext: restrictedPodSecurityContext(IDENTITY),
+    topologySpreadConstraints: o.spread ? spreadConstraints(o.selector) : undefined,
+    affinity: o.spread ? preferredAntiAffinity(o.selector) : undefined,
+    containers: [{
+      name: 'redis',
+      image: o.image,
+      imagePullPolicy: 'IfNotPresent',
+      command,
+      ports: [
+        { name: 'redis', containerPort: REDIS_PORT, protocol: 'TCP' },
+        ...(o.mode === 'cluster' ? [{ name: 'cluster-bus', containerPort: REDIS_BUS_PORT, protocol: 'TCP' }] : []),
+      ],
+      env: [
+        { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        { name: REDIS_ANNOUNCE_HOSTNAME_ENV, value: `$(POD_NAME).${o.headless}.${o.namespace}.svc.${o.clusterDomain}` },
+        ...passwordEnv(o.auth),
+      ],
+      resources: toResources(o.resources),
+      securityContext: restrictedContainerSecurityContext(IDENTITY),
+      // The port opens before the dataset is loaded: a long AOF/RDB load is not a failed start (up to 10 minutes).
+      startupProbe: { ...tcp, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 120 },
+      // Ready only when it answers PONG (not LOADING, not NOAUTH).
+      readinessProbe: { exec: pingProbe(auth, '^PONG'), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+      // Alive while it answers at all, loading a dataset or cut from its primary included: a restart would not help.
+      livenessProbe: { exec: pingProbe(auth, 'PONG|LOADING|MASTERDOWN'), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+      volumeMounts: [
+        { name: 'data', mountPath: '/data' },
+        { name: 'run', mountPath: '/run/redis' },
+        { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+      ],
+    }],
+    volumes: [
+      // The runtime conf holds the password: memory only, never on a disk.
+      { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
+      {
+        name: 'config',
+        configMap: {
+          name: o.configMapName,
+          defaultMode: 0o444,
+          items: [...o.confKeys, 'redis-startup.sh'].map((key) => ({ key, path: key })),
+        },
+      },
+    ],
+  };
+}
+
+/** Inputs of {@link bootstrapJob}. */
+export interface BootstrapJobOptions {
+  readonly name: string;
+  readonly image: string;
+  readonly auth: RedisSecretRef | undefined;
+  readonly serviceAccountName: string;
+  readonly configMapName: string;
+  readonly labels: Record<string, string>;
+}
+
+/**
+ * The Job that forms the Redis Cluster once (its script is idempotent: re-running it on a formed cluster only
+ * checks its health). Deleted a day after it finishes; re-applying the manifests re-creates and re-runs it.
+ */
+export function bootstrapJob(scope: Construct, id: string, o: BootstrapJobOptions): k8s.KubeJob {
+  return new k8s.KubeJob(scope, id, {
+    metadata: { name: o.name, labels: o.labels },
+    spec: {
+      backoffLimit: 4,
+      ttlSecondsAfterFinished: 86400,
+      template: {
+        metadata: { labels: o.labels },
+        spec: {
+          restartPolicy: 'Never',
+          serviceAccountName: o.serviceAccountName,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: restrictedPodSecurityContext(IDENTITY),
+          containers: [{
+            name: 'bootstrap',
+            image: o.image,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['sh', '/scripts/cluster-bootstrap.sh'],
+            env: passwordEnv(o.auth).length > 0 ? passwordEnv(o.auth) : undefined,
+            resources: toResources({ requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } }),
+            securityContext: restrictedContainerSecurityContext(IDENTITY),
+            volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }],
+          }],
+          volumes: [{ name: 'scripts', configMap: { name: o.configMapName, defaultMode: 0o444 } }],
+        },
+      },
+    },
+  });
+}
+
+/** Inputs of {@link redisNetworkPolicy}. */
+export interface RedisNetworkPolicyOptions {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly selector: Record<string, string>;
+  readonly peers: IngressPeer[];
+  readonly cluster: boolean;
+  readonly bootstrapLabels: Record<string, string> | undefined;
+}
+
+/**
+ * Clients (`peers`) on 6379; the Redis pods themselves on 6379 (replication) and, in cluster mode, 16379 (cluster
+ * bus); the bootstrap Job's pods on 6379. Everything else is denied.
+ */
+export function redisNetworkPolicy(scope: Construct, id: string, o: RedisNetworkPolicyOptions): k8s.KubeNetworkPolicy {
+  const port = (p: number) => ({ port: k8s.IntOrString.fromNumber(p), protocol: 'TCP' });
+  const ingress: k8s.NetworkPolicyIngressRule[] = [
+    { from: [{ podSelector: { matchLabels: o.selector } }], ports: o.cluster ? [port(REDIS_PORT), port(REDIS_BUS_PORT)] : [port(REDIS_PORT)] },
+  ];
+  if (o.bootstrapLabels) ingress.push({ from: [{ podSelector: { matchLabels: o.bootstrapLabels } }], ports: [port(REDIS_PORT)] });
+  if (o.peers.length > 0) ingress.push({ from: networkPolicyPeers(o.peers), ports: [port(REDIS_PORT)] });
+  return new k8s.KubeNetworkPolicy(scope, id, {
+    metadata: { name: o.name, labels: o.labels },
+    spec: { podSelector: { matchLabels: o.selector }, policyTypes: ['Ingress'], ingress },
+  });
+}
