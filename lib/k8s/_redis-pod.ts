@@ -41,6 +41,46 @@ export interface RedisPodOptions {
   readonly confKeys: string[];
   readonly selector: Record<string, string>;
   readonly spread: boolean;
+  readonly exporter?: RedisExporter;
+}
+
+/** A Prometheus exporter sidecar (oliver006/redis_exporter) serving metrics on port 9121. */
+export interface RedisExporter {
+  /**
+   * The exporter image, pinned.
+   *
+   * @default DEFAULT_REDIS_EXPORTER_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * Who may scrape port 9121 (e.g. the Prometheus pods); nobody else reaches it.
+   *
+   * @default [] - no scraper admitted
+   */
+  readonly allowScrapeFrom?: IngressPeer[];
+}
+
+/** The exporter image used when none is given. */
+export const DEFAULT_REDIS_EXPORTER_IMAGE = 'oliver006/redis_exporter:v1.62.0';
+
+/** The exporter's metrics port. */
+export const REDIS_EXPORTER_PORT = 9121;
+
+function exporterContainer(o: RedisPodOptions, exporter: RedisExporter): k8s.Container {
+  const http = (path: string) => ({ httpGet: { path, port: k8s.IntOrString.fromString('metrics'), scheme: 'HTTP' } });
+  return {
+    name: 'exporter',
+    image: exporter.image ?? DEFAULT_REDIS_EXPORTER_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    ports: [{ name: 'metrics', containerPort: REDIS_EXPORTER_PORT, protocol: 'TCP' }],
+    // redis_exporter reads REDIS_ADDR and REDIS_PASSWORD from its environment: the password stays a Secret reference.
+    env: [{ name: 'REDIS_ADDR', value: `redis://127.0.0.1:${REDIS_PORT}` }, ...passwordEnv(o.auth)],
+    resources: toResources({ requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
+    securityContext: restrictedContainerSecurityContext(IDENTITY),
+    startupProbe: { ...http('/health'), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 12 },
+    readinessProbe: { ...http('/health'), periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+    livenessProbe: { ...http('/health'), periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 },
+  };
 }
 
 function passwordEnv(auth: RedisSecretRef | undefined): k8s.EnvVar[] {
@@ -121,7 +161,7 @@ export function redisPodSpec(o: RedisPodOptions): k8s.PodSpec {
         { name: 'run', mountPath: '/run/redis' },
         { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
       ],
-    }],
+    }, ...(o.exporter ? [exporterContainer(o, o.exporter)] : [])],
     volumes: [
       // The runtime conf holds the password: memory only, never on a disk.
       { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
@@ -190,6 +230,7 @@ export interface RedisNetworkPolicyOptions {
   readonly peers: IngressPeer[];
   readonly cluster: boolean;
   readonly bootstrapLabels: Record<string, string> | undefined;
+  readonly scrapers?: IngressPeer[];
 }
 
 /**
@@ -203,6 +244,7 @@ export function redisNetworkPolicy(scope: Construct, id: string, o: RedisNetwork
   ];
   if (o.bootstrapLabels) ingress.push({ from: [{ podSelector: { matchLabels: o.bootstrapLabels } }], ports: [port(REDIS_PORT)] });
   if (o.peers.length > 0) ingress.push({ from: networkPolicyPeers(o.peers), ports: [port(REDIS_PORT)] });
+  if (o.scrapers && o.scrapers.length > 0) ingress.push({ from: networkPolicyPeers(o.scrapers), ports: [port(REDIS_EXPORTER_PORT)] });
   return new k8s.KubeNetworkPolicy(scope, id, {
     metadata: { name: o.name, labels: o.labels },
     spec: { podSelector: { matchLabels: o.selector }, policyTypes: ['Ingress'], ingress },

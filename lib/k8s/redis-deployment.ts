@@ -11,7 +11,9 @@ import { redisClusterBootstrapScript, redisStartupScript } from '../config/redis
 import { ContainerResources, checkContainerResources } from './container-resources';
 import { IngressPeer, checkIngressPeers } from './ingress-peer';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from './_names';
-import { REDIS_BUS_PORT, REDIS_PORT, bootstrapJob, redisNetworkPolicy, redisPodSpec } from './_redis-pod';
+import { REDIS_BUS_PORT, REDIS_PORT, RedisExporter, bootstrapJob, redisNetworkPolicy, redisPodSpec } from './_redis-pod';
+
+export { DEFAULT_REDIS_EXPORTER_IMAGE, RedisExporter } from './_redis-pod';
 
 /** Props of {@link RedisDeployment}. */
 export interface RedisDeploymentProps {
@@ -121,6 +123,13 @@ export interface RedisDeploymentProps {
    * @default 'cluster.local'
    */
   readonly clusterDomain?: string;
+
+  /**
+   * A Prometheus exporter sidecar in every Redis pod (metrics on port 9121).
+   *
+   * @default - no exporter
+   */
+  readonly exporter?: RedisExporter;
 }
 
 /** The label a StatefulSet controller puts on each pod, with the pod's name. */
@@ -198,6 +207,7 @@ export class RedisDeployment extends Construct {
       problems.add('storageClass', props.storageClass, 'a StorageClass name (a DNS-1123 subdomain)');
     }
     if (!isPinnedImage(image)) problems.add('image', image, IMAGE_ALLOWED);
+    if (props.exporter?.image !== undefined && !isPinnedImage(props.exporter.image)) problems.add('exporter.image', props.exporter.image, IMAGE_ALLOWED);
     if (typeof clusterDomain !== 'string' || !DOMAIN.test(clusterDomain)) problems.add('clusterDomain', clusterDomain, 'a DNS domain such as "cluster.local"');
     for (const field of ['password', 'requirepass', 'masterauth']) {
       if ((props as unknown as Record<string, unknown>)[field] !== undefined) {
@@ -290,7 +300,7 @@ export class RedisDeployment extends Construct {
         spec: redisPodSpec({
           name, mode, image, namespace: namespace as string, clusterDomain, headless, auth: props.auth, resources,
           serviceAccountName: serviceAccount.name, configMapName: config.name, confKeys: Object.keys(confs),
-          selector: this.selectorLabels, spread: replicas > 1,
+          selector: this.selectorLabels, spread: replicas > 1, exporter: props.exporter,
         }),
       },
       volumeClaimTemplates: [{
@@ -319,7 +329,7 @@ export class RedisDeployment extends Construct {
     const bootstrapLabels = mode === 'cluster'
       ? { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'cluster-bootstrap' }
       : undefined;
-    redisNetworkPolicy(this, 'NetworkPolicy', { name, labels, selector: this.selectorLabels, peers, cluster: mode === 'cluster', bootstrapLabels });
+    redisNetworkPolicy(this, 'NetworkPolicy', { name, labels, selector: this.selectorLabels, peers, cluster: mode === 'cluster', bootstrapLabels, scrapers: props.exporter?.allowScrapeFrom });
 
     if (bootstrapLabels) {
       const script = redisClusterBootstrapScript({

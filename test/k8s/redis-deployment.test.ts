@@ -230,4 +230,34 @@ describe('RedisDeployment', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
+
+  describe('exporter sidecar', () => {
+    test('absent by default', () => {
+      const { objects } = build();
+      expect(named(objects, 'StatefulSet', 'redis').spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['redis']);
+    });
+
+    test('a restricted redis_exporter with probes, the password by Secret reference, port 9121 open to the scrapers only', () => {
+      const { objects } = build({ exporter: { allowScrapeFrom: [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }] } });
+      const [, exporter] = named(objects, 'StatefulSet', 'redis').spec.template.spec.containers;
+      expect(exporter).toMatchObject({
+        name: 'exporter',
+        image: 'oliver006/redis_exporter:v1.62.0',
+        ports: [{ name: 'metrics', containerPort: 9121, protocol: 'TCP' }],
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+      });
+      expect(exporter.env).toContainEqual({ name: 'REDIS_ADDR', value: 'redis://127.0.0.1:6379' });
+      expect(exporter.env.find((e: { name: string }) => e.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef).toBeDefined();
+      for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) expect(exporter[probe].httpGet.path).toBe('/health');
+      expect(named(objects, 'NetworkPolicy', 'redis').spec.ingress).toContainEqual({
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: {} }],
+        ports: [{ port: 9121, protocol: 'TCP' }],
+      });
+    });
+
+    test('throws if the exporter image is not pinned', () => {
+      expect(errorOf({ exporter: { image: 'oliver006/redis_exporter:latest' } })).toContain("'exporter.image' must be an image reference with an explicit tag other than 'latest'");
+    });
+  });
 });
