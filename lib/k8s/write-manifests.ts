@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Yaml } from 'cdk8s';
+import { stringify } from 'yaml';
 import { TierChart } from './tier-chart';
 
 /**
@@ -25,7 +25,7 @@ export function writeTierManifests(chart: TierChart, outdir: string): string[] {
     const objects = component.toJson();
     if (objects.length === 0) continue;
     const file = `${component.node.id}.yaml`;
-    fs.writeFileSync(path.join(outdir, file), Yaml.stringify(...objects));
+    fs.writeFileSync(path.join(outdir, file), manifestsToYaml(objects));
     files.push(file);
   }
   fs.writeFileSync(path.join(outdir, 'Kustomization'), kustomization(files));
@@ -35,11 +35,20 @@ export function writeTierManifests(chart: TierChart, outdir: string): string[] {
   for (const [region, regional] of chart.regionalComponents) {
     const dir = path.join('regions', region);
     fs.mkdirSync(path.join(outdir, dir), { recursive: true });
-    fs.writeFileSync(path.join(outdir, dir, 'load-balancer-binding.yaml'), Yaml.stringify(...regional.toJson()));
+    fs.writeFileSync(path.join(outdir, dir, 'load-balancer-binding.yaml'), manifestsToYaml(regional.toJson()));
     fs.writeFileSync(path.join(outdir, dir, 'Kustomization'), kustomization(['../..', 'load-balancer-binding.yaml']));
     files.push(path.join(dir, 'load-balancer-binding.yaml'), path.join(dir, 'Kustomization'));
   }
   return files;
+}
+
+/**
+ * Kubernetes objects as a multi-document YAML stream, byte for byte what cdk8s's `Yaml.stringify` writes (YAML 1.1,
+ * no line folding) but without its search for repeated objects to turn into anchors: synthesised objects never
+ * share references, anchors confuse some manifest tools, and the search is a third of the time spent writing YAML.
+ */
+export function manifestsToYaml(objects: readonly unknown[]): string {
+  return objects.map((o) => stringify(o, { keepUndefined: true, lineWidth: 0, version: '1.1', aliasDuplicateObjects: false })).join('---\n');
 }
 
 function kustomization(resources: string[]): string {
