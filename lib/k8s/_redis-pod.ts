@@ -7,7 +7,6 @@ import { REDIS_ANNOUNCE_HOSTNAME_ENV, REDIS_CONF_PATH, REDIS_PASSWORD_ENV, Redis
 import { ContainerResources } from './container-resources';
 import { IngressPeer, networkPolicyPeers } from './ingress-peer';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_pod-security';
-import { preferredAntiAffinity } from './scalable-service';
 
 /** Redis' client port. */
 export const REDIS_PORT = 6379;
@@ -105,15 +104,27 @@ function toResources(r: ContainerResources): k8s.ResourceRequirements {
 }
 
 /**
- * Spread the servers over zones and nodes. `ScheduleAnyway` and a preferred (not required) anti-affinity: a
- * required one on the hostname would leave a 6-server cluster Pending on a 3-node cluster, and losing a node then
- * costs at most what the PDB and the replicas already plan for. No `matchLabelKeys`: every server counts, whatever
- * its revision.
+ * Spread the servers over zones (`ScheduleAnyway`: a one-zone cluster still schedules them); nodes are kept apart
+ * by the required anti-affinity below. No `matchLabelKeys`: every server counts, whatever its revision.
  */
 function spreadConstraints(selector: Record<string, string>): k8s.TopologySpreadConstraint[] {
   return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
     topologyKey, maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector },
   }));
+}
+
+/**
+ * No two Redis servers on one node, required: a master and its replica must never share a node (losing the node
+ * would lose the shard), and which pod becomes which master's replica is decided later by the bootstrap, so every
+ * pair is kept apart. The cost: as many schedulable nodes as servers (6 for a 3x1 cluster); with fewer, the extra
+ * pods stay Pending and the bootstrap Job waits for them.
+ */
+function requiredAntiAffinity(selector: Record<string, string>): k8s.Affinity {
+  return {
+    podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } }],
+    },
+  };
 }
 
 /** The Redis StatefulSet's pod spec. */
@@ -133,7 +144,7 @@ export function redisPodSpec(o: RedisPodOptions): k8s.PodSpec {
     terminationGracePeriodSeconds: 60,
     securityContext: restrictedPodSecurityContext(IDENTITY),
     topologySpreadConstraints: o.spread ? spreadConstraints(o.selector) : undefined,
-    affinity: o.spread ? preferredAntiAffinity(o.selector) : undefined,
+    affinity: o.spread ? requiredAntiAffinity(o.selector) : undefined,
     containers: [{
       name: 'redis',
       image: o.image,

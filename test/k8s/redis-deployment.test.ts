@@ -102,8 +102,11 @@ describe('RedisDeployment', () => {
     expect(named(objects, 'Service', 'redis-headless').spec.ports.map((p: any) => p.port)).toEqual([6379, 16379]);
     const pod = sts.spec.template.spec;
     expect(pod.topologySpreadConstraints).toHaveLength(2);
-    expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
-    expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
+    // A master and its replica never share a node: no two servers may.
+    expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: sts.spec.selector.matchLabels } },
+    ]);
+    expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
     expect(pod.containers[0].env).toContainEqual({ name: 'REDIS_ANNOUNCE_HOSTNAME', value: '$(POD_NAME).redis-headless.shop.svc.cluster.local' });
 
     const job = one(objects, 'Job');
