@@ -1,4 +1,5 @@
 import { Problems } from '../lib/_problems';
+import { DEFAULT_POSTGRES_MAX_CONNECTIONS } from '../lib/config/postgres-props';
 import { MEMORY_ALLOWED, parseMemory } from '../lib/_quantity';
 import { ContainerResources, checkContainerResources } from '../lib/k8s/container-resources';
 import { HorizontalScaling, checkHorizontalScaling } from '../lib/k8s/horizontal-scaling';
@@ -282,10 +283,11 @@ function checkPostgres(p: Problems, pg: TierPostgres | undefined): void {
   checkContainerResources(p, 'postgres.primaryResources', pg.primaryResources);
   checkContainerResources(p, 'postgres.replicaResources', pg.replicaResources);
   if (parseMemory(pg.storage) === undefined) p.add('postgres.storage', pg.storage, MEMORY_ALLOWED);
-  if (!isInt(pg.maxConnections, 1, 10000)) p.add('postgres.maxConnections', pg.maxConnections, 'an integer between 1 and 10000');
+  const maxConnections = pg.maxConnections ?? DEFAULT_POSTGRES_MAX_CONNECTIONS;
+  if (!isInt(maxConnections, 1, 10000)) p.add('postgres.maxConnections', maxConnections, 'an integer between 1 and 10000');
   if (pg.pooler !== undefined) {
-    if (!isInt(pg.pooler.poolSize, 1, pg.maxConnections)) {
-      p.add('postgres.pooler.poolSize', pg.pooler.poolSize, `an integer between 1 and 'postgres.maxConnections' (${pg.maxConnections})`);
+    if (!isInt(pg.pooler.poolSize, 1, maxConnections)) {
+      p.add('postgres.pooler.poolSize', pg.pooler.poolSize, `an integer between 1 and 'postgres.maxConnections' (${maxConnections})`);
     }
     if (!isInt(pg.pooler.maxClientConnections, 1, 100000)) {
       p.add('postgres.pooler.maxClientConnections', pg.pooler.maxClientConnections, 'an integer between 1 and 100000');

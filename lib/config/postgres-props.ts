@@ -276,3 +276,6 @@ export const POSTGRES_SUPERUSER = 'postgres';
 export function postgresStandbyName(role: PostgresRole, ordinal: number): string {
   return `${role}_${ordinal}`;
 }
+
+/** `max_connections` when none is given: the seed's `maxConnections: 200`. */
+export const DEFAULT_POSTGRES_MAX_CONNECTIONS = 200;

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { postgresConfigFiles } from '../config/postgres';
 import {
+  DEFAULT_POSTGRES_MAX_CONNECTIONS,
   POSTGRES_ORDINAL_ENV,
   POSTGRES_PASSWORD_ENV,
   type PostgresConfigProps,
@@ -153,7 +154,7 @@ export class PostgresReplicated extends Construct {
     super(scope, id);
     const name = props.name ?? 'postgres';
     const sync = props.synchronousReplicas ?? 0;
-    const maxConnections = props.maxConnections ?? 200;
+    const maxConnections = props.maxConnections ?? DEFAULT_POSTGRES_MAX_CONNECTIONS;
     const image = props.image ?? 'postgres:15.13-bookworm';
     const poolerImage = props.poolerImage ?? 'ghcr.io/cloudnative-pg/pgbouncer:1.23.0';
     const peers = props.allowIngressFrom ?? [];

@@ -2,12 +2,11 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Problems } from '../_problems';
-import { ContainerResources } from './container-resources';
 import { isObjectName, objectNameAllowed } from './_names';
 import { NginxRateLimit } from '../config/nginx';
 import { LoadBalancerBinding } from './load-balancer-binding';
 import { NginxLoadBalancer } from './nginx-load-balancer';
-import { PostgresReplicated } from './postgres-replicated';
+import { PostgresReplicated, PostgresReplicatedProps } from './postgres-replicated';
 import { RedisDeployment } from './redis-deployment';
 import { ScalableService, ScalableServiceProps } from './scalable-service';
 
@@ -78,37 +77,11 @@ export interface TierRedisProps {
   readonly appendOnly: boolean;
 }
 
-/** PostgreSQL for a tier (the sizing part of the PostgresReplicated props). */
-export interface TierPostgresProps {
-  /** Streaming read replicas beside the primary. */
-  readonly readReplicas: number;
-  /**
-   * Commits wait for this many replicas (`ANY n (...)`); 0 is asynchronous.
-   *
-   * @default 0
-   */
-  readonly synchronousReplicas?: number;
-  /** Requests and limits of the primary. */
-  readonly primaryResources: ContainerResources;
-  /** Requests and limits of each replica. */
-  readonly replicaResources: ContainerResources;
-  /** The volume size of each server. */
-  readonly storage: string;
-  /**
-   * The StorageClass of the volumes.
-   *
-   * @default - the cluster's default StorageClass
-   */
-  readonly storageClass?: string;
-  /** `max_connections` of each server. */
-  readonly maxConnections: number;
-  /**
-   * A PgBouncer pooler in front of the read-write Service.
-   *
-   * @default - no pooler
-   */
-  readonly pooler?: { readonly poolSize: number; readonly maxClientConnections: number };
-}
+/** PostgreSQL for a tier: the sizing part of {@link PostgresReplicatedProps}. */
+export type TierPostgresProps = Pick<
+  PostgresReplicatedProps,
+  'readReplicas' | 'synchronousReplicas' | 'primaryResources' | 'replicaResources' | 'storage' | 'storageClass' | 'maxConnections' | 'pooler'
+>;
 
 /**
  * Props of {@link TierChart}. A `TierSpec` from `tiers/` is assignable to it as it is.
