@@ -18,6 +18,9 @@ export const development: TierSpec = {
   app: {
     image: PLACEHOLDER_IMAGE,
     replicas: 1, // no HPA on the smallest tier [002]
+    validationExemptions: {
+      'min-replicas': 'development runs a single pod by design [002]; team and larger tiers run at least 2',
+    },
     resources: {
       requests: { cpu: '100m', memory: '256Mi' },
       limits: { cpu: '500m', memory: '512Mi' }, // [000] limits cpus 0.5

@@ -7,6 +7,7 @@ import { VerticalScaling, checkVerticalScaling } from '../lib/k8s/vertical-scali
 import { TierNginxProps, TierPostgresProps, TierRedisProps } from '../lib/k8s/tier-chart';
 import { isCidr } from '../lib/k8s/ingress-peer';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../lib/k8s/_names';
+import type { RuleId } from '../lib/validate/rules';
 
 /** An inclusive range of figures. */
 export interface Range {
@@ -80,6 +81,12 @@ export interface TierApp {
    * @default - no VPA
    */
   readonly verticalScaling?: VerticalScaling;
+  /**
+   * Rules of the validation gate the app's Deployment is deliberately exempt from, each with the reason.
+   *
+   * @default - none
+   */
+  readonly validationExemptions?: Readonly<Partial<Record<RuleId, string>>>;
 }
 
 /** The nginx load balancer in front of the app (the props `TierChart` takes). */

@@ -35,8 +35,7 @@ export const IMAGE_ALLOWED = "an image reference with an explicit tag other than
 /** A C identifier, the portable shape of an environment variable name. */
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Names that suggest a credential; their values must come from a Secret, never a literal. */
-export const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+export { CREDENTIAL_NAME } from '../validate/annotations';
 
 /** Label keys and values as Kubernetes accepts them. */
 export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;

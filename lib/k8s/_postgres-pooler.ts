@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PGBOUNCER_FILES, pgbouncerIni, pgbouncerStartScript } from '../config/pgbouncer';
 import { POSTGRES_PASSWORD_ENV, type PostgresSecretKeyRef } from '../config/postgres-props';
+import { validationAnnotations } from '../validate/annotations';
 import { ContainerResources } from './container-resources';
 import { IngressPeer, networkPolicyPeers } from './ingress-peer';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_pod-security';
@@ -73,8 +74,9 @@ export function addPostgresPooler(scope: Construct, s: PoolerSettings): void {
   // PgBouncer needs no particular user: any non-root id above 10000 will do.
   const identity = { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 };
   const tcp = { tcpSocket: { port: k8s.IntOrString.fromString('pgbouncer') } };
+  const serviceAccount = new k8s.KubeServiceAccount(scope, 'PoolerServiceAccount', { metadata, automountServiceAccountToken: false });
   new k8s.KubeDeployment(scope, 'PoolerDeployment', {
-    metadata,
+    metadata: { ...metadata, annotations: validationAnnotations([{ kind: 'Secret', name: s.authPassword.secretName }]) },
     spec: {
       replicas: s.replicas,
       revisionHistoryLimit: 5,
@@ -83,6 +85,7 @@ export function addPostgresPooler(scope: Construct, s: PoolerSettings): void {
       template: {
         metadata: { labels: s.labels, annotations: { 'scaling-tiers.io/config-sha256': sha256(data) } },
         spec: {
+          serviceAccountName: serviceAccount.name,
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           terminationGracePeriodSeconds: 30,

@@ -4,6 +4,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { REDIS_ANNOUNCE_HOSTNAME_ENV, REDIS_CONF_PATH, REDIS_PASSWORD_ENV, RedisMode, RedisSecretRef } from '../config/redis-props';
+import { validationAnnotations } from '../validate/annotations';
 import { ContainerResources } from './container-resources';
 import { IngressPeer, networkPolicyPeers } from './ingress-peer';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './_pod-security';
@@ -204,7 +205,7 @@ export interface BootstrapJobOptions {
  */
 export function bootstrapJob(scope: Construct, id: string, o: BootstrapJobOptions): k8s.KubeJob {
   return new k8s.KubeJob(scope, id, {
-    metadata: { name: o.name, labels: o.labels },
+    metadata: { name: o.name, labels: o.labels, ...userProvidedSecret(o.auth) },
     spec: {
       backoffLimit: 4,
       ttlSecondsAfterFinished: 86400,
@@ -260,4 +261,9 @@ export function redisNetworkPolicy(scope: Construct, id: string, o: RedisNetwork
     metadata: { name: o.name, labels: o.labels },
     spec: { podSelector: { matchLabels: o.selector }, policyTypes: ['Ingress'], ingress },
   });
+}
+
+/** The validation gate's note that the password Secret is the user's to provide. */
+export function userProvidedSecret(auth: RedisSecretRef | undefined): { annotations?: Record<string, string> } {
+  return auth ? { annotations: validationAnnotations([{ kind: 'Secret', name: auth.secretName }]) } : {};
 }

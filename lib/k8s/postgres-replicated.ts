@@ -12,6 +12,7 @@ import {
 } from '../config/postgres-props';
 import { checkSecretRef, resolvePostgresProps } from '../config/postgres-resolve';
 import { Problems } from '../_problems';
+import { validationAnnotations } from '../validate/annotations';
 import { parseMemory } from '../_quantity';
 import { ContainerResources, checkContainerResources } from './container-resources';
 import { IngressPeer, checkIngressPeers, networkPolicyPeers } from './ingress-peer';
@@ -229,6 +230,7 @@ export class PostgresReplicated extends Construct {
     const configMapName = `${name}-config`;
     new k8s.KubeConfigMap(this, 'Config', { metadata: meta(configMapName, 'database'), data: files });
     const checksum = sha256(files);
+    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta(name, 'database'), automountServiceAccountToken: false });
 
     const roles: Array<[PostgresRole, number, ContainerResources]> = [['primary', 1, props.primaryResources]];
     if (replicas > 0) roles.push(['replica', replicas, props.replicaResources]);
@@ -263,6 +265,7 @@ export class PostgresReplicated extends Construct {
         template: {
           metadata: { labels: labels(role), annotations: { 'scaling-tiers.io/config-sha256': checksum } },
           spec: {
+            serviceAccountName: serviceAccount.name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             terminationGracePeriodSeconds: GRACE_SECONDS,
@@ -293,9 +296,14 @@ export class PostgresReplicated extends Construct {
           },
         }],
       };
+      // The password Secrets are the user's to provide, and uid 999 is deliberate (see the pod securityContext).
+      const secrets = env.flatMap((e) => (e.valueFrom?.secretKeyRef?.name ? [{ kind: 'Secret' as const, name: e.valueFrom.secretKeyRef.name }] : []));
+      const annotations = validationAnnotations(secrets, {
+        'run-as-high-uid': 'uid/gid 999 is the postgres user of the official image: initdb, peer authentication on the socket and the probes need it',
+      });
       new ApiObject(this, `${cap(role)}StatefulSet`, {
         ...k8s.KubeStatefulSet.GVK,
-        metadata: meta(setName, role),
+        metadata: { ...meta(setName, role), annotations },
         spec: k8s.toJson_StatefulSetSpec(spec),
       });
       // maxUnavailable 1 never blocks a node drain, not even of the single primary (a minAvailable 1 budget on one

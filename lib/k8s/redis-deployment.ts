@@ -11,7 +11,7 @@ import { redisClusterBootstrapScript, redisStartupScript } from '../config/redis
 import { ContainerResources, checkContainerResources } from './container-resources';
 import { IngressPeer, checkIngressPeers } from './ingress-peer';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from './_names';
-import { REDIS_BUS_PORT, REDIS_PORT, RedisExporter, bootstrapJob, redisNetworkPolicy, redisPodSpec } from './_redis-pod';
+import { REDIS_BUS_PORT, REDIS_PORT, RedisExporter, bootstrapJob, redisNetworkPolicy, redisPodSpec, userProvidedSecret } from './_redis-pod';
 
 export { DEFAULT_REDIS_EXPORTER_IMAGE, RedisExporter } from './_redis-pod';
 
@@ -314,7 +314,7 @@ export class RedisDeployment extends Construct {
     };
     this.statefulSet = new ApiObject(this, 'StatefulSet', {
       ...k8s.KubeStatefulSet.GVK,
-      metadata: { name, labels },
+      metadata: { name, labels, ...userProvidedSecret(props.auth) },
       spec: k8s.toJson_StatefulSetSpec(spec),
     });
 

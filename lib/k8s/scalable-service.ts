@@ -9,6 +9,8 @@ import {
   VerticalPodAutoscalerSpecUpdatePolicyUpdateMode as UpdateMode,
 } from '../../imports/autoscaling.k8s.io';
 import { Problems } from '../_problems';
+import { validationAnnotations } from '../validate/annotations';
+import { RULES, RULE_IDS, type RuleId } from '../validate/rules';
 import { MEMORY_ALLOWED, parseMemory } from '../_quantity';
 import { ContainerResources, checkContainerResources } from './container-resources';
 import { HorizontalScaling, checkHorizontalScaling, hpaResourceMetrics } from './horizontal-scaling';
@@ -225,6 +227,15 @@ export interface ScalableServiceProps {
    * @default 'ClusterIP'
    */
   readonly serviceType?: 'ClusterIP' | 'LoadBalancer';
+
+  /**
+   * Rules of the validation gate (`RULES` in `lib/validate`) this Deployment is deliberately exempt from, each with
+   * the reason, written as `validate.scaling-tiers.io/skip-<rule>` annotations so that every later run of the gate
+   * (and every reader of the manifest) sees the choice and why, e.g. `{ 'min-replicas': 'development runs one pod' }`.
+   *
+   * @default {} - no exemption
+   */
+  readonly validationExemptions?: Readonly<Partial<Record<RuleId, string>>>;
 }
 
 /** One key of a ConfigMap mounted as a file. */
@@ -321,6 +332,10 @@ export class ScalableService extends Construct {
     for (const [field, path] of [['readinessPath', readinessPath], ['livenessPath', livenessPath]] as const) {
       if (!/^\/[\x21-\x7e]*$/.test(path)) problems.add(field, path, "an absolute HTTP path such as '/health'");
     }
+    for (const [rule, reason] of Object.entries(props.validationExemptions ?? {})) {
+      if (!(rule in RULES)) problems.add(`validationExemptions.${rule}`, rule, `a rule of the validation gate: ${RULE_IDS.join(', ')}`);
+      else if (typeof reason !== 'string' || reason.trim() === '') problems.add(`validationExemptions.${rule}`, reason, 'a non-empty reason');
+    }
     for (const [key, value] of Object.entries(env)) {
       if (!ENV_NAME.test(key)) problems.add(`env.${key}`, key, 'an environment variable name (letters, digits, _; not starting with a digit)');
       else if (CREDENTIAL_NAME.test(key)) problems.add(`env.${key}`, value, "no literal credential: pass it in 'secretEnv' as a Secret reference");
@@ -407,9 +422,12 @@ export class ScalableService extends Construct {
         },
       },
     };
+    // The Secrets behind secretEnv are the user's to provide; say so to the validation gate.
+    const secrets = Object.values(secretEnv).map((ref) => ({ kind: 'Secret' as const, name: ref.secretName }));
+    const annotations = validationAnnotations(secrets, props.validationExemptions as Record<string, string> | undefined);
     this.deployment = new ApiObject(this, 'Deployment', {
       ...k8s.KubeDeployment.GVK,
-      metadata: { name, labels },
+      metadata: { name, labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
       spec: k8s.toJson_DeploymentSpec(deploymentSpec),
     });
     if (preStop > 0) {

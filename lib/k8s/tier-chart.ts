@@ -11,7 +11,7 @@ import { RedisDeployment } from './redis-deployment';
 import { ScalableService, ScalableServiceProps } from './scalable-service';
 
 /** The application service of a tier: the sizing part of {@link ScalableServiceProps}. */
-export type TierAppProps = Pick<ScalableServiceProps, 'image' | 'resources' | 'replicas' | 'autoscaling' | 'verticalScaling'>;
+export type TierAppProps = Pick<ScalableServiceProps, 'image' | 'resources' | 'replicas' | 'autoscaling' | 'verticalScaling' | 'validationExemptions'>;
 
 /** The nginx load balancer of a tier. */
 export interface TierNginxProps {

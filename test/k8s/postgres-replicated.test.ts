@@ -48,6 +48,7 @@ describe('PostgresReplicated', () => {
     // THEN
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'ConfigMap/postgres-config',
+      'ServiceAccount/postgres',
       'Service/postgres-primary-headless',
       'StatefulSet/postgres-primary',
       'PodDisruptionBudget/postgres-primary',
@@ -58,6 +59,7 @@ describe('PostgresReplicated', () => {
       'Service/postgres-ro',
       'NetworkPolicy/postgres',
       'ConfigMap/postgres-pooler',
+      'ServiceAccount/postgres-pooler',
       'Deployment/postgres-pooler',
       'Service/postgres-pooler',
       'PodDisruptionBudget/postgres-pooler',

@@ -1,0 +1,232 @@
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import targetGroupBindingCrd from '../../imports/crds/targetgroupbinding-v1beta1.json';
+import verticalPodAutoscalerCrd from '../../imports/crds/verticalpodautoscaler-v1.json';
+import { Finding, Manifest, finding } from './manifest';
+
+/**
+ * Schema checks. Kubernetes kinds are checked with the compiled OpenAPI validators of the `kubernetes-models`
+ * package (loaded per kind, offline); custom resources with the `openAPIV3Schema` of their CRD. Both are made
+ * strict: a field the schema does not define is a finding, as `kubectl apply --validate=strict` would reject it.
+ */
+
+/** A CustomResourceDefinition, as far as the gate reads it. */
+export interface CustomResourceDefinition {
+  readonly spec: {
+    readonly group: string;
+    readonly scope?: string;
+    readonly names: { readonly kind: string };
+    readonly versions: readonly { readonly name: string; readonly served?: boolean; readonly schema?: { readonly openAPIV3Schema?: JsonSchema } }[];
+  };
+}
+
+/** The subset of a structural schema the strict check walks. */
+export interface JsonSchema {
+  readonly type?: string;
+  readonly properties?: Record<string, JsonSchema>;
+  readonly items?: JsonSchema;
+  readonly additionalProperties?: boolean | JsonSchema;
+  readonly 'x-kubernetes-preserve-unknown-fields'?: boolean;
+  readonly [keyword: string]: unknown;
+}
+
+/** The CRDs of the custom resources this library emits. */
+export const BUILT_IN_CRDS: readonly CustomResourceDefinition[] = [
+  verticalPodAutoscalerCrd as CustomResourceDefinition,
+  targetGroupBindingCrd as CustomResourceDefinition,
+];
+
+/** apiVersions Kubernetes has removed (none is served by 1.34). */
+const REMOVED_API_VERSIONS = new Set([
+  'extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2', 'policy/v1beta1', 'batch/v1beta1', 'autoscaling/v2beta1',
+  'autoscaling/v2beta2', 'networking.k8s.io/v1beta1', 'discovery.k8s.io/v1beta1', 'events.k8s.io/v1beta1',
+  'node.k8s.io/v1beta1', 'rbac.authorization.k8s.io/v1beta1', 'rbac.authorization.k8s.io/v1alpha1',
+  'storage.k8s.io/v1alpha1', 'admissionregistration.k8s.io/v1beta1', 'apiextensions.k8s.io/v1beta1',
+  'apiregistration.k8s.io/v1beta1', 'certificates.k8s.io/v1beta1', 'coordination.k8s.io/v1beta1',
+  'scheduling.k8s.io/v1beta1', 'scheduling.k8s.io/v1alpha1', 'authentication.k8s.io/v1beta1',
+  'authorization.k8s.io/v1beta1', 'flowcontrol.apiserver.k8s.io/v1beta1', 'flowcontrol.apiserver.k8s.io/v1beta2',
+  'flowcontrol.apiserver.k8s.io/v1beta3',
+]);
+
+/** Kubernetes kinds that are not namespaced. */
+const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
+  'StorageClass', 'PriorityClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService',
+  'IngressClass', 'RuntimeClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'FlowSchema',
+  'PriorityLevelConfiguration', 'CertificateSigningRequest', 'ComponentStatus', 'DeviceClass', 'IPAddress',
+  'ServiceCIDR', 'VolumeAttributesClass', 'ClusterTrustBundle',
+]);
+
+type ModelValidate = (this: unknown) => void;
+interface ModelClass {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly prototype: { validate: ModelValidate };
+}
+
+/** Validates objects against the schemas of their kinds. One instance caches the validators it loads. */
+export class SchemaRegistry {
+  private readonly models = new Map<string, ModelClass | null>();
+  private readonly crds = new Map<string, { validate: ValidateFunction; schema: JsonSchema; namespaced: boolean }>();
+  private ajv?: Ajv;
+
+  /** @param crds the CustomResourceDefinitions whose resources may appear, besides Kubernetes' own kinds. */
+  constructor(private readonly customResourceDefinitions: readonly CustomResourceDefinition[] = BUILT_IN_CRDS) {}
+
+  /** Whether objects of this kind live in a namespace; undefined when the kind is unknown. */
+  public isNamespaced(apiVersion: string, kind: string): boolean | undefined {
+    const crd = this.crd(apiVersion, kind);
+    if (crd) return crd.namespaced;
+    if (!this.model(apiVersion, kind)) return undefined;
+    return !CLUSTER_SCOPED_KINDS.has(kind);
+  }
+
+  /** The schema findings of one object: `deprecated-api`, `unknown-kind`, `schema` and `unknown-field`. */
+  public check(m: Manifest): Finding[] {
+    const { apiVersion, kind } = m.object;
+    if (typeof apiVersion !== 'string' || typeof kind !== 'string') return [];
+    if (REMOVED_API_VERSIONS.has(apiVersion)) {
+      return [finding(m, 'deprecated-api', 'apiVersion', `${apiVersion} is no longer served by Kubernetes; use its GA apiVersion`)];
+    }
+    const crd = this.crd(apiVersion, kind);
+    if (crd) return this.checkCustomResource(m, crd.validate, crd.schema);
+    const model = this.model(apiVersion, kind);
+    if (!model) {
+      return [finding(m, 'unknown-kind', 'kind', `no schema for ${apiVersion} ${kind}: not a Kubernetes kind, and no CRD was given for it`)];
+    }
+    return this.checkKubernetesKind(m, model);
+  }
+
+  private checkKubernetesKind(m: Manifest, model: ModelClass): Finding[] {
+    // The compiled validators read every property their schema defines, and enumerate the keys of free-form maps;
+    // a key they never touched is not in the schema.
+    const touched = new Set<string>();
+    const enumerated = new Set<string>();
+    try {
+      model.prototype.validate.call(track(m.object, '', touched, enumerated));
+    } catch (e) {
+      const errors = (e as { errors?: ErrorObject[] }).errors;
+      if (!errors) throw e;
+      return errors.map((err) => schemaFinding(m, err));
+    }
+    const unknown: string[] = [];
+    collectUntouched(m.object, '', touched, enumerated, unknown);
+    return unknown.map((p) => finding(m, 'unknown-field', toField(p), `${toField(p)} is not a field of ${m.object.apiVersion} ${m.object.kind}`));
+  }
+
+  private checkCustomResource(m: Manifest, validate: ValidateFunction, schema: JsonSchema): Finding[] {
+    if (!validate(m.object)) return (validate.errors ?? []).map((err) => schemaFinding(m, err));
+    const unknown: string[] = [];
+    // metadata is an ObjectMeta the apiserver checks itself; CRD schemas only say `type: object`.
+    collectOutsideSchema(m.object, { ...schema, properties: { ...schema.properties, metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }, '', unknown);
+    return unknown.map((p) => finding(m, 'unknown-field', toField(p), `${toField(p)} is not a field of ${m.object.apiVersion} ${m.object.kind}`));
+  }
+
+  private model(apiVersion: string, kind: string): ModelClass | undefined {
+    const key = `${apiVersion}/${kind}`;
+    let model = this.models.get(key);
+    if (model === undefined) {
+      model = null;
+      if (/^[A-Za-z0-9]+$/.test(kind) && /^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(apiVersion)) {
+        try {
+          const loaded = (require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, ModelClass>)[kind];
+          if (loaded && loaded.apiVersion === apiVersion && loaded.kind === kind) model = loaded;
+        } catch {
+          model = null;
+        }
+      }
+      this.models.set(key, model);
+    }
+    return model ?? undefined;
+  }
+
+  private crd(apiVersion: string, kind: string) {
+    const key = `${apiVersion}/${kind}`;
+    if (this.crds.has(key)) return this.crds.get(key);
+    for (const crd of this.customResourceDefinitions) {
+      if (crd.spec.names.kind !== kind) continue;
+      const version = crd.spec.versions.find((v) => `${crd.spec.group}/${v.name}` === apiVersion && v.served !== false);
+      const schema = version?.schema?.openAPIV3Schema;
+      if (!schema) continue;
+      // Loaded on first use: most runs meet no custom resource before the first Kubernetes kind is checked.
+      this.ajv ??= new (require('ajv') as { default: typeof Ajv }).default({ strict: false, allErrors: true, validateFormats: false });
+      const entry = { validate: this.ajv.compile(schema), schema, namespaced: crd.spec.scope !== 'Cluster' };
+      this.crds.set(key, entry);
+      return entry;
+    }
+    return undefined;
+  }
+}
+
+function schemaFinding(m: Manifest, err: ErrorObject): Finding {
+  const field = toField(err.instancePath) || '(root)';
+  const detail = err.keyword === 'required' ? `is missing required field ${String(err.params.missingProperty)}` : `${err.message ?? 'is invalid'}${err.keyword === 'enum' ? `: ${(err.params.allowedValues as unknown[]).join(', ')}` : ''}`;
+  return finding(m, 'schema', field, `${field} ${detail}`);
+}
+
+/** `/spec/template/spec/containers/0/image` → `spec.template.spec.containers[0].image` */
+export function toField(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, s) => (/^\d+$/.test(s) ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '');
+}
+
+function track(value: unknown, path: string, touched: Set<string>, enumerated: Set<string>): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  return new Proxy(value as object, {
+    get(target, key) {
+      const child = Reflect.get(target, key);
+      if (typeof key !== 'string') return child;
+      touched.add(`${path}/${escapeKey(key)}`);
+      return track(child, `${path}/${escapeKey(key)}`, touched, enumerated);
+    },
+    has(target, key) {
+      if (typeof key === 'string') touched.add(`${path}/${escapeKey(key)}`);
+      return Reflect.has(target, key);
+    },
+    getOwnPropertyDescriptor(target, key) {
+      if (typeof key === 'string') touched.add(`${path}/${escapeKey(key)}`);
+      return Reflect.getOwnPropertyDescriptor(target, key);
+    },
+    ownKeys(target) {
+      enumerated.add(path);
+      return Reflect.ownKeys(target);
+    },
+  });
+}
+
+function collectUntouched(value: unknown, path: string, touched: Set<string>, enumerated: Set<string>, out: string[]): void {
+  if (value === null || typeof value !== 'object') return;
+  const isArray = Array.isArray(value);
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = `${path}/${escapeKey(key)}`;
+    if (!isArray && !enumerated.has(path) && !touched.has(childPath)) {
+      out.push(childPath);
+      continue;
+    }
+    collectUntouched(child, childPath, touched, enumerated, out);
+  }
+}
+
+function collectOutsideSchema(value: unknown, schema: JsonSchema, path: string, out: string[]): void {
+  if (value === null || typeof value !== 'object' || schema['x-kubernetes-preserve-unknown-fields']) return;
+  if (Array.isArray(value)) {
+    if (schema.items) value.forEach((item, i) => collectOutsideSchema(item, schema.items as JsonSchema, `${path}/${i}`, out));
+    return;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = `${path}/${escapeKey(key)}`;
+    const property = schema.properties?.[key];
+    if (property) collectOutsideSchema(child, property, childPath, out);
+    else if (typeof schema.additionalProperties === 'object') collectOutsideSchema(child, schema.additionalProperties, childPath, out);
+    else if (schema.additionalProperties !== true) out.push(childPath);
+  }
+}
+
+/** A key as a JSON-pointer segment. */
+function escapeKey(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
