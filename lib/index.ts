@@ -1,5 +1,7 @@
 export * from './_problems';
-export * from './cloud';
+// The cloud constructs (aws-cdk-lib) are the separate entry point `scaling-tiers/cloud` (lib/cloud/index.ts), so
+// that a Kubernetes-only app never loads aws-cdk-lib. The target group name is shared by both sides and is pure.
+export * from './cloud/target-group-name';
 export * from './config/nginx';
 export * from './config/pgbouncer';
 export * from './config/postgres';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 
 /** The non-root identity a pod runs as. */
 export interface PodIdentity {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { PGBOUNCER_FILES, pgbouncerIni, pgbouncerStartScript } from '../config/pgbouncer';
 import { POSTGRES_PASSWORD_ENV, type PostgresSecretKeyRef } from '../config/postgres-props';

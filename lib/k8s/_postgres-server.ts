@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { POSTGRES_FILES, POSTGRES_SUPERUSER, type PostgresRole, type PostgresSecretKeyRef } from '../config/postgres-props';
 import { ContainerResources } from './container-resources';
 import { restrictedContainerSecurityContext } from './_pod-security';

@@ -1,7 +1,7 @@
 /**
  * The pod spec, bootstrap Job and NetworkPolicy of {@link RedisDeployment} (internal: not exported from the index).
  */
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { REDIS_ANNOUNCE_HOSTNAME_ENV, REDIS_CONF_PATH, REDIS_PASSWORD_ENV, RedisMode, RedisSecretRef } from '../config/redis-props';
 import { validationAnnotations } from '../validate/annotations';

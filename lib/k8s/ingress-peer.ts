@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Problems } from '../_problems';
 import { LABEL_KEY, LABEL_VALUE } from './_names';
 

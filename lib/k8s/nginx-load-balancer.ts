@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { NginxConfigProps, NginxUpstreamProps, nginxConfigRequirements, renderNginxConfig } from '../config/nginx';
 import { Problems } from '../_problems';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ApiObject, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { Problems } from '../_problems';
 import { MEMORY_ALLOWED, parseMemory } from '../_quantity';

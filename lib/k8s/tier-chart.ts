@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { Problems } from '../_problems';
 import { isObjectName, objectNameAllowed } from './_names';

@@ -3,7 +3,12 @@
  * are measured whole. Prints one JSON line: { scenario, maxRssMiB }.
  *
  *   floor         load cdk8s, cdk8s-plus-28 and aws-cdk-lib; synthesise nothing
- *   k8s           synthesise the four built-in tiers to YAML (in memory)
+ *   k8s           the floor, then synthesise the four built-in tiers to YAML (in memory): floor + synthesis
+ *   k8s-app       the synthesis of the Kubernetes app (apps/k8s.ts) as it does it, and only that: load what it
+ *                 loads for synthesis (cdk8s, this library's root entry, the tiers; neither aws-cdk-lib nor
+ *                 cdk8s-plus-28's L2 constructs), synthesise the four tiers with their regional overlays and write
+ *                 them with writeTierManifests (to a temporary folder). Not the app's validation gate that runs
+ *                 afterwards. No floor first, so it is not floor + synthesis.
  *   cloud         synthesise every cloud stack of the cloud app (offline)
  *   services:N    the four tiers, each with N extra ScalableServices in a platform component
  */
@@ -45,6 +50,22 @@ function synthK8s(extraServices: number): number {
   return bytes;
 }
 
+/** The synthesis part of apps/k8s.ts, statement for statement, writing to a temporary folder. */
+function synthK8sApp(): number {
+  const { App } = require('cdk8s') as typeof import('cdk8s');
+  const { TierChart, writeTierManifests } = require('../../lib') as typeof import('../../lib');
+  const { TIERS, hasCloudIngress } = require('../../tiers') as typeof import('../../tiers');
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-k8s-'));
+  const app = new App({ outdir });
+  let files = 0;
+  for (const tier of TIERS) {
+    const chart = new TierChart(app, tier.name, { ...tier, loadBalancerRegions: hasCloudIngress(tier) ? tier.regions : undefined });
+    files += writeTierManifests(chart, path.join(outdir, tier.name)).length;
+  }
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return files;
+}
+
 function synthCloud(): number {
   const { createCloudApp } = require('../../apps/cloud') as typeof import('../../apps/cloud');
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cdk-'));
@@ -53,10 +74,13 @@ function synthCloud(): number {
   return assembly.stacks.length;
 }
 
-loadFloor();
 let work = 0;
-if (scenario === 'k8s') work = synthK8s(0);
-else if (scenario.startsWith('services:')) work = synthK8s(Number(scenario.split(':')[1]));
-else if (scenario === 'cloud') work = synthCloud();
-else if (scenario !== 'floor') throw new Error(`unknown scenario ${scenario}`);
+if (scenario === 'k8s-app') work = synthK8sApp(); // no floor first: only what the app loads
+else {
+  loadFloor();
+  if (scenario === 'k8s') work = synthK8s(0);
+  else if (scenario.startsWith('services:')) work = synthK8s(Number(scenario.split(':')[1]));
+  else if (scenario === 'cloud') work = synthCloud();
+  else if (scenario !== 'floor') throw new Error(`unknown scenario ${scenario}`);
+}
 console.log(JSON.stringify({ scenario, work, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));

@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+const root = path.join(__dirname, '..');
+
+/** The packages (under node_modules) whose files a fresh node process has loaded after requiring `entry`. */
+function loadedBy(entry: string): string[] {
+  const script = `require(${JSON.stringify(entry)});
+    console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('node_modules')).map((f) => f.replace(/^.*?node_modules[\\\\/]/, '').replace(/\\\\/g, '/'))));`;
+  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as string[];
+}
+
+describe('entry points', () => {
+  test('the root entry loads neither aws-cdk-lib nor the yaml package, and of cdk8s-plus-28 only its k8s bindings', () => {
+    const files = loadedBy('./lib');
+    expect(files.filter((f) => f.startsWith('aws-cdk-lib/'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('yaml/'))).toEqual([]); // cdk8s's own bundled copy lives under cdk8s/
+    expect(files.filter((f) => f.startsWith('cdk8s-plus-28/'))).toEqual(['cdk8s-plus-28/lib/imports/k8s.js']);
+  });
+
+  test("the k8s bindings are the module cdk8s-plus-28 exports as 'k8s'", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(require('../lib/k8s/_k8s').k8s).toBe(require('cdk8s-plus-28').k8s);
+  });
+
+  test('the cloud constructs are the separate entry point scaling-tiers/cloud', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pkg = require('../package.json') as { exports: Record<string, { types: string; default: string }> };
+    expect(pkg.exports['./cloud']).toEqual({ types: './build/lib/cloud/index.d.ts', default: './build/lib/cloud/index.js' });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cloud = require('../lib/cloud') as typeof import('../lib/cloud');
+    expect(Object.keys(cloud)).toEqual(expect.arrayContaining(['GlobalDns', 'RegionalIngress', 'RegionalStack', 'targetGroupNameFor']));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(Object.keys(require('../lib'))).not.toContain('RegionalIngress');
+  });
+});
