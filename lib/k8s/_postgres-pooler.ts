@@ -16,7 +16,7 @@ export interface PostgresPooler {
   /** Client connections each pooler pod accepts (`max_client_conn`). */
   readonly maxClientConnections: number;
   /**
-   * Pooler pods.
+   * Pooler pods, 2 to 100.
    *
    * @default 2 - one pod can be drained or rescheduled while the other serves
    */

@@ -196,7 +196,10 @@ export class PostgresReplicated extends Construct {
         problems.add('pooler.poolSize', pooler.poolSize, `an integer between 1 and 'maxConnections' (${maxConnections})`);
       }
       if (!isIntegerIn(pooler.maxClientConnections, 1, 100000)) problems.add('pooler.maxClientConnections', pooler.maxClientConnections, 'an integer between 1 and 100000');
-      if (!isIntegerIn(pooler.replicas ?? 2, 1, 100)) problems.add('pooler.replicas', pooler.replicas, 'an integer between 1 and 100');
+      if (!isIntegerIn(pooler.replicas ?? 2, 2, 100)) {
+        // One pooler pod would carry every connection alone: a drain or a crash cuts the database off.
+        problems.add('pooler.replicas', pooler.replicas, 'an integer between 2 and 100 (a single pooler pod is a single point of failure)');
+      }
       if (pooler.resources !== undefined) checkContainerResources(problems, 'pooler.resources', pooler.resources);
     }
     problems.throwIfAny();

@@ -68,9 +68,10 @@ export interface ScalableServiceProps {
 
   /**
    * A fixed replica count, used only without `autoscaling` (with an HPA the Deployment leaves `replicas` unset so
-   * that applying the manifest never resets what the HPA chose).
+   * that applying the manifest never resets what the HPA chose). One replica (here or as the HPA's minimum) needs
+   * a reason in `validationExemptions['min-replicas']`: a single pod is down on every drain, rollout or crash.
    *
-   * @default 1
+   * @default 2
    */
   readonly replicas?: number;
 
@@ -285,7 +286,7 @@ export class ScalableService extends Construct {
     const name = props.name ?? id;
     const containerPort = props.containerPort ?? 8080;
     const servicePort = props.servicePort ?? 80;
-    const replicas = props.replicas ?? 1;
+    const replicas = props.replicas ?? 2;
     const runAsUser = props.runAsUser ?? 10001;
     const runAsGroup = props.runAsGroup ?? 10001;
     const allowLowIds = props.allowLowIds ?? false;
@@ -331,6 +332,10 @@ export class ScalableService extends Construct {
     }
     for (const [field, path] of [['readinessPath', readinessPath], ['livenessPath', livenessPath]] as const) {
       if (!/^\/[\x21-\x7e]*$/.test(path)) problems.add(field, path, "an absolute HTTP path such as '/health'");
+    }
+    const fewest = props.autoscaling ? props.autoscaling.minReplicas : replicas;
+    if (fewest === 1 && !props.validationExemptions?.['min-replicas']) {
+      problems.add(props.autoscaling ? 'autoscaling.minReplicas' : 'replicas', fewest, "at least 2 (a single pod is down on every drain, rollout or crash), or a reason for one in validationExemptions['min-replicas']");
     }
     for (const [rule, reason] of Object.entries(props.validationExemptions ?? {})) {
       if (!(rule in RULES)) problems.add(`validationExemptions.${rule}`, rule, `a rule of the validation gate: ${RULE_IDS.join(', ')}`);
@@ -425,6 +430,7 @@ export class ScalableService extends Construct {
     // The Secrets behind secretEnv are the user's to provide; say so to the validation gate.
     const secrets = Object.values(secretEnv).map((ref) => ({ kind: 'Secret' as const, name: ref.secretName }));
     const annotations = validationAnnotations(secrets, props.validationExemptions as Record<string, string> | undefined);
+    const exemptions = validationAnnotations([], props.validationExemptions as Record<string, string> | undefined);
     this.deployment = new ApiObject(this, 'Deployment', {
       ...k8s.KubeDeployment.GVK,
       metadata: { name, labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
@@ -450,7 +456,7 @@ export class ScalableService extends Construct {
 
     if (props.autoscaling) {
       new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', {
-        metadata: { name, labels },
+        metadata: { name, labels, ...(Object.keys(exemptions).length > 0 ? { annotations: exemptions } : {}) },
         spec: horizontalPodAutoscalerSpec(name, props.autoscaling),
       });
     }

@@ -30,9 +30,9 @@ function errorOf(props: Partial<ScalableServiceProps>): string {
 }
 
 describe('ScalableService', () => {
-  test('a fixed-size service: Deployment with replicas, no HPA, no PDB, restricted pod security', () => {
+  test('a single-pod service, with its reason: Deployment with 1 replica, no HPA, no PDB, restricted pod security', () => {
     // GIVEN / WHEN
-    const { objects } = build();
+    const { objects } = build({ replicas: 1, validationExemptions: { 'min-replicas': 'a preview environment' } });
 
     // THEN
     expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy']);
@@ -43,6 +43,7 @@ describe('ScalableService', () => {
     expect(pod.topologySpreadConstraints).toBeUndefined();
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.serviceAccountName).toBe('web');
+    expect(deployment.metadata.annotations).toEqual({ 'validate.scaling-tiers.io/skip-min-replicas': 'a preview environment' });
     expect(pod.securityContext).toEqual({
       runAsNonRoot: true,
       runAsUser: 10001,
@@ -176,11 +177,15 @@ describe('ScalableService', () => {
   });
 
   describe('rejects bad props with the construct path, the field, the value and what is allowed', () => {
-    test.each<[string, Partial<ScalableServiceProps>, string]>([
+    test.each<[string, Partial<ScalableServiceProps>, unknown]>([
       ['min > max', { autoscaling: { ...AUTOSCALING, minReplicas: 6 } }, "[test/web] 'autoscaling.minReplicas' must be an integer between 1 and 'autoscaling.maxReplicas' (5), got: 6"],
       ['min 0', { autoscaling: { ...AUTOSCALING, minReplicas: 0 } }, "[test/web] 'autoscaling.minReplicas' must be an integer between 1 and 'autoscaling.maxReplicas' (5), got: 0"],
-      ['max 0', { autoscaling: { ...AUTOSCALING, minReplicas: 1, maxReplicas: 0 } }, "[test/web] 'autoscaling.maxReplicas' must be an integer between 1 and 1000, got: 0"],
+      ['max 0', { autoscaling: { ...AUTOSCALING, minReplicas: 2, maxReplicas: 0 } }, "[test/web] 'autoscaling.maxReplicas' must be an integer between 1 and 1000, got: 0"],
       ['0 replicas', { replicas: 0 }, "[test/web] 'replicas' must be an integer between 1 and 1000, got: 0"],
+      ['one replica without a reason', { replicas: 1 }, "[test/web] 'replicas' must be at least 2 (a single pod is down on every drain, rollout or crash), or a reason for one in validationExemptions['min-replicas'], got: 1"],
+      ['an HPA down to one pod without a reason', { autoscaling: { ...AUTOSCALING, minReplicas: 1 } }, "[test/web] 'autoscaling.minReplicas' must be at least 2 (a single pod is down on every drain, rollout or crash), or a reason for one in validationExemptions['min-replicas'], got: 1"],
+      ['an exemption from no rule', { validationExemptions: { 'min-replica': 'typo' } as never }, expect.stringContaining("[test/web] 'validationExemptions.min-replica' must be a rule of the validation gate: yaml, schema,")],
+      ['an exemption without reason', { validationExemptions: { probes: '' } }, "[test/web] 'validationExemptions.probes' must be a non-empty reason, got: \"\""],
       ['negative replicas', { replicas: -2 }, "[test/web] 'replicas' must be an integer between 1 and 1000, got: -2"],
       ['fractional replicas', { replicas: 1.5 }, "[test/web] 'replicas' must be an integer between 1 and 1000, got: 1.5"],
       ['cpu utilisation 0', { autoscaling: { ...AUTOSCALING, cpuUtilization: 0 } }, "[test/web] 'autoscaling.cpuUtilization' must be an integer percentage between 1 and 100, got: 0"],
@@ -208,7 +213,7 @@ describe('ScalableService', () => {
       ['bad CIDR', { allowIngressFrom: [{ cidr: '10.0.0.0/33' }] }, "[test/web] 'allowIngressFrom[0].cidr' must be an IPv4 or IPv6 CIDR such as \"10.0.0.0/16\", got: \"10.0.0.0/33\""],
       ['bad readiness path', { readinessPath: 'health' }, "[test/web] 'readinessPath' must be an absolute HTTP path such as '/health', got: \"health\""],
     ])('throws if %s', (_case, props, message) => {
-      expect(errorOf(props)).toBe(message);
+      expect(errorOf(props)).toEqual(message);
     });
 
     test('collects every problem and throws once', () => {

@@ -1,0 +1,185 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'cdk8s';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { PropsError, TierChart } from '../../lib';
+import { KubeObject, formatFindings, validateManifests } from '../../lib/validate';
+import { TIERS, TierSpec, deriveTier } from '../../tiers';
+
+/**
+ * Random overrides of the built-in tiers — replica bounds, resources, HPA metric targets, VPA modes, Redis and
+ * Postgres shapes, regions — mostly sensible, sometimes not. Every case must either be refused with a clear
+ * validation error (a PropsError naming the path and the field) or synthesise output that passes the gate and,
+ * once for all cases, the strict Kubernetes schema check of `kube-validate`.
+ */
+const RUNS = 500;
+
+/** Mostly `sane`, one time in `1 + saneWeight` the `wild` values that construction must refuse or survive. */
+const mostly = <A, B = A>(sane: fc.Arbitrary<A>, wild: fc.Arbitrary<B>, saneWeight = 25): fc.Arbitrary<A | B> => fc.oneof<[fc.WeightedArbitrary<A>, fc.WeightedArbitrary<B>]>({ weight: saneWeight, arbitrary: sane }, { weight: 1, arbitrary: wild });
+
+const CPUS = ['50m', '100m', '250m', '500m', '1', '1500m', '2', '4'];
+const MEMORIES = ['64Mi', '128Mi', '256Mi', '512Mi', '1Gi', '2Gi', '4Gi', '8Gi'];
+/** A request and a limit at or above it, from an ordered list. */
+const bounded = (values: string[]) => fc.tuple(fc.nat({ max: values.length - 1 }), fc.nat({ max: values.length - 1 })).map(([a, b]) => [values[Math.min(a, b)], values[Math.max(a, b)]] as const);
+const saneResources = fc.tuple(bounded(CPUS), bounded(MEMORIES)).map(([[cpuRequest, cpuLimit], [memRequest, memLimit]]) => ({
+  requests: { cpu: cpuRequest, memory: memRequest },
+  limits: { cpu: cpuLimit, memory: memLimit },
+}));
+const wildQuantity = fc.constantFrom('0', '-1', 'lots', '', '1GB', '8', '100Gi');
+const wildResources = fc.record({ requests: fc.record({ cpu: wildQuantity, memory: wildQuantity }), limits: fc.record({ cpu: wildQuantity, memory: wildQuantity }) });
+const resources = mostly(saneResources, wildResources, 20);
+const scalingRules = fc.record({
+  stabilizationWindowSeconds: mostly(fc.integer({ min: 0, max: 600 }), fc.integer({ min: -10, max: 7200 })),
+  policies: fc.array(
+    fc.record({
+      type: fc.constantFrom('Pods' as const, 'Percent' as const),
+      value: mostly(fc.integer({ min: 1, max: 200 }), fc.integer({ min: -5, max: 0 })),
+      periodSeconds: mostly(fc.integer({ min: 1, max: 1800 }), fc.integer({ min: 0, max: 4000 })),
+    }),
+    { minLength: 1, maxLength: 3 },
+  ),
+  selectPolicy: fc.constantFrom('Max' as const, 'Min' as const),
+});
+const autoscaling = fc
+  .record({ minReplicas: mostly(fc.integer({ min: 2, max: 10 }), fc.integer({ min: -1, max: 1 }), 12), extra: mostly(fc.integer({ min: 1, max: 40 }), fc.integer({ min: -5, max: 0 })) })
+  .chain(({ minReplicas, extra }) =>
+    fc.record(
+      {
+        minReplicas: fc.constant(minReplicas),
+        maxReplicas: fc.constant(minReplicas + extra),
+        cpuUtilization: mostly(fc.integer({ min: 20, max: 95 }), fc.integer({ min: -5, max: 150 })),
+        memoryUtilization: fc.integer({ min: 20, max: 95 }),
+        scaleUp: scalingRules,
+        scaleDown: scalingRules,
+      },
+      { requiredKeys: ['minReplicas', 'maxReplicas'] },
+    ),
+  );
+
+const REGIONS = [
+  { name: 'us-east-1', vpcCidr: '10.0.0.0/16' },
+  { name: 'us-west-2', vpcCidr: '10.1.0.0/16' },
+  { name: 'eu-west-1', vpcCidr: '10.2.0.0/20' },
+  { name: 'ap-southeast-1', vpcCidr: '10.3.0.0/24' },
+];
+const saneRegions = fc
+  .shuffledSubarray(REGIONS, { minLength: 1, maxLength: 3 })
+  .chain((picked) => fc.tuple(...picked.map((r, i) => (i === 0 ? fc.constant({ ...r, role: 'primary' as const }) : fc.constantFrom('secondary' as const, 'standby' as const, 'read-only' as const).map((role) => ({ ...r, role }))))));
+const wildRegions = fc.array(
+  fc.record({
+    name: fc.constantFrom('us-east-1', 'eu-central-1', 'mars-north-1', 'US-EAST-1'),
+    role: fc.constantFrom('primary' as const, 'secondary' as const, 'standby' as const, 'read-only' as const),
+    vpcCidr: fc.constantFrom('10.9.0.0/16', '10.0.0.0/33', '10.0.0.0/8', '192.168.0.0/25'),
+  }),
+  { minLength: 0, maxLength: 3 },
+);
+
+const saneRedis = fc.oneof(
+  fc.record({ mode: fc.constant('standalone' as const), masters: fc.constant(1), replicasPerMaster: fc.constant(0) }),
+  fc.record({ mode: fc.constant('replicated' as const), masters: fc.constant(1), replicasPerMaster: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ mode: fc.constant('cluster' as const), masters: fc.integer({ min: 3, max: 6 }), replicasPerMaster: fc.integer({ min: 0, max: 2 }) }),
+);
+const wildRedis = fc.record({ mode: fc.constantFrom('standalone' as const, 'replicated' as const, 'cluster' as const), masters: fc.integer({ min: 0, max: 9 }), replicasPerMaster: fc.integer({ min: 0, max: 3 }) });
+const redis = fc
+  .tuple(mostly(saneRedis, wildRedis), fc.record({ maxMemory: mostly(fc.constantFrom('100Mi', '500Mi', '1Gi', '3Gi'), fc.constantFrom('0', 'lots')), use: fc.constantFrom('cache' as const, 'data' as const), appendOnly: fc.boolean() }, { requiredKeys: [] }))
+  .map(([shape, rest]) => ({ ...shape, ...rest }));
+
+const postgres = fc
+  .integer({ min: 0, max: 4 })
+  .chain((readReplicas) =>
+    fc.record(
+      {
+        readReplicas: mostly(fc.constant(readReplicas), fc.constantFrom(-1, 40)),
+        synchronousReplicas: mostly(fc.integer({ min: 0, max: readReplicas }), fc.integer({ min: readReplicas + 1, max: readReplicas + 3 })),
+        primaryResources: resources,
+        replicaResources: resources,
+        storage: mostly(fc.constantFrom('10Gi', '100Gi', '1Ti'), fc.constantFrom('0', 'ten')),
+        maxConnections: mostly(fc.integer({ min: 50, max: 500 }), fc.integer({ min: 0, max: 20000 })),
+        pooler: fc.record({
+          poolSize: mostly(fc.integer({ min: 5, max: 40 }), fc.integer({ min: 0, max: 2000 })),
+          maxClientConnections: fc.integer({ min: 100, max: 5000 }),
+          replicas: mostly(fc.integer({ min: 2, max: 3 }), fc.integer({ min: -1, max: 1 })),
+        }),
+      },
+      { requiredKeys: [] },
+    ),
+  );
+
+const verticalScaling = fc.record({ updateMode: fc.constantFrom('Off' as const, 'Initial' as const, 'Recreate' as const, 'InPlaceOrRecreate' as const), controlledResources: fc.subarray(['cpu' as const, 'memory' as const], { minLength: 1 }) });
+/** A tier scales its app either by a fixed count or by an HPA; overrides mostly keep to the base tier's way. */
+const appFor = (base: TierSpec) => {
+  const fixed = fc.record({ replicas: mostly(fc.integer({ min: 2, max: 12 }), fc.integer({ min: -1, max: 1 }), 12), resources }, { requiredKeys: ['replicas'] });
+  const scaled = fc.record({ autoscaling, resources, verticalScaling }, { requiredKeys: ['autoscaling'] });
+  return base.app.autoscaling ? mostly(scaled, fixed, 9) : mostly(fixed, scaled, 9);
+};
+
+const tierAndOverrides = fc.constantFrom(...TIERS).chain((base) =>
+  fc.tuple(fc.constant(base), fc.record({ app: appFor(base), redis, postgres, regions: mostly(saneRegions, wildRegions, 6) }, { requiredKeys: [] })),
+);
+
+type Outcome = { kind: 'refused'; field: string } | { kind: 'synthesised'; objects: KubeObject[] };
+
+function attempt(base: TierSpec, o: object): Outcome {
+  try {
+    const tier = deriveTier(base, o);
+    const chart = new TierChart(new App({ outdir: '/dev/null' }), tier.name, { ...tier, loadBalancerRegions: tier.regions });
+    const errors = chart.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+    if (errors.length > 0) throw new PropsError(errors.join('\n'));
+    const objects = [...chart.components, ...chart.regionalComponents.values()].flatMap((c) => c.toJson()) as KubeObject[];
+    return { kind: 'synthesised', objects };
+  } catch (e) {
+    // A clear error: the library's own error type, and every line names a construct path and a field.
+    if (!(e instanceof PropsError)) throw e;
+    for (const line of e.message.split('\n')) expect(line).toMatch(/^\[[^\]]+\] .*(must|cannot|needs|requires|only)/);
+    return { kind: 'refused', field: /'([^']+)'/.exec(e.message)?.[1]?.replace(/\.\d+|\[\d+\]/g, '') ?? '(message)' };
+  }
+}
+
+describe('random tier overrides', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'property-'));
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test(`${RUNS} cases: each is refused clearly or passes the gate and the strict schemas`, () => {
+    const counts = { tried: 0, refused: 0, synthesised: 0 };
+    const refusedBy = new Map<string, number>();
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(tierAndOverrides, ([base, o]) => {
+        counts.tried++;
+        const outcome = attempt(base, o);
+        if (outcome.kind === 'refused') {
+          counts.refused++;
+          refusedBy.set(outcome.field, (refusedBy.get(outcome.field) ?? 0) + 1);
+          return;
+        }
+        counts.synthesised++;
+        const findings = validateManifests(outcome.objects.map((object) => ({ file: `case-${counts.tried}.yaml`, object })));
+        if (findings.length > 0) throw new Error(`${base.name} + ${JSON.stringify(o)}\n${formatFindings(findings)}`);
+        // Every distinct object once, for one strict schema run at the end.
+        const fresh = outcome.objects.map((obj) => stringify(obj)).filter((y) => !seen.has(y) && seen.add(y));
+        if (fresh.length > 0) fs.writeFileSync(path.join(outdir, `case-${counts.tried}.yaml`), fresh.join('---\n'));
+      }),
+      { numRuns: RUNS },
+    );
+    const top = [...refusedBy].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([f, n]) => `${f} ${n}`).join(', ');
+    console.log(`property: ${counts.tried} cases tried, ${counts.synthesised} synthesised and passed the gate, ${counts.refused} refused at construction (most by: ${top}); ${seen.size} distinct objects`);
+    expect(counts.tried).toBe(RUNS);
+    // Both outcomes must be common, or the generator tests only one side.
+    expect(counts.synthesised).toBeGreaterThan(RUNS / 5);
+    expect(counts.refused).toBeGreaterThan(RUNS / 20);
+
+    const validator = path.resolve(__dirname, '../../../shared/tools/kube-validate/validate');
+    if (!fs.existsSync(validator)) {
+      if (process.env.CI) throw new Error(`CI must run the strict schema check, but ${validator} is missing`);
+      console.log('property: kube-validate not found beside the repository; strict schema check skipped');
+      return;
+    }
+    const run = spawnSync(validator, [outdir], { encoding: 'utf8', timeout: 600_000 });
+    console.log(`property: ${run.stdout.trim().split('\n').pop()}`);
+    expect(run.stderr + run.stdout).toMatch(/, 0 invalid/);
+    expect(run.status).toBe(0);
+  }, 900_000);
+});
