@@ -23,4 +23,5 @@ export * from './k8s/tier-chart';
 export * from './k8s/vertical-scaling';
 export * from './k8s/write-manifests';
 export * from './sim';
+export * from './validate';
 export { ResolvedPostgresConfig, resolvePostgresProps } from './config/postgres-resolve';

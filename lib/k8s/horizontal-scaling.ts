@@ -47,9 +47,9 @@ export interface PodsMetric {
 
 /** What the HorizontalPodAutoscaler (autoscaling/v2) of a workload does. */
 export interface HorizontalScaling {
-  /** The fewest replicas. Integer 1 to `maxReplicas`. */
+  /** The fewest replicas. Integer 1 to `maxReplicas` - 1 (an HPA whose bounds are equal cannot scale: use `replicas`). */
   readonly minReplicas: number;
-  /** The most replicas. Integer `minReplicas` to 1000. */
+  /** The most replicas. Integer `minReplicas` + 1 to 1000. */
   readonly maxReplicas: number;
   /**
    * Target average CPU utilisation, in percent of the CPU request. Integer 1-100.
@@ -97,8 +97,8 @@ export function checkHorizontalScaling(problems: Problems, field: string, h: Hor
     problems.add(`${field}.maxReplicas`, h.maxReplicas, 'an integer between 1 and 1000');
   }
   const max = isInt(h.maxReplicas, 1, 1000) ? h.maxReplicas : 1000;
-  if (!isInt(h.minReplicas, 1, max)) {
-    problems.add(`${field}.minReplicas`, h.minReplicas, `an integer between 1 and '${field}.maxReplicas' (${max})`);
+  if (!isInt(h.minReplicas, 1, max - 1)) {
+    problems.add(`${field}.minReplicas`, h.minReplicas, `an integer between 1 and '${field}.maxReplicas' - 1 (${max - 1}): an HPA with equal bounds cannot scale`);
   }
   for (const key of ['cpuUtilization', 'memoryUtilization'] as const) {
     const v = h[key];

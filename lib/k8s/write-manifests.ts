@@ -1,7 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { emitDocument } from './_manifest-yaml';
+import { Manifest, KubeObject } from '../validate/manifest';
+import { ValidateOptions, formatFindings, validateManifests } from '../validate/validate-manifests';
 import { TierChart } from './tier-chart';
+
+/** Options of {@link writeTierManifests}. */
+export interface WriteTierManifestsOptions {
+  /**
+   * How the validation gate (`lib/validate`) checks the tier before anything is written; `false` skips it.
+   *
+   * @default {} - every rule that is on by default
+   */
+  readonly validation?: ValidateOptions | false;
+}
 
 /**
  * Validates a tier chart and writes its manifests to `outdir` (emptied first): one `<component>.yaml` per
@@ -12,19 +24,30 @@ import { TierChart } from './tier-chart';
  * A tier bound to cloud load balancers also gets `regions/<region>/` overlays: the tier plus that region's
  * TargetGroupBinding.
  *
+ * Nothing is written unless every object passes the validation gate: a finding throws, listing every finding.
+ *
  * @returns the paths written, relative to `outdir`
  */
-export function writeTierManifests(chart: TierChart, outdir: string): string[] {
+export function writeTierManifests(chart: TierChart, outdir: string, options: WriteTierManifestsOptions = {}): string[] {
   const errors = chart.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+
+  const components = chart.components.map((c) => ({ file: `${c.node.id}.yaml`, objects: c.toJson() as KubeObject[] }));
+  const regions = [...chart.regionalComponents].map(([region, c]) => ({ region, objects: c.toJson() as KubeObject[] }));
+  if (options.validation !== false) {
+    const manifests: Manifest[] = [
+      ...components.flatMap((c) => c.objects.map((object) => ({ file: path.join(chart.node.id, c.file), object }))),
+      ...regions.flatMap((r) => r.objects.map((object) => ({ file: path.join(chart.node.id, 'regions', r.region, 'load-balancer-binding.yaml'), object }))),
+    ];
+    const findings = validateManifests(manifests, options.validation);
+    if (findings.length > 0) throw new Error(`The validation gate found ${findings.length} problem(s); nothing was written to ${outdir}:\n${formatFindings(findings)}`);
+  }
 
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });
   const files: string[] = [];
-  for (const component of chart.components) {
-    const objects = component.toJson();
+  for (const { file, objects } of components) {
     if (objects.length === 0) continue;
-    const file = `${component.node.id}.yaml`;
     fs.writeFileSync(path.join(outdir, file), manifestsToYaml(objects));
     files.push(file);
   }
@@ -32,10 +55,10 @@ export function writeTierManifests(chart: TierChart, outdir: string): string[] {
   files.push('Kustomization');
 
   // One overlay per region: the whole tier plus what only that region's cluster applies.
-  for (const [region, regional] of chart.regionalComponents) {
+  for (const { region, objects } of regions) {
     const dir = path.join('regions', region);
     fs.mkdirSync(path.join(outdir, dir), { recursive: true });
-    fs.writeFileSync(path.join(outdir, dir, 'load-balancer-binding.yaml'), manifestsToYaml(regional.toJson()));
+    fs.writeFileSync(path.join(outdir, dir, 'load-balancer-binding.yaml'), manifestsToYaml(objects));
     fs.writeFileSync(path.join(outdir, dir, 'Kustomization'), kustomization(['../..', 'load-balancer-binding.yaml']));
     files.push(path.join(dir, 'load-balancer-binding.yaml'), path.join(dir, 'Kustomization'));
   }

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { Finding, KubeObject, Manifest } from './manifest';
 
 /** Manifests read from files, and the files that did not parse. */
@@ -15,6 +14,8 @@ export interface ReadResult {
  * Empty documents are skipped; kustomize's `Kustomization` files are not objects and are not read.
  */
 export function readManifests(dir: string): ReadResult {
+  // Loaded here rather than at the top: synthesis, which imports this library's root entry, never parses YAML.
+  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
   const manifests: Manifest[] = [];
   const findings: Finding[] = [];
   for (const file of listFiles(dir)) {

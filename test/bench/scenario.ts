@@ -7,8 +7,8 @@
  *   k8s-app       the synthesis of the Kubernetes app (apps/k8s.ts) as it does it, and only that: load what it
  *                 loads for synthesis (cdk8s, this library's root entry, the tiers; neither aws-cdk-lib nor
  *                 cdk8s-plus-28's L2 constructs), synthesise the four tiers with their regional overlays and write
- *                 them with writeTierManifests (to a temporary folder). Not the app's validation gate that runs
- *                 afterwards. No floor first, so it is not floor + synthesis.
+ *                 them with writeTierManifests (to a temporary folder), which runs the validation gate first, as
+ *                 the app does. No floor first, so it is not floor + synthesis.
  *   cloud         synthesise every cloud stack of the cloud app (offline)
  *   services:N    the four tiers, each with N extra ScalableServices in a platform component
  */

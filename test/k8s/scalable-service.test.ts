@@ -178,8 +178,8 @@ describe('ScalableService', () => {
 
   describe('rejects bad props with the construct path, the field, the value and what is allowed', () => {
     test.each<[string, Partial<ScalableServiceProps>, unknown]>([
-      ['min > max', { autoscaling: { ...AUTOSCALING, minReplicas: 6 } }, "[test/web] 'autoscaling.minReplicas' must be an integer between 1 and 'autoscaling.maxReplicas' (5), got: 6"],
-      ['min 0', { autoscaling: { ...AUTOSCALING, minReplicas: 0 } }, "[test/web] 'autoscaling.minReplicas' must be an integer between 1 and 'autoscaling.maxReplicas' (5), got: 0"],
+      ['min > max', { autoscaling: { ...AUTOSCALING, minReplicas: 6 } }, "[test/web] 'autoscaling.minReplicas' must be an integer between 1 and 'autoscaling.maxReplicas' - 1 (4): an HPA with equal bounds cannot scale, got: 6"],
+      ['min 0', { autoscaling: { ...AUTOSCALING, minReplicas: 0 } }, "[test/web] 'autoscaling.minReplicas' must be an integer between 1 and 'autoscaling.maxReplicas' - 1 (4): an HPA with equal bounds cannot scale, got: 0"],
       ['max 0', { autoscaling: { ...AUTOSCALING, minReplicas: 2, maxReplicas: 0 } }, "[test/web] 'autoscaling.maxReplicas' must be an integer between 1 and 1000, got: 0"],
       ['0 replicas', { replicas: 0 }, "[test/web] 'replicas' must be an integer between 1 and 1000, got: 0"],
       ['one replica without a reason', { replicas: 1 }, "[test/web] 'replicas' must be at least 2 (a single pod is down on every drain, rollout or crash), or a reason for one in validationExemptions['min-replicas'], got: 1"],

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import { ScalableService, TierChart, writeTierManifests } from '../../lib';
 import { TIERS, team } from '../../tiers';
 
@@ -56,6 +56,17 @@ describe('TierChart and writeTierManifests', () => {
     const files = writeTierManifests(chart, tmp);
     expect(files).toEqual(['namespace.yaml', 'app.yaml', 'nginx.yaml', 'redis.yaml', 'postgres.yaml', 'worker.yaml', 'Kustomization']);
     expect(fs.readFileSync(path.join(tmp, 'worker.yaml'), 'utf8')).toContain('namespace: team');
+  });
+
+  test('writes nothing when the validation gate finds a problem, and lists every finding', () => {
+    const chart = new TierChart(new App(), 'team', team);
+    new ApiObject(chart.addComponent('secrets'), 'db', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: 'hunter2' } });
+    const dir = path.join(tmp, 'gated');
+    expect(() => writeTierManifests(chart, dir)).toThrow(
+      /found 1 problem\(s\); nothing was written[^\n]*\nteam\/secrets\.yaml: Secret\/team\/db stringData \[secret-inline\] Secret values must not be in the output/,
+    );
+    expect(fs.existsSync(dir)).toBe(false);
+    expect(writeTierManifests(chart, dir, { validation: { rules: { 'secret-inline': false } } })).toContain('secrets.yaml');
   });
 
   test('the namespace can differ from the tier name', () => {

@@ -187,7 +187,7 @@ describe('simulateHpa', () => {
 
     test('an invalid HPA', () => {
       expect(() => simulateHpa({ hpa: { ...HPA, minReplicas: 0 }, initialReplicas: 2, loadSteps: [{ atSeconds: 0, demandPercent: 1 }], podStartupSeconds: 0, durationSeconds: 60 })).toThrow(
-        "[simulateHpa] 'hpa.minReplicas' must be an integer between 1 and 'hpa.maxReplicas' (10), got: 0",
+        "[simulateHpa] 'hpa.minReplicas' must be an integer between 1 and 'hpa.maxReplicas' - 1 (9): an HPA with equal bounds cannot scale, got: 0",
       );
     });
   });

@@ -15,7 +15,7 @@ describe('validateTierSpec', () => {
   });
 
   test.each<[string, TierSpec, DeepPartial<TierSpec>, string]>([
-    ['min > max', team, { app: { autoscaling: { minReplicas: 12 } } }, "[tier team] 'app.autoscaling.minReplicas' must be an integer between 1 and 'app.autoscaling.maxReplicas' (10), got: 12"],
+    ['min > max', team, { app: { autoscaling: { minReplicas: 12 } } }, "[tier team] 'app.autoscaling.minReplicas' must be an integer between 1 and 'app.autoscaling.maxReplicas' - 1 (9): an HPA with equal bounds cannot scale, got: 12"],
     ['utilisation above 100', team, { app: { autoscaling: { cpuUtilization: 150 } } }, "[tier team] 'app.autoscaling.cpuUtilization' must be an integer percentage between 1 and 100, got: 150"],
     ['an unparseable memory quantity', team, { app: { resources: { limits: { memory: '1 gig' } } } }, "[tier team] 'app.resources.limits.memory' must be a positive Kubernetes memory quantity such as \"512Mi\", \"2Gi\" or \"1G\", got: \"1 gig\""],
     ['requests above limits', team, { app: { resources: { requests: { cpu: '4' } } } }, "[tier team] 'app.resources.requests.cpu' must be at most 'app.resources.limits.cpu' (500m), got: \"4\""],
