@@ -150,7 +150,9 @@ export class SchemaRegistry {
       const schema = version?.schema?.openAPIV3Schema;
       if (!schema) continue;
       // Loaded on first use: most runs meet no custom resource before the first Kubernetes kind is checked.
-      this.ajv ??= new (require('ajv') as { default: typeof Ajv }).default({ strict: false, allErrors: true, validateFormats: false });
+      // (A separate statement: TypeScript 7 drops the parentheses of `new (require(...) as T).default()`.)
+      const ajv = require('ajv') as { default: typeof Ajv };
+      this.ajv ??= new ajv.default({ strict: false, allErrors: true, validateFormats: false });
       const entry = { validate: this.ajv.compile(schema), schema, namespaced: crd.spec.scope !== 'Cluster' };
       this.crds.set(key, entry);
       return entry;

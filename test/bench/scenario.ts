@@ -3,7 +3,8 @@
  * are measured whole. Prints one JSON line: { scenario, maxRssMiB }.
  *
  *   floor         load cdk8s, cdk8s-plus-28 and aws-cdk-lib; synthesise nothing
- *   k8s           the floor, then synthesise the four built-in tiers to YAML (in memory): floor + synthesis
+ *   k8s           the floor, then synthesise the four built-in tiers to YAML (in memory) and run the validation
+ *                 gate on them: floor + synthesis
  *   k8s-app       the synthesis of the Kubernetes app (apps/k8s.ts) as it does it, and only that: load what it
  *                 loads for synthesis (cdk8s, this library's root entry, the tiers; neither aws-cdk-lib nor
  *                 cdk8s-plus-28's L2 constructs), synthesise the four tiers with their regional overlays and write
@@ -26,7 +27,7 @@ function loadFloor(): void {
 
 function synthK8s(extraServices: number): number {
   const { App } = require('cdk8s') as typeof import('cdk8s');
-  const { ScalableService, TierChart, manifestsToYaml } = require('../../lib') as typeof import('../../lib');
+  const { ScalableService, TierChart, manifestsToYaml, validateManifests } = require('../../lib') as typeof import('../../lib');
   const { TIERS } = require('../../tiers') as typeof import('../../tiers');
   const app = new App({ outdir: os.tmpdir() });
   let bytes = 0;
@@ -45,7 +46,11 @@ function synthK8s(extraServices: number): number {
       }
     }
     for (const c of chart.node.findAll()) c.node.validate();
-    for (const component of chart.components) bytes += manifestsToYaml(component.toJson()).length;
+    // The validation gate runs on every synthesis, as writeTierManifests runs it for the app.
+    const objects = chart.components.map((component) => component.toJson());
+    const findings = validateManifests(objects.flat().map((object) => ({ file: tier.name, object })));
+    if (findings.length > 0) throw new Error(`the benchmark's output fails the gate: ${findings[0].message}`);
+    for (const o of objects) bytes += manifestsToYaml(o).length;
   }
   return bytes;
 }

@@ -26,6 +26,12 @@ grep -q 'maxReplicas: 6' dist/shop/app.yaml || { echo 'the derived tier did not 
 # The cloud constructs are their own entry point, and the root entry (the Kubernetes side) never loads aws-cdk-lib.
 node -e "if (typeof require('scaling-tiers/cloud').RegionalIngress !== 'function') process.exit(1)" || { echo 'scaling-tiers/cloud does not export RegionalIngress'; exit 1; }
 node -e "require('scaling-tiers'); process.exit(Object.keys(require.cache).some((f) => f.includes('aws-cdk-lib')) ? 1 : 0)" || { echo 'the root entry loaded aws-cdk-lib'; exit 1; }
+# The validation gate as a pipeline calls it: the package's bin, on what the platform app wrote.
+npx --no-install scaling-tiers-validate dist
+printf 'apiVersion: v1\nkind: Secret\nmetadata: {name: leaked, namespace: shop}\nstringData: {password: hunter2}\n' > dist/shop/leaked.yaml
+if npx --no-install scaling-tiers-validate dist > gate.out 2>&1; then echo 'the gate passed an inline Secret'; exit 1; fi
+grep -q '\[secret-inline\]' gate.out || { cat gate.out; echo 'the gate did not name the rule'; exit 1; }
+rm dist/shop/leaked.yaml
 validate="$root/../shared/tools/kube-validate/validate"
 if [ -x "$validate" ]; then "$validate" dist; else echo "kube-validate not found beside the project; skipped schema validation"; fi
 echo "consumer check: OK"
