@@ -69,7 +69,6 @@ interface ModelClass {
 export class SchemaRegistry {
   private readonly models = new Map<string, ModelClass | null>();
   private readonly crds = new Map<string, { validate: ValidateFunction; schema: JsonSchema; namespaced: boolean }>();
-  private ajv?: Ajv;
 
   /** @param crds the CustomResourceDefinitions whose resources may appear, besides Kubernetes' own kinds. */
   constructor(private readonly customResourceDefinitions: readonly CustomResourceDefinition[] = BUILT_IN_CRDS) {}
@@ -149,16 +148,29 @@ export class SchemaRegistry {
       const version = crd.spec.versions.find((v) => `${crd.spec.group}/${v.name}` === apiVersion && v.served !== false);
       const schema = version?.schema?.openAPIV3Schema;
       if (!schema) continue;
-      // Loaded on first use: most runs meet no custom resource before the first Kubernetes kind is checked.
-      // (A separate statement: TypeScript 7 drops the parentheses of `new (require(...) as T).default()`.)
-      const ajv = require('ajv') as { default: typeof Ajv };
-      this.ajv ??= new ajv.default({ strict: false, allErrors: true, validateFormats: false });
-      const entry = { validate: this.ajv.compile(schema), schema, namespaced: crd.spec.scope !== 'Cluster' };
+      const entry = { validate: compileCrdSchema(schema), schema, namespaced: crd.spec.scope !== 'Cluster' };
       this.crds.set(key, entry);
       return entry;
     }
     return undefined;
   }
+}
+
+/** Compiled CRD schemas, shared by every registry of the process (the gate runs once per tier). */
+const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+let sharedAjv: Ajv | undefined;
+
+function compileCrdSchema(schema: JsonSchema): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    // Loaded on first use: a run without custom resources never needs ajv.
+    // (A separate statement: TypeScript 7 drops the parentheses of `new (require(...) as T).default()`.)
+    const ajv = require('ajv') as { default: typeof Ajv };
+    sharedAjv ??= new ajv.default({ strict: false, allErrors: true, validateFormats: false });
+    validate = sharedAjv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
 }
 
 function schemaFinding(m: Manifest, err: ErrorObject): Finding {

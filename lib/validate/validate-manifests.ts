@@ -45,12 +45,13 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
   const registry = new SchemaRegistry([...BUILT_IN_CRDS, ...(options.customResourceDefinitions ?? [])]);
   const userProvided = new Set((options.userProvided ?? []).map((s) => s.toLowerCase()));
   const objects = manifests.filter((m) => typeof m.object.apiVersion === 'string' && typeof m.object.kind === 'string');
+  const typed = new Set(objects);
   const ctx = new GateContext(objects);
   const workloads = new Map(ctx.workloads.map((w) => [w.manifest, w]));
 
   const findings: Finding[] = [];
   for (const m of manifests) {
-    if (!objects.includes(m)) {
+    if (!typed.has(m)) {
       findings.push(finding(m, 'yaml', '(root)', 'every document must be a mapping with string apiVersion and kind'));
       continue;
     }
