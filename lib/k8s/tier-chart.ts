@@ -9,6 +9,8 @@ import { NginxLoadBalancer } from './nginx-load-balancer';
 import { PostgresReplicated, PostgresReplicatedProps } from './postgres-replicated';
 import { RedisDeployment } from './redis-deployment';
 import { ScalableService, ScalableServiceProps } from './scalable-service';
+import { synthesizeCharts } from './_synthesize-charts';
+import type { KubeObject } from '../validate/manifest';
 
 /** The application service of a tier: the sizing part of {@link ScalableServiceProps}. */
 export type TierAppProps = Pick<ScalableServiceProps, 'image' | 'resources' | 'replicas' | 'autoscaling' | 'verticalScaling' | 'validationExemptions'>;
@@ -141,6 +143,14 @@ export interface TierChartProps {
    * @default 'postgres-auth'
    */
   readonly postgresSecretName?: string;
+}
+
+/** What {@link TierChart.synthesizeComponents} returns. */
+export interface TierObjects {
+  /** Per component, in apply order, its objects in dependency order. */
+  readonly components: readonly { readonly chart: Chart; readonly objects: KubeObject[] }[];
+  /** Per region, the objects only that region's cluster applies. */
+  readonly regional: readonly { readonly region: string; readonly chart: Chart; readonly objects: KubeObject[] }[];
 }
 
 /**
@@ -277,6 +287,19 @@ export class TierChart extends Chart {
     else if (this.components.some((c) => c.node.id === name)) problems.add('component name', name, 'a name not already used in this tier');
     problems.throwIfAny();
     return this.newComponent(name, true);
+  }
+
+  /**
+   * The objects of every component and regional component, each list what the chart's `toJson()` returns, from one
+   * synthesis: `toJson()` on each chart would prepare and validate the whole app once per chart.
+   */
+  public synthesizeComponents(): TierObjects {
+    const regions = [...this.regionalComponents];
+    const json = synthesizeCharts([...this.components, ...regions.map(([, chart]) => chart)]) as KubeObject[][];
+    return {
+      components: this.components.map((chart, i) => ({ chart, objects: json[i] })),
+      regional: regions.map(([region, chart], i) => ({ region, chart, objects: json[this.components.length + i] })),
+    };
   }
 
   private newComponent(name: string, namespaced: boolean): Chart {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { emitDocument } from './_manifest-yaml';
-import { Manifest, KubeObject } from '../validate/manifest';
+import { Manifest } from '../validate/manifest';
 import { ValidateOptions, formatFindings, validateManifests } from '../validate/validate-manifests';
 import { TierChart } from './tier-chart';
 
@@ -32,8 +32,9 @@ export function writeTierManifests(chart: TierChart, outdir: string, options: Wr
   const errors = chart.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
 
-  const components = chart.components.map((c) => ({ file: `${c.node.id}.yaml`, objects: c.toJson() as KubeObject[] }));
-  const regions = [...chart.regionalComponents].map(([region, c]) => ({ region, objects: c.toJson() as KubeObject[] }));
+  const synthesized = chart.synthesizeComponents();
+  const components = synthesized.components.map((c) => ({ file: `${c.chart.node.id}.yaml`, objects: c.objects }));
+  const regions = synthesized.regional;
   if (options.validation !== false) {
     const manifests: Manifest[] = [
       ...components.flatMap((c) => c.objects.map((object) => ({ file: path.join(chart.node.id, c.file), object }))),

@@ -3,10 +3,13 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import targetGroupBindingCrd from '../../imports/crds/targetgroupbinding-v1beta1.json';
 import verticalPodAutoscalerCrd from '../../imports/crds/verticalpodautoscaler-v1.json';
 import { Finding, Manifest, finding } from './manifest';
+import { CompiledValidator, escapeKey, validateStrictly } from './_known-fields';
 
 /**
  * Schema checks. Kubernetes kinds are checked with the compiled OpenAPI validators of the `kubernetes-models`
- * package (loaded per kind, offline); custom resources with the `openAPIV3Schema` of their CRD. Both are made
+ * package: the kinds in `imports/schema-validators.ts` (those this library emits and their usual neighbours) from
+ * that bundle, compiled ahead of time; any other kind from the package, loaded per kind. Custom resources are
+ * checked with the `openAPIV3Schema` of their CRD, precompiled for the built-in CRDs. All checks are offline and
  * strict: a field the schema does not define is a finding, as `kubectl apply --validate=strict` would reject it.
  */
 
@@ -35,6 +38,28 @@ export const BUILT_IN_CRDS: readonly CustomResourceDefinition[] = [
   verticalPodAutoscalerCrd as CustomResourceDefinition,
   targetGroupBindingCrd as CustomResourceDefinition,
 ];
+
+/** The ajv options of CRD schemas, at run time and in the precompiled validators alike. */
+export const CRD_AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false } as const;
+
+/** The key of a CRD version's validator: `group/version/Kind`, as `apiVersion/kind` of its resources. */
+export function crdValidatorKey(crd: CustomResourceDefinition, version: string): string {
+  return `${crd.spec.group}/${version}/${crd.spec.names.kind}`;
+}
+
+/** `imports/schema-validators.ts`, keyed by `apiVersion/kind`. */
+interface PrecompiledValidators {
+  readonly kubernetes: Readonly<Record<string, CompiledValidator>>;
+  readonly customResources: Readonly<Record<string, CompiledValidator>>;
+}
+
+let precompiled: PrecompiledValidators | undefined;
+
+/** Loaded on first use: 600 KiB of compiled validators that only the gate needs. */
+function precompiledValidators(): PrecompiledValidators {
+  precompiled ??= require('../../imports/schema-validators') as PrecompiledValidators;
+  return precompiled;
+}
 
 /** apiVersions Kubernetes has removed (none is served by 1.34). */
 const REMOVED_API_VERSIONS = new Set([
@@ -67,8 +92,8 @@ interface ModelClass {
 
 /** Validates objects against the schemas of their kinds. One instance caches the validators it loads. */
 export class SchemaRegistry {
-  private readonly models = new Map<string, ModelClass | null>();
-  private readonly crds = new Map<string, { validate: ValidateFunction; schema: JsonSchema; namespaced: boolean }>();
+  private readonly models = new Map<string, CompiledValidator | null>();
+  private readonly crds = new Map<string, { validate: CompiledValidator; schema: JsonSchema; namespaced: boolean } | undefined>();
 
   /** @param crds the CustomResourceDefinitions whose resources may appear, besides Kubernetes' own kinds. */
   constructor(private readonly customResourceDefinitions: readonly CustomResourceDefinition[] = BUILT_IN_CRDS) {}
@@ -97,24 +122,13 @@ export class SchemaRegistry {
     return this.checkKubernetesKind(m, model);
   }
 
-  private checkKubernetesKind(m: Manifest, model: ModelClass): Finding[] {
-    // The compiled validators read every property their schema defines, and enumerate the keys of free-form maps;
-    // a key they never touched is not in the schema.
-    const touched = new Set<string>();
-    const enumerated = new Set<string>();
-    try {
-      model.prototype.validate.call(track(m.object, '', touched, enumerated));
-    } catch (e) {
-      const errors = (e as { errors?: ErrorObject[] }).errors;
-      if (!errors) throw e;
-      return errors.map((err) => schemaFinding(m, err));
-    }
-    const unknown: string[] = [];
-    collectUntouched(m.object, '', touched, enumerated, unknown);
+  private checkKubernetesKind(m: Manifest, validate: CompiledValidator): Finding[] {
+    const { valid, unknown } = validateStrictly(validate, m.object);
+    if (!valid) return (validate.errors ?? []).map((err) => schemaFinding(m, err));
     return unknown.map((p) => finding(m, 'unknown-field', toField(p), `${toField(p)} is not a field of ${m.object.apiVersion} ${m.object.kind}`));
   }
 
-  private checkCustomResource(m: Manifest, validate: ValidateFunction, schema: JsonSchema): Finding[] {
+  private checkCustomResource(m: Manifest, validate: CompiledValidator, schema: JsonSchema): Finding[] {
     if (!validate(m.object)) return (validate.errors ?? []).map((err) => schemaFinding(m, err));
     const unknown: string[] = [];
     // metadata is an ObjectMeta the apiserver checks itself; CRD schemas only say `type: object`.
@@ -122,19 +136,12 @@ export class SchemaRegistry {
     return unknown.map((p) => finding(m, 'unknown-field', toField(p), `${toField(p)} is not a field of ${m.object.apiVersion} ${m.object.kind}`));
   }
 
-  private model(apiVersion: string, kind: string): ModelClass | undefined {
+  /** The precompiled validator of the kind, else the one kubernetes-models has for it (loaded per kind). */
+  private model(apiVersion: string, kind: string): CompiledValidator | undefined {
     const key = `${apiVersion}/${kind}`;
     let model = this.models.get(key);
     if (model === undefined) {
-      model = null;
-      if (/^[A-Za-z0-9]+$/.test(kind) && /^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(apiVersion)) {
-        try {
-          const loaded = (require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, ModelClass>)[kind];
-          if (loaded && loaded.apiVersion === apiVersion && loaded.kind === kind) model = loaded;
-        } catch {
-          model = null;
-        }
-      }
+      model = precompiledValidators().kubernetes[key] ?? loadModelValidator(apiVersion, kind);
       this.models.set(key, model);
     }
     return model ?? undefined;
@@ -142,31 +149,62 @@ export class SchemaRegistry {
 
   private crd(apiVersion: string, kind: string) {
     const key = `${apiVersion}/${kind}`;
-    if (this.crds.has(key)) return this.crds.get(key);
+    if (!this.crds.has(key)) this.crds.set(key, this.findCrd(apiVersion, kind));
+    return this.crds.get(key);
+  }
+
+  private findCrd(apiVersion: string, kind: string) {
     for (const crd of this.customResourceDefinitions) {
       if (crd.spec.names.kind !== kind) continue;
       const version = crd.spec.versions.find((v) => `${crd.spec.group}/${v.name}` === apiVersion && v.served !== false);
       const schema = version?.schema?.openAPIV3Schema;
-      if (!schema) continue;
-      const entry = { validate: compileCrdSchema(schema), schema, namespaced: crd.spec.scope !== 'Cluster' };
-      this.crds.set(key, entry);
-      return entry;
+      if (!version || !schema) continue;
+      // The built-in CRDs' validators are precompiled; a user's CRD is compiled here.
+      const validate = BUILT_IN_CRDS.includes(crd) ? precompiledValidators().customResources[crdValidatorKey(crd, version.name)] : compileCrdSchema(schema);
+      return { validate: validate ?? compileCrdSchema(schema), schema, namespaced: crd.spec.scope !== 'Cluster' };
     }
     return undefined;
   }
 }
 
-/** Compiled CRD schemas, shared by every registry of the process (the gate runs once per tier). */
+/** The validator of a Kubernetes kind that has none precompiled, from its kubernetes-models class; null if none. */
+function loadModelValidator(apiVersion: string, kind: string): CompiledValidator | null {
+  if (!/^[A-Za-z0-9]+$/.test(kind) || !/^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(apiVersion)) return null;
+  let model: ModelClass | undefined;
+  try {
+    model = (require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, ModelClass>)[kind];
+  } catch {
+    return null;
+  }
+  if (!model || model.apiVersion !== apiVersion || model.kind !== kind) return null;
+  const modelValidate = model.prototype.validate;
+  // The class's validate throws an error carrying the ajv errors; turn it into a compiled-validator call.
+  const validate: CompiledValidator = (data: unknown) => {
+    try {
+      modelValidate.call(data);
+      validate.errors = null;
+      return true;
+    } catch (e) {
+      const errors = (e as { errors?: ErrorObject[] }).errors;
+      if (!errors) throw e;
+      validate.errors = errors;
+      return false;
+    }
+  };
+  return validate;
+}
+
+/** Compiled schemas of users' CRDs, shared by every registry of the process (the gate runs once per tier). */
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 let sharedAjv: Ajv | undefined;
 
 function compileCrdSchema(schema: JsonSchema): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
-    // Loaded on first use: a run without custom resources never needs ajv.
+    // Loaded on first use: a run without a user's CRD never needs ajv.
     // (A separate statement: TypeScript 7 drops the parentheses of `new (require(...) as T).default()`.)
     const ajv = require('ajv') as { default: typeof Ajv };
-    sharedAjv ??= new ajv.default({ strict: false, allErrors: true, validateFormats: false });
+    sharedAjv ??= new ajv.default(CRD_AJV_OPTIONS);
     validate = sharedAjv.compile(schema);
     compiled.set(schema, validate);
   }
@@ -188,43 +226,6 @@ export function toField(pointer: string): string {
     .reduce((acc, s) => (/^\d+$/.test(s) ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '');
 }
 
-function track(value: unknown, path: string, touched: Set<string>, enumerated: Set<string>): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  return new Proxy(value as object, {
-    get(target, key) {
-      const child = Reflect.get(target, key);
-      if (typeof key !== 'string') return child;
-      touched.add(`${path}/${escapeKey(key)}`);
-      return track(child, `${path}/${escapeKey(key)}`, touched, enumerated);
-    },
-    has(target, key) {
-      if (typeof key === 'string') touched.add(`${path}/${escapeKey(key)}`);
-      return Reflect.has(target, key);
-    },
-    getOwnPropertyDescriptor(target, key) {
-      if (typeof key === 'string') touched.add(`${path}/${escapeKey(key)}`);
-      return Reflect.getOwnPropertyDescriptor(target, key);
-    },
-    ownKeys(target) {
-      enumerated.add(path);
-      return Reflect.ownKeys(target);
-    },
-  });
-}
-
-function collectUntouched(value: unknown, path: string, touched: Set<string>, enumerated: Set<string>, out: string[]): void {
-  if (value === null || typeof value !== 'object') return;
-  const isArray = Array.isArray(value);
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = `${path}/${escapeKey(key)}`;
-    if (!isArray && !enumerated.has(path) && !touched.has(childPath)) {
-      out.push(childPath);
-      continue;
-    }
-    collectUntouched(child, childPath, touched, enumerated, out);
-  }
-}
-
 function collectOutsideSchema(value: unknown, schema: JsonSchema, path: string, out: string[]): void {
   if (value === null || typeof value !== 'object' || schema['x-kubernetes-preserve-unknown-fields']) return;
   if (Array.isArray(value)) {
@@ -238,9 +239,4 @@ function collectOutsideSchema(value: unknown, schema: JsonSchema, path: string, 
     else if (typeof schema.additionalProperties === 'object') collectOutsideSchema(child, schema.additionalProperties, childPath, out);
     else if (schema.additionalProperties !== true) out.push(childPath);
   }
-}
-
-/** A key as a JSON-pointer segment. */
-function escapeKey(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }

@@ -1,0 +1,43 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { TierChart } from '../../lib';
+import { TIERS, TierSpec, hasCloudIngress } from '../../tiers';
+
+/** A tier as the app builds it, with a platform component whose objects depend on objects of other components. */
+function build(tier: TierSpec): TierChart {
+  const chart = new TierChart(new App({ outdir: '/dev/null' }), tier.name, { ...tier, loadBalancerRegions: hasCloudIngress(tier) ? tier.regions : undefined });
+  const platform = chart.addComponent('platform');
+  const job = new ApiObject(platform, 'migrate', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'migrate' } });
+  const first = new ApiObject(platform, 'first', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'first' } });
+  // Written before `first`, applied after it: the order comes from the dependency, not the construct tree.
+  job.node.addDependency(first);
+  // A dependency on another component's construct, which cdk8s turns into a chart dependency.
+  first.node.addDependency(chart.app);
+  // A chart nested in a component: its objects are its own, not the component's (toJson() lists neither twice).
+  new ApiObject(new Chart(platform, 'nested'), 'nested', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nested' } });
+  return chart;
+}
+
+function perChart(chart: TierChart): { components: unknown[][]; regional: unknown[][] } {
+  return {
+    components: chart.components.map((c) => c.toJson()),
+    regional: [...chart.regionalComponents.values()].map((c: Chart) => c.toJson()),
+  };
+}
+
+describe('TierChart.synthesizeComponents', () => {
+  test.each(TIERS.map((t) => [t.name, t] as const))('%s: the same objects, in the same order, as toJson() on each chart', (_, tier) => {
+    const once = build(tier).synthesizeComponents();
+    const expected = perChart(build(tier));
+    expect(once.components.map((c) => c.objects)).toEqual(expected.components);
+    expect(once.regional.map((r) => r.objects)).toEqual(expected.regional);
+    expect(once.regional.map((r) => r.region)).toEqual(hasCloudIngress(tier) ? tier.regions.map((r) => r.name) : []);
+    const platform = once.components.find((c) => c.chart.node.id === 'platform')!;
+    expect(platform.objects.map((o) => o.metadata?.name)).toEqual(['first', 'migrate']);
+  });
+
+  test('a validation error of any construct of the app fails it, as toJson() does', () => {
+    const chart = build(TIERS[0]);
+    chart.components[chart.components.length - 1].node.addValidation({ validate: () => ['broken on purpose'] });
+    expect(() => chart.synthesizeComponents()).toThrow(/broken on purpose/);
+  });
+});
