@@ -3,7 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import targetGroupBindingCrd from '../../imports/crds/targetgroupbinding-v1beta1.json';
 import verticalPodAutoscalerCrd from '../../imports/crds/verticalpodautoscaler-v1.json';
 import { Finding, Manifest, finding } from './manifest';
-import { CompiledValidator, escapeKey, validateStrictly } from './_known-fields';
+import { CompactFieldTrees, CompiledValidator, escapeKey, seedFields, validateStrictly } from './_known-fields';
 
 /**
  * Schema checks. Kubernetes kinds are checked with the compiled OpenAPI validators of the `kubernetes-models`
@@ -51,6 +51,8 @@ export function crdValidatorKey(crd: CustomResourceDefinition, version: string):
 interface PrecompiledValidators {
   readonly kubernetes: Readonly<Record<string, CompiledValidator>>;
   readonly customResources: Readonly<Record<string, CompiledValidator>>;
+  /** The field tree of each of the `kubernetes` validators. */
+  readonly fields: CompactFieldTrees;
 }
 
 let precompiled: PrecompiledValidators | undefined;
@@ -141,7 +143,10 @@ export class SchemaRegistry {
     const key = `${apiVersion}/${kind}`;
     let model = this.models.get(key);
     if (model === undefined) {
-      model = precompiledValidators().kubernetes[key] ?? loadModelValidator(apiVersion, kind);
+      const precompiled = precompiledValidators();
+      model = precompiled.kubernetes[key];
+      if (model) seedFields(model, precompiled.fields, key);
+      else model = loadModelValidator(apiVersion, kind);
       this.models.set(key, model);
     }
     return model ?? undefined;

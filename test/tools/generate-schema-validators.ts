@@ -5,6 +5,8 @@
  *
  *   - Kubernetes kinds: the compiled OpenAPI validators of `kubernetes-models`, bundled into one module with the
  *     five string formats they read (`kubernetes-models-formats.ts`) in place of `@kubernetes-models/validate`.
+ *   - For each of those kinds, the tree of its fields, explored by probing its validator, so that the gate finds
+ *     unknown fields without watching the validator read (lib/validate/_known-fields.ts).
  *   - Custom resources: ajv's standalone code for the openAPIV3Schema of each built-in CRD, compiled with the
  *     options the gate uses when it compiles a user's CRD at run time.
  *
@@ -16,6 +18,7 @@ import * as path from 'node:path';
 import type Ajv from 'ajv';
 import * as esbuild from 'esbuild';
 import { BUILT_IN_CRDS, CRD_AJV_OPTIONS, crdValidatorKey } from '../../lib/validate/structure';
+import { compactFields, exploreFields } from '../../lib/validate/_known-fields';
 
 /** The Kubernetes kinds with a precompiled validator: those the library emits, and the ones users add beside them. */
 export const PRECOMPILED_KINDS: readonly (readonly [apiVersion: string, kind: string, schema: string])[] = [
@@ -51,6 +54,8 @@ export async function generateSchemaValidators(): Promise<string> {
     ...crdModules.map((_, i) => `import c${i} from 'crd:${i}';`),
     `export const kubernetes = { ${PRECOMPILED_KINDS.map(([apiVersion, kind], i) => `${JSON.stringify(`${apiVersion}/${kind}`)}: k${i}`).join(', ')} };`,
     `export const customResources = { ${crdModules.map(({ key }, i) => `${JSON.stringify(key)}: c${i}`).join(', ')} };`,
+    // JSON text: parsed faster than an object literal is compiled, and typed where it is read, not here.
+    `export const fields = JSON.parse(${JSON.stringify(JSON.stringify(exploreKinds(models.dir)))});`,
   ].join('\n');
 
   const result = await esbuild.build({
@@ -89,6 +94,15 @@ export async function generateSchemaValidators(): Promise<string> {
     result.outputFiles[0].text.trimEnd(),
     '',
   ].join('\n');
+}
+
+/** The field tree of each precompiled kind (see lib/validate/_known-fields.ts), explored on the package's validators. */
+function exploreKinds(modelsDir: string) {
+  const trees = Object.fromEntries(PRECOMPILED_KINDS.map(([apiVersion, kind, schema]) => {
+    const { validate } = require(path.join(modelsDir, '_schemas', `${schema}.js`)) as { validate: (data: unknown) => boolean };
+    return [`${apiVersion}/${kind}`, exploreFields(validate)];
+  }));
+  return compactFields(trees);
 }
 
 /** One ES module of ajv standalone code per served version of each built-in CRD. */

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import { formats as packageFormats } from '@kubernetes-models/validate';
-import { kubernetes, customResources } from '../../imports/schema-validators';
+import { types } from 'node:util';
+import { kubernetes, customResources, fields } from '../../imports/schema-validators';
+import { CompactFieldTrees, CompiledValidator, seedFields, validateStrictly } from '../../lib/validate/_known-fields';
 import { formats as bundledFormats } from '../tools/kubernetes-models-formats';
 import { GENERATED_FILE, PRECOMPILED_KINDS, generateSchemaValidators } from '../tools/generate-schema-validators';
 import { tierManifests } from './_baseline';
@@ -69,6 +71,52 @@ describe('imports/schema-validators.ts', () => {
     }
     expect(bundledVerdict(validate, object).valid).toBe(true);
     for (const o of broken(object)) expect(bundledVerdict(validate, o).valid).toBe(false);
+  });
+
+  /** The validator of a kind behind a new function: `watched` tells whether it was ever handed a proxy. */
+  function spied(key: string): { validate: CompiledValidator; watched: () => boolean } {
+    const inner = kubernetes[key as keyof typeof kubernetes] as Validate;
+    let watched = false;
+    const validate: CompiledValidator = (data: unknown) => {
+      watched ||= types.isProxy(data);
+      const ok = inner(data);
+      validate.errors = inner.errors as CompiledValidator['errors'];
+      return ok;
+    };
+    return { validate, watched: () => watched };
+  }
+
+  /** Copies of an object with a field no schema defines, at the root and at each object place inside it. */
+  function withUnknownFields(o: Record<string, unknown>): { object: Record<string, unknown>; pointer: string }[] {
+    const out: { object: Record<string, unknown>; pointer: string }[] = [];
+    const visit = (value: unknown, pointer: string[]) => {
+      if (value === null || typeof value !== 'object') return;
+      if (Array.isArray(value)) return value.forEach((item, i) => visit(item, [...pointer, String(i)]));
+      const copy = JSON.parse(JSON.stringify(o)) as Record<string, unknown>;
+      const target = pointer.reduce<any>((v, k) => v[k], copy);
+      target.notAField = 1;
+      out.push({ object: copy, pointer: `/${[...pointer, 'notAField'].join('/')}` });
+      for (const [k, v] of Object.entries(value)) if (!['labels', 'annotations', 'data', 'matchLabels', 'selector', 'limits', 'requests'].includes(k)) visit(v, [...pointer, k]);
+    };
+    visit(o, []);
+    return out;
+  }
+
+  test.each(objects.map((o) => [`${o.kind}/${o.metadata?.name}`, o] as const))('%s: the explored field tree covers it and finds each unknown field that watching the validator finds', (_, object) => {
+    const key = `${object.apiVersion}/${object.kind}`;
+    const seeded = spied(key);
+    seedFields(seeded.validate, fields as CompactFieldTrees, key);
+    expect(validateStrictly(seeded.validate, object)).toEqual({ valid: true, unknown: [] });
+    expect(seeded.watched()).toBe(false);
+    const variants = withUnknownFields(object);
+    expect(variants.length).toBeGreaterThanOrEqual(2); // the root and metadata at least
+    for (const { object: broken, pointer } of variants) {
+      const watching = spied(key); // learns only from what it watches
+      const expected = validateStrictly(watching.validate, broken);
+      expect(expected).toEqual({ valid: true, unknown: [pointer] });
+      expect(validateStrictly(seeded.validate, broken)).toEqual(expected);
+    }
+    expect(seeded.watched()).toBe(false);
   });
 
   test('the five bundled formats answer as @kubernetes-models/validate does', () => {
