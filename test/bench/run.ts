@@ -11,7 +11,7 @@ import * as path from 'node:path';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const script = path.join(__dirname, 'scenario.js');
-const scenarios = ['floor', 'k8s', 'k8s-app', ...(fs.existsSync(path.join(__dirname, '../../apps/cloud.js')) ? ['cloud'] : []), 'services:1', 'services:10', 'services:100'];
+const scenarios = ['floor', 'k8s', 'k8s-no-gate', 'k8s-app', ...(fs.existsSync(path.join(__dirname, '../../apps/cloud.js')) ? ['cloud'] : []), 'services:1', 'services:10', 'services:100'];
 
 interface Result { scenario: string; medianMs: number; maxRssMiB: number; ratioToFloor: number; runsMs: number[] }
 
