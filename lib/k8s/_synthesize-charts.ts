@@ -7,7 +7,7 @@ import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
  * whole app (dependencies are an app-level matter), then lists the chart's API objects in dependency order. A tier
  * has a chart per component, so calling `toJson()` on each walks the app once per component. Here the first chart's
  * `toJson()` prepares the app, and the others only list their objects, as cdk8s does after its preparation
- * (`chartToKube` in cdk8s's app.ts). `test/k8s/synthesize-charts.test.ts` checks that the result is the objects,
+ * (`chartToKube` in cdk8s's app.ts). `test/k8s/synthesize-components.test.ts` checks that the result is the objects,
  * in the order, that `toJson()` gives for each chart.
  */
 export function synthesizeCharts(charts: readonly Chart[]): unknown[][] {

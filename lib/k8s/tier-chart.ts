@@ -292,6 +292,8 @@ export class TierChart extends Chart {
   /**
    * The objects of every component and regional component, each list what the chart's `toJson()` returns, from one
    * synthesis: `toJson()` on each chart would prepare and validate the whole app once per chart.
+   *
+   * @throws Error listing, with their paths, the constructs of the app whose validations fail
    */
   public synthesizeComponents(): TierObjects {
     const regions = [...this.regionalComponents];

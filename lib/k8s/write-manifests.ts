@@ -29,9 +29,7 @@ export interface WriteTierManifestsOptions {
  * @returns the paths written, relative to `outdir`
  */
 export function writeTierManifests(chart: TierChart, outdir: string, options: WriteTierManifestsOptions = {}): string[] {
-  const errors = chart.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
-  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-
+  // Validates every construct first (cdk8s's construct validations), throwing with their paths.
   const synthesized = chart.synthesizeComponents();
   const components = synthesized.components.map((c) => ({ file: `${c.chart.node.id}.yaml`, objects: c.objects }));
   const regions = synthesized.regional;

@@ -165,8 +165,8 @@ export class SchemaRegistry {
       const schema = version?.schema?.openAPIV3Schema;
       if (!version || !schema) continue;
       // The built-in CRDs' validators are precompiled; a user's CRD is compiled here.
-      const validate = BUILT_IN_CRDS.includes(crd) ? precompiledValidators().customResources[crdValidatorKey(crd, version.name)] : compileCrdSchema(schema);
-      return { validate: validate ?? compileCrdSchema(schema), schema, namespaced: crd.spec.scope !== 'Cluster' };
+      const validate = (BUILT_IN_CRDS.includes(crd) && precompiledValidators().customResources[crdValidatorKey(crd, version.name)]) || compileCrdSchema(schema);
+      return { validate, schema, namespaced: crd.spec.scope !== 'Cluster' };
     }
     return undefined;
   }

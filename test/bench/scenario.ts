@@ -46,7 +46,6 @@ function synthK8s(extraServices: number, gate = true): number {
         });
       }
     }
-    for (const c of chart.node.findAll()) c.node.validate();
     // The validation gate runs on every synthesis, as writeTierManifests runs it for the app.
     const objects = chart.synthesizeComponents().components.map((c) => c.objects);
     const findings = gate ? validateManifests(objects.flat().map((object) => ({ file: tier.name, object }))) : [];

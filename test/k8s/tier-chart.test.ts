@@ -69,6 +69,14 @@ describe('TierChart and writeTierManifests', () => {
     expect(writeTierManifests(chart, dir, { validation: { rules: { 'secret-inline': false } } })).toContain('secrets.yaml');
   });
 
+  test('writes nothing when a construct validation fails, and names the construct', () => {
+    const chart = new TierChart(new App(), 'team', team);
+    chart.addComponent('jobs').node.addValidation({ validate: () => ['needs a schedule'] });
+    const dir = path.join(tmp, 'invalid');
+    expect(() => writeTierManifests(chart, dir)).toThrow(/Validation failed with the following errors:\n {2}\[team\/jobs\] needs a schedule/);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
   test('the namespace can differ from the tier name', () => {
     const chart = new TierChart(new App(), 'team', { ...team, namespace: 'shop-team' });
     const objects = chart.components.flatMap((c) => c.toJson());
