@@ -36,7 +36,7 @@ describe('entry points', () => {
 
   test("the k8s bindings are the module cdk8s-plus-28 exports as 'k8s'", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    expect(require('../lib/k8s/_k8s').k8s).toBe(require('cdk8s-plus-28').k8s);
+    expect(require('../lib/core/k8s').k8s).toBe(require('cdk8s-plus-28').k8s);
   });
 
   test('the cloud constructs are the separate entry point scaling-tiers/cloud', () => {

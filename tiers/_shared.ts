@@ -1,4 +1,4 @@
-import { ScalingRules } from '../lib/k8s/horizontal-scaling';
+import { ScalingRules } from '../lib/app/horizontal-scaling';
 
 /**
  * The application image of the built-in tiers: a placeholder that platform repos replace with their own

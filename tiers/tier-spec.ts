@@ -1,12 +1,12 @@
-import { Problems } from '../lib/_problems';
-import { DEFAULT_POSTGRES_MAX_CONNECTIONS } from '../lib/config/postgres-props';
-import { MEMORY_ALLOWED, parseMemory } from '../lib/_quantity';
-import { ContainerResources, checkContainerResources } from '../lib/k8s/container-resources';
-import { HorizontalScaling, checkHorizontalScaling } from '../lib/k8s/horizontal-scaling';
-import { VerticalScaling, checkVerticalScaling } from '../lib/k8s/vertical-scaling';
-import { TierNginxProps, TierPostgresProps, TierRedisProps } from '../lib/k8s/tier-chart';
-import { isCidr } from '../lib/k8s/ingress-peer';
-import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../lib/k8s/_names';
+import { Problems } from '../lib/core/problems';
+import { DEFAULT_POSTGRES_MAX_CONNECTIONS } from '../lib/postgres/postgres-props';
+import { MEMORY_ALLOWED, parseMemory } from '../lib/core/quantity';
+import { ContainerResources, checkContainerResources } from '../lib/core/container-resources';
+import { HorizontalScaling, checkHorizontalScaling } from '../lib/app/horizontal-scaling';
+import { VerticalScaling, checkVerticalScaling } from '../lib/app/vertical-scaling';
+import { TierNginxProps, TierPostgresProps, TierRedisProps } from '../lib/chart/tier-chart';
+import { isCidr } from '../lib/core/ingress-peer';
+import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../lib/core/names';
 import type { RuleId } from '../lib/validate/rules';
 
 /** An inclusive range of figures. */

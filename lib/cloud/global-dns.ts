@@ -4,7 +4,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { Problems } from '../_problems';
+import { Problems } from '../core/problems';
 
 /** One region behind a {@link GlobalDns} name. */
 export interface GlobalDnsRegion {

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { Problems } from '../_problems';
+import { Problems } from '../core/problems';
 import { defaultAvailabilityZones, isRegionName, REGION_ALLOWED } from './_region';
 import { RegionalStack } from './regional-stack';
 import { RegionalWebAcl, WebAclRateLimits } from './regional-web-acl';
@@ -85,7 +85,7 @@ export interface RegionalIngressProps {
   /**
    * The port of the targets (nginx pods, registered by IP by the AWS Load Balancer Controller's TargetGroupBinding).
    *
-   * @default 8080 - the port nginx listens on as a non-root user (lib/config/nginx)
+   * @default 8080 - the port nginx listens on as a non-root user (lib/nginx)
    */
   readonly targetPort?: number;
   /**

@@ -1,6 +1,6 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { Problems } from '../_problems';
+import { Problems } from '../core/problems';
 import { defaultAvailabilityZones, isRegionName, REGION_ALLOWED } from './_region';
 
 /** Props of {@link RegionalStack}. */

@@ -1,7 +1,7 @@
 import { Duration, Token, Validations } from 'aws-cdk-lib';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { Problems } from '../_problems';
+import { Problems } from '../core/problems';
 
 /** Request-rate limits enforced by a {@link RegionalWebAcl}. */
 export interface WebAclRateLimits {

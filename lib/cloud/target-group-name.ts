@@ -1,4 +1,4 @@
-import { Problems } from '../_problems';
+import { Problems } from '../core/problems';
 import { isRegionName, REGION_ALLOWED, shortRegion } from './_region';
 
 /** The longest name an Elastic Load Balancing target group may have. */

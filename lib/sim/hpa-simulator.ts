@@ -50,8 +50,8 @@
  * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details
  * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior
  */
-import { Problems } from '../_problems';
-import { HorizontalScaling, ScalingRules, checkHorizontalScaling } from '../k8s/horizontal-scaling';
+import { Problems } from '../core/problems';
+import { HorizontalScaling, ScalingRules, checkHorizontalScaling } from '../app/horizontal-scaling';
 
 /** From `atSeconds` on, the total demand is `demandPercent` (percent of one pod's request). */
 export interface LoadStep {

@@ -1,5 +1,5 @@
-import { Problems } from '../_problems';
-import { HorizontalScaling } from '../k8s/horizontal-scaling';
+import { Problems } from '../core/problems';
+import { HorizontalScaling } from '../app/horizontal-scaling';
 import { DEFAULT_SYNC_PERIOD_SECONDS, DEFAULT_TOLERANCE, hpaTargetUtilization, timeToScaleDown, timeToScaleFor } from './hpa-simulator';
 
 /**

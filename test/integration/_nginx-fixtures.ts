@@ -3,7 +3,7 @@
  * NginxLoadBalancer construct will build them: the app's headless Service re-resolved through the cluster DNS.
  * Shared by the unit test (snapshots) and the integration test (real nginx).
  */
-import type { NginxConfigProps } from '../../lib/config/nginx';
+import type { NginxConfigProps } from '../../lib/nginx/nginx-conf';
 
 /** The cluster DNS Service IP of a default cluster (kube-dns / CoreDNS). */
 export const CLUSTER_DNS_IP = '10.96.0.10';

@@ -11,7 +11,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { NGINX_MIN_VERSION } from '../../lib/config/nginx';
+import { NGINX_MIN_VERSION } from '../../lib/nginx/nginx-conf';
 import { acceptWebSocket } from './_nginx-websocket';
 
 /** The wrapper that test/integration/setup/nginx.sh writes (Debian sid's nginx started with its own libraries). */

@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NginxConfigProps, renderNginxConfig } from '../../lib/config/nginx';
+import { NginxConfigProps, renderNginxConfig } from '../../lib/nginx/nginx-conf';
 import {
   Answer,
   Backend,

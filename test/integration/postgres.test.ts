@@ -13,14 +13,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pgbouncerIni, pgbouncerStartScript, PGBOUNCER_FILES } from '../../lib/config/pgbouncer';
-import { postgresConfigFiles } from '../../lib/config/postgres';
+import { pgbouncerIni, pgbouncerStartScript, PGBOUNCER_FILES } from '../../lib/postgres/pgbouncer';
+import { postgresConfigFiles } from '../../lib/postgres/postgres-conf';
 import {
   POSTGRES_FILES,
   POSTGRES_PASSWORD_ENV,
   type PostgresConfigProps,
   type PostgresRole,
-} from '../../lib/config/postgres-props';
+} from '../../lib/postgres/postgres-props';
 import {
   chownTree,
   findPgBouncer,

@@ -12,9 +12,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { redisConf } from '../../lib/config/redis';
-import { REDIS_CLUSTER_SLOTS, RedisConfProps, resolveRedisProps } from '../../lib/config/redis-props';
-import { redisClusterBootstrapScript, redisStartupScript } from '../../lib/config/redis-scripts';
+import { redisConf } from '../../lib/redis/redis-conf';
+import { REDIS_CLUSTER_SLOTS, RedisConfProps, resolveRedisProps } from '../../lib/redis/redis-props';
+import { redisClusterBootstrapScript, redisStartupScript } from '../../lib/redis/redis-scripts';
 import {
   ClusterNode,
   RedisServer,

@@ -1,4 +1,4 @@
-import { HorizontalScaling, ScalingRules } from '../../lib/k8s/horizontal-scaling';
+import { HorizontalScaling, ScalingRules } from '../../lib/app/horizontal-scaling';
 import { HpaSimulation, metricRecommendation, simulateHpa, timeToScaleDown, timeToScaleFor } from '../../lib/sim/hpa-simulator';
 
 // Team-tier-like HPA: 2-10 pods, cpu 70 %, up max(+100 %, +2 pods)/30 s no window, down -50 %/60 s after 300 s.

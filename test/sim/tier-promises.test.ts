@@ -1,4 +1,4 @@
-import { HorizontalScaling } from '../../lib/k8s/horizontal-scaling';
+import { HorizontalScaling } from '../../lib/app/horizontal-scaling';
 import { checkPromises } from '../../lib/sim/scaling-promise';
 import { TIERS, enterprise, team } from '../../tiers';
 import { TIER_PROMISES } from '../../tiers/promises';

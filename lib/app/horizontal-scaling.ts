@@ -1,0 +1,151 @@
+import { Problems } from '../core/problems';
+import { parseQuantity } from '../core/quantity';
+
+/**
+ * One rate limit on how fast the HorizontalPodAutoscaler may change the replica count.
+ *
+ * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior
+ */
+export interface ScalingPolicy {
+  /** `Pods` (an absolute number of pods) or `Percent` (of the current replica count). */
+  readonly type: 'Pods' | 'Percent';
+  /** How many pods, or what percentage, may be added or removed per period. Integer >= 1. */
+  readonly value: number;
+  /** The period the value applies to, in seconds. Integer 1-1800 (the Kubernetes limit). */
+  readonly periodSeconds: number;
+}
+
+/** The scale-up or scale-down half of an HPA's `behavior`. */
+export interface ScalingRules {
+  /**
+   * How long past recommendations are considered: for scale-up the HPA takes the minimum over the window (so a
+   * window delays scale-up), for scale-down the maximum. Integer 0-3600 seconds.
+   */
+  readonly stabilizationWindowSeconds: number;
+  /** The rate limits. At least one unless `selectPolicy` is `Disabled`. */
+  readonly policies: ScalingPolicy[];
+  /**
+   * Which policy wins when several allow different changes: `Max` allows the largest change, `Min` the smallest,
+   * `Disabled` turns this direction off.
+   *
+   * @default 'Max' - the Kubernetes default
+   */
+  readonly selectPolicy?: 'Max' | 'Min' | 'Disabled';
+}
+
+/**
+ * A custom per-pod metric (`type: Pods`) such as a queue depth. It needs a custom-metrics adapter in the cluster
+ * (prometheus-adapter, or KEDA) that serves `custom.metrics.k8s.io`; without one the HPA reports the metric as
+ * unavailable and scales on its other metrics.
+ */
+export interface PodsMetric {
+  /** The metric name as the custom-metrics API serves it, e.g. `task_queue_depth`. */
+  readonly name: string;
+  /** The target average value per pod, as a Kubernetes quantity (e.g. `"10"`, `"500m"`). */
+  readonly averageValue: string;
+}
+
+/** What the HorizontalPodAutoscaler (autoscaling/v2) of a workload does. */
+export interface HorizontalScaling {
+  /** The fewest replicas. Integer 1 to `maxReplicas` - 1 (an HPA whose bounds are equal cannot scale: use `replicas`). */
+  readonly minReplicas: number;
+  /** The most replicas. Integer `minReplicas` + 1 to 1000. */
+  readonly maxReplicas: number;
+  /**
+   * Target average CPU utilisation, in percent of the CPU request. Integer 1-100.
+   *
+   * @default - no CPU metric
+   */
+  readonly cpuUtilization?: number;
+  /**
+   * Target average memory utilisation, in percent of the memory request. Integer 1-100. When set, a VPA on the
+   * same workload may not control memory (the VPA documentation warns that the two fight), so the VPA falls back
+   * to recommendation-only mode.
+   *
+   * @default - no memory metric
+   */
+  readonly memoryUtilization?: number;
+  /**
+   * A custom per-pod metric, e.g. queue depth. Needs a custom-metrics adapter in the cluster.
+   *
+   * @default - no custom metric
+   */
+  readonly podsMetric?: PodsMetric;
+  /** How fast to add pods. */
+  readonly scaleUp: ScalingRules;
+  /** How fast to remove pods. */
+  readonly scaleDown: ScalingRules;
+}
+
+/** The resources an HPA scales on (used to keep a VPA away from them). */
+export function hpaResourceMetrics(h: HorizontalScaling): Array<'cpu' | 'memory'> {
+  const out: Array<'cpu' | 'memory'> = [];
+  if (h.cpuUtilization !== undefined) out.push('cpu');
+  if (h.memoryUtilization !== undefined) out.push('memory');
+  return out;
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:.-]*$/;
+
+function isInt(v: unknown, min: number, max: number): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+}
+
+/** Records every problem of a {@link HorizontalScaling} under the field prefix `field`. */
+export function checkHorizontalScaling(problems: Problems, field: string, h: HorizontalScaling): void {
+  if (!isInt(h.maxReplicas, 1, 1000)) {
+    problems.add(`${field}.maxReplicas`, h.maxReplicas, 'an integer between 1 and 1000');
+  }
+  const max = isInt(h.maxReplicas, 1, 1000) ? h.maxReplicas : 1000;
+  if (!isInt(h.minReplicas, 1, max - 1)) {
+    problems.add(`${field}.minReplicas`, h.minReplicas, `an integer between 1 and '${field}.maxReplicas' - 1 (${max - 1}): an HPA with equal bounds cannot scale`);
+  }
+  for (const key of ['cpuUtilization', 'memoryUtilization'] as const) {
+    const v = h[key];
+    if (v !== undefined && !isInt(v, 1, 100)) {
+      problems.add(`${field}.${key}`, v, 'an integer percentage between 1 and 100');
+    }
+  }
+  if (h.podsMetric !== undefined) {
+    if (!METRIC_NAME.test(h.podsMetric.name ?? '')) {
+      problems.add(`${field}.podsMetric.name`, h.podsMetric.name, 'a metric name (letters, digits, _ : . -)');
+    }
+    const v = parseQuantity(h.podsMetric.averageValue);
+    if (v === undefined || v <= 0) {
+      problems.add(`${field}.podsMetric.averageValue`, h.podsMetric.averageValue, 'a positive Kubernetes quantity such as "10" or "500m"');
+    }
+  }
+  if (h.cpuUtilization === undefined && h.memoryUtilization === undefined && h.podsMetric === undefined) {
+    problems.add(field, 'no metric', "at least one of 'cpuUtilization', 'memoryUtilization' or 'podsMetric'");
+  }
+  checkRules(problems, `${field}.scaleUp`, h.scaleUp);
+  checkRules(problems, `${field}.scaleDown`, h.scaleDown);
+}
+
+function checkRules(problems: Problems, field: string, r: ScalingRules | undefined): void {
+  if (r === undefined) {
+    problems.add(field, r, 'an explicit behaviour (stabilizationWindowSeconds and policies)');
+    return;
+  }
+  if (!isInt(r.stabilizationWindowSeconds, 0, 3600)) {
+    problems.add(`${field}.stabilizationWindowSeconds`, r.stabilizationWindowSeconds, 'an integer between 0 and 3600');
+  }
+  if (r.selectPolicy !== undefined && !['Max', 'Min', 'Disabled'].includes(r.selectPolicy)) {
+    problems.add(`${field}.selectPolicy`, r.selectPolicy, "one of 'Max', 'Min', 'Disabled'");
+  }
+  const policies = r.policies ?? [];
+  if (policies.length === 0 && r.selectPolicy !== 'Disabled') {
+    problems.add(`${field}.policies`, policies, "at least one policy (or selectPolicy 'Disabled')");
+  }
+  policies.forEach((p, i) => {
+    if (p.type !== 'Pods' && p.type !== 'Percent') {
+      problems.add(`${field}.policies[${i}].type`, p.type, "'Pods' or 'Percent'");
+    }
+    if (!isInt(p.value, 1, Number.MAX_SAFE_INTEGER)) {
+      problems.add(`${field}.policies[${i}].value`, p.value, 'an integer >= 1');
+    }
+    if (!isInt(p.periodSeconds, 1, 1800)) {
+      problems.add(`${field}.policies[${i}].periodSeconds`, p.periodSeconds, 'an integer between 1 and 1800');
+    }
+  });
+}

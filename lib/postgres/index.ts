@@ -1,0 +1,7 @@
+// PostgreSQL: the postgresql.conf, script and PgBouncer generators and the PostgresReplicated construct.
+export * from './postgres-conf';
+export * from './postgres-props';
+export * from './postgres-scripts';
+export * from './pgbouncer';
+export * from './postgres-replicated';
+export { ResolvedPostgresConfig, resolvePostgresProps } from './postgres-resolve';

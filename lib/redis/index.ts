@@ -1,0 +1,6 @@
+// Redis: the redis.conf and script generators and the RedisDeployment construct.
+export * from './redis-conf';
+export * from './redis-memory';
+export * from './redis-props';
+export * from './redis-scripts';
+export * from './redis-deployment';

@@ -1,0 +1,266 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Yaml } from 'cdk8s';
+import { RedisDeployment, RedisDeploymentProps } from '../../lib/redis/redis-deployment';
+import { Manifest, named, ofKind, one, synth, testChart } from '../_synth';
+
+const AUTH = { secretName: 'redis-auth', secretKey: 'password' };
+const BASE: RedisDeploymentProps = {
+  namespace: 'shop',
+  mode: 'standalone',
+  maxMemory: '100Mi',
+  auth: AUTH,
+  allowIngressFrom: [{ podLabels: { 'app.kubernetes.io/name': 'web' } }],
+};
+const VALIDATOR = path.resolve(__dirname, '../../../shared/tools/kube-validate/validate');
+
+function build(props: Partial<RedisDeploymentProps> = {}): { redis: RedisDeployment; objects: Manifest[] } {
+  const chart = testChart();
+  const redis = new RedisDeployment(chart, 'cache', { ...BASE, ...props });
+  return { redis, objects: synth(chart) };
+}
+
+function errorOf(props: Partial<RedisDeploymentProps> | Record<string, unknown>): string {
+  try {
+    build(props as Partial<RedisDeploymentProps>);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected the construct to throw');
+}
+
+const MODES: Array<[string, Partial<RedisDeploymentProps>]> = [
+  ['standalone', { mode: 'standalone' }],
+  ['replicated', { mode: 'replicated', replicasPerMaster: 2 }],
+  ['cluster', { mode: 'cluster', masters: 3, replicasPerMaster: 1 }],
+];
+
+describe('RedisDeployment', () => {
+  test.each(MODES)('%s: snapshot', (_mode, props) => {
+    const { objects } = build(props);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('standalone: one server, no PDB, no Job, one client Service', () => {
+    // GIVEN / WHEN
+    const { objects, redis } = build();
+
+    // THEN
+    const sts = one(objects, 'StatefulSet');
+    expect(sts.spec.replicas).toBe(1);
+    expect(redis.replicas).toBe(1);
+    expect(ofKind(objects, 'PodDisruptionBudget')).toHaveLength(0);
+    expect(ofKind(objects, 'Job')).toHaveLength(0);
+    expect(ofKind(objects, 'Service').map((s) => s.metadata.name)).toEqual(['redis-headless', 'redis']);
+    expect(sts.spec.template.spec.containers[0].command).toEqual(['sh', '/etc/redis/redis-startup.sh']);
+    expect(Object.keys(one(objects, 'ConfigMap').data)).toEqual(['redis-startup.sh', 'redis.conf']);
+  });
+
+  test('every mode: StatefulSet with Parallel pods, retained PVCs, headless Service publishing not-ready addresses', () => {
+    for (const [, props] of MODES) {
+      const { objects } = build(props);
+      const sts = one(objects, 'StatefulSet');
+      expect(sts.spec.podManagementPolicy).toBe('Parallel');
+      expect(sts.spec.serviceName).toBe('redis-headless');
+      expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+      expect(sts.spec.volumeClaimTemplates).toEqual([
+        expect.objectContaining({ metadata: expect.objectContaining({ name: 'data' }), spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }),
+      ]);
+      const headless = named(objects, 'Service', 'redis-headless');
+      expect(headless.spec.clusterIP).toBe('None');
+      expect(headless.spec.publishNotReadyAddresses).toBe(true);
+      expect(headless.spec.selector).toEqual(sts.spec.selector.matchLabels);
+    }
+  });
+
+  test('replicated: 1 + N servers, primary and replica confs, a write Service on pod 0 and a read Service', () => {
+    const { objects } = build({ mode: 'replicated', replicasPerMaster: 2 });
+
+    const sts = one(objects, 'StatefulSet');
+    expect(sts.spec.replicas).toBe(3);
+    const conf = one(objects, 'ConfigMap').data;
+    expect(conf['primary.conf']).not.toContain('replicaof');
+    expect(conf['replica.conf']).toContain('replicaof redis-0.redis-headless.shop.svc.cluster.local 6379');
+    expect(named(objects, 'Service', 'redis').spec.selector['statefulset.kubernetes.io/pod-name']).toBe('redis-0');
+    expect(named(objects, 'Service', 'redis-read').spec.selector).toEqual(sts.spec.selector.matchLabels);
+    expect(one(objects, 'PodDisruptionBudget').spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: sts.spec.selector.matchLabels },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+    expect(ofKind(objects, 'Job')).toHaveLength(0);
+  });
+
+  test('cluster: masters x (1 + replicas) servers, cluster bus, bootstrap Job naming every pod', () => {
+    const { objects, redis } = build({ mode: 'cluster', masters: 4, replicasPerMaster: 2 });
+
+    const sts = one(objects, 'StatefulSet');
+    expect(sts.spec.replicas).toBe(12);
+    expect(redis.podHostnames).toHaveLength(12);
+    expect(named(objects, 'Service', 'redis-headless').spec.ports.map((p: any) => p.port)).toEqual([6379, 16379]);
+    const pod = sts.spec.template.spec;
+    expect(pod.topologySpreadConstraints).toHaveLength(2);
+    // A master and its replica never share a node: no two servers may.
+    expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: sts.spec.selector.matchLabels } },
+    ]);
+    expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
+    expect(pod.containers[0].env).toContainEqual({ name: 'REDIS_ANNOUNCE_HOSTNAME', value: '$(POD_NAME).redis-headless.shop.svc.cluster.local' });
+
+    const job = one(objects, 'Job');
+    expect(job.spec.backoffLimit).toBeGreaterThan(0);
+    expect(job.spec.ttlSecondsAfterFinished).toBeGreaterThan(0);
+    const jobPod = job.spec.template.spec;
+    expect(jobPod.containers[0].env).toEqual([{ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'redis-auth', key: 'password' } } }]);
+    expect(jobPod.containers[0].resources.limits).toBeDefined();
+    const script = named(objects, 'ConfigMap', 'redis-bootstrap').data['cluster-bootstrap.sh'];
+    for (let i = 0; i < 12; i++) expect(script).toContain(`redis-${i}.redis-headless.shop.svc.cluster.local:6379`);
+    expect(script).toContain('--cluster-replicas "$REPLICAS"');
+
+    // The NetworkPolicy admits the Job's pods on 6379 and the servers on 6379 + 16379.
+    const policy = named(objects, 'NetworkPolicy', 'redis');
+    const jobLabels = job.spec.template.metadata.labels;
+    // ...and the Job's own pods accept no ingress at all.
+    expect(named(objects, 'NetworkPolicy', 'redis-bootstrap').spec).toEqual({ podSelector: { matchLabels: expect.any(Object) }, policyTypes: ['Ingress'], ingress: [] });
+    expect(Object.entries(named(objects, 'NetworkPolicy', 'redis-bootstrap').spec.podSelector.matchLabels).every(([k, v]) => jobLabels[k] === v)).toBe(true);
+    const jobRule = policy.spec.ingress.find((r: any) => Object.entries(r.from[0].podSelector?.matchLabels ?? {}).every(([k, v]) => jobLabels[k] === v));
+    expect(jobRule.ports).toEqual([{ port: 6379, protocol: 'TCP' }]);
+    expect(policy.spec.ingress[0]).toEqual({
+      from: [{ podSelector: { matchLabels: sts.spec.selector.matchLabels } }],
+      ports: [{ port: 6379, protocol: 'TCP' }, { port: 16379, protocol: 'TCP' }],
+    });
+    // The Job's pods are not Redis servers: no Service or PDB selects them.
+    expect(Object.entries(sts.spec.selector.matchLabels).every(([k, v]) => jobLabels[k] === v)).toBe(false);
+  });
+
+  test('clients are admitted on 6379 only', () => {
+    const { objects } = build();
+    expect(one(objects, 'NetworkPolicy').spec.ingress).toContainEqual({
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }],
+      ports: [{ port: 6379, protocol: 'TCP' }],
+    });
+  });
+
+  test('restricted pod security, resources and probes on every container; no password in the output', () => {
+    for (const [, props] of MODES) {
+      const { objects } = build(props);
+      for (const o of objects.filter((x) => ['StatefulSet', 'Job'].includes(x.kind))) {
+        const pod = o.spec.template.spec;
+        expect(pod.securityContext).toEqual({
+          runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001,
+          fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
+        });
+        expect(pod.automountServiceAccountToken).toBe(false);
+        for (const c of pod.containers) {
+          expect(c.securityContext).toEqual({
+            allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
+            runAsUser: 10001, runAsGroup: 10001, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+          });
+          expect(c.resources.requests).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
+          expect(c.resources.limits).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
+          if (o.kind === 'StatefulSet') {
+            expect(c.startupProbe.tcpSocket).toEqual({ port: 'redis' });
+            expect(c.readinessProbe.exec.command.join(' ')).toContain('REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli');
+            expect(c.livenessProbe).toBeDefined();
+            expect(JSON.stringify([c.readinessProbe, c.livenessProbe])).not.toMatch(/ -a /);
+          }
+        }
+      }
+      const text = JSON.stringify(objects);
+      expect(text).not.toMatch(/requirepass [^"$\\]/);
+      expect(text).not.toContain('hunter2');
+    }
+  });
+
+  test('default resources follow redisMemoryLimit; default storage is 3 x maxMemory in Gi', () => {
+    const { objects } = build({ maxMemory: '2Gi', storageClass: 'fast-ssd' });
+    const sts = one(objects, 'StatefulSet');
+    expect(sts.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '3616Mi' }, limits: { cpu: '1', memory: '3616Mi' } });
+    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '6Gi' } } });
+  });
+
+  test('throws if a cluster has fewer than 3 masters', () => {
+    expect(errorOf({ mode: 'cluster', masters: 2 })).toBe(
+      "[test/cache] 'masters' must be an integer between 3 and 1000 (a cluster needs a majority of masters to fail over), got: 2");
+  });
+
+  test('throws if replicas are negative', () => {
+    expect(errorOf({ mode: 'cluster', replicasPerMaster: -1 })).toBe("[test/cache] 'replicasPerMaster' must be an integer between 0 and 100, got: -1");
+    expect(errorOf({ mode: 'replicated', replicasPerMaster: 0 })).toBe("[test/cache] 'replicasPerMaster' must be an integer between 1 and 100 in replicated mode, got: 0");
+  });
+
+  test('throws if maxMemory is not a memory quantity', () => {
+    expect(errorOf({ maxMemory: 'lots' })).toBe(
+      "[test/cache] 'maxMemory' must be a positive Kubernetes memory quantity such as \"512Mi\", \"2Gi\" or \"1G\", got: \"lots\"");
+  });
+
+  test('throws if the password is given as a literal, without showing it', () => {
+    const message = errorOf({ auth: 'hunter2' as unknown as RedisDeploymentProps['auth'] });
+    expect(message).toBe("[test/cache] 'auth' must be a Secret reference { secretName, secretKey } (never a literal password), got: a string of 7 characters (redacted)");
+    expect(errorOf({ password: 'hunter2' })).toBe(
+      "[test/cache] 'password' must not be set: pass the password as a Secret reference in 'auth' ({ secretName, secretKey }), never as a literal");
+  });
+
+  test('throws if the name is not a DNS label', () => {
+    expect(errorOf({ name: 'Redis_1' })).toBe(
+      "[test/cache] 'name' must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most 52 characters), got: \"Redis_1\"");
+  });
+
+  test('throws if the memory limit is below redisMemoryLimit, and lists every problem at once', () => {
+    expect(errorOf({ name: 'x_', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '128Mi' } } })).toBe([
+      "[test/cache] 'name' must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most 52 characters), got: \"x_\"",
+      "[test/cache] 'resources.limits.memory' must be at least 207Mi for 'maxMemory' 100Mi (redisMemoryLimit: fragmentation, buffers and fork copy-on-write), got: \"128Mi\"",
+    ].join('\n'));
+  });
+
+  test('throws if masters is set outside cluster mode', () => {
+    expect(errorOf({ mode: 'replicated', masters: 3 })).toBe("[test/cache] 'masters' must be unset unless 'mode' is \"cluster\", got: 3");
+  });
+
+  const validatorTest = fs.existsSync(VALIDATOR) ? test : test.skip;
+  if (!fs.existsSync(VALIDATOR)) console.warn(`skipping the strict schema validation: ${VALIDATOR} not found`);
+  validatorTest('every mode passes the strict schema validator', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-deployment-'));
+    try {
+      for (const [mode, props] of MODES) {
+        fs.writeFileSync(path.join(dir, `${mode}.yaml`), Yaml.stringify(...build(props).objects));
+      }
+      const result = spawnSync(VALIDATOR, [dir], { encoding: 'utf8', timeout: 120_000 });
+      expect({ status: result.status, output: `${result.stdout}${result.stderr}` }).toEqual({ status: 0, output: expect.any(String) });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  describe('exporter sidecar', () => {
+    test('absent by default', () => {
+      const { objects } = build();
+      expect(named(objects, 'StatefulSet', 'redis').spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['redis']);
+    });
+
+    test('a restricted redis_exporter with probes, the password by Secret reference, port 9121 open to the scrapers only', () => {
+      const { objects } = build({ exporter: { allowScrapeFrom: [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }] } });
+      const [, exporter] = named(objects, 'StatefulSet', 'redis').spec.template.spec.containers;
+      expect(exporter).toMatchObject({
+        name: 'exporter',
+        image: 'oliver006/redis_exporter:v1.62.0',
+        ports: [{ name: 'metrics', containerPort: 9121, protocol: 'TCP' }],
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+      });
+      expect(exporter.env).toContainEqual({ name: 'REDIS_ADDR', value: 'redis://127.0.0.1:6379' });
+      expect(exporter.env.find((e: { name: string }) => e.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef).toBeDefined();
+      for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) expect(exporter[probe].httpGet.path).toBe('/health');
+      expect(named(objects, 'NetworkPolicy', 'redis').spec.ingress).toContainEqual({
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: {} }],
+        ports: [{ port: 9121, protocol: 'TCP' }],
+      });
+    });
+
+    test('throws if the exporter image is not pinned', () => {
+      expect(errorOf({ exporter: { image: 'oliver006/redis_exporter:latest' } })).toContain("'exporter.image' must be an image reference with an explicit tag other than 'latest'");
+    });
+  });
+});
