@@ -3,6 +3,7 @@
 // group name is shared by both sides and is pure.
 export * from './core';
 export * from './cloud/target-group-name';
+export * from './cloud/vpc-cidr';
 export * from './app';
 export * from './nginx';
 export * from './redis';

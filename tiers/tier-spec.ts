@@ -5,7 +5,8 @@ import { ContainerResources, checkContainerResources } from '../lib/core/contain
 import { HorizontalScaling, checkHorizontalScaling } from '../lib/app/horizontal-scaling';
 import { VerticalScaling, checkVerticalScaling } from '../lib/app/vertical-scaling';
 import { TierNginxProps, TierPostgresProps, TierRedisProps } from '../lib/chart/tier-chart';
-import { isCidr } from '../lib/core/ingress-peer';
+import { VPC_CIDR_ALLOWED, isVpcCidr } from '../lib/cloud/vpc-cidr';
+import { isCidr } from '../lib/core/checks';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../lib/core/names';
 import type { RuleId } from '../lib/validate/rules';
 
@@ -206,8 +207,8 @@ function checkRegions(p: Problems, regions: TierRegion[] | undefined): void {
     if (!REGION.test(r.name ?? '')) p.add(`regions[${i}].name`, r.name, 'an AWS region name such as "us-east-1"');
     else if (names.has(r.name)) p.add(`regions[${i}].name`, r.name, 'a region not listed twice');
     names.add(r.name);
-    if (!isCidr(r.vpcCidr) || !/^\d+\.\d+\.\d+\.\d+\/(1[6-9]|2[0-4])$/.test(r.vpcCidr)) {
-      p.add(`regions[${i}].vpcCidr`, r.vpcCidr, 'an IPv4 CIDR from /16 to /24 such as "10.30.0.0/16"');
+    if (!isVpcCidr(r.vpcCidr)) {
+      p.add(`regions[${i}].vpcCidr`, r.vpcCidr, VPC_CIDR_ALLOWED);
     } else if (regions.slice(0, i).some((o) => o.vpcCidr === r.vpcCidr)) {
       p.add(`regions[${i}].vpcCidr`, r.vpcCidr, 'a CIDR not used by another region of the tier');
     }

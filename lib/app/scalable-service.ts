@@ -13,19 +13,14 @@ import { validationAnnotations } from '../validate/annotations';
 import { RULES, RULE_IDS, type RuleId } from '../validate/rules';
 import { MEMORY_ALLOWED, parseMemory } from '../core/quantity';
 import { ContainerResources, checkContainerResources } from '../core/container-resources';
+import { preferredAntiAffinity, topologySpread } from '../core/scheduling';
+import type { SecretKeyRef } from '../core/secret-ref';
 import { HorizontalScaling, checkHorizontalScaling, hpaResourceMetrics } from './horizontal-scaling';
 import { IngressPeer, checkIngressPeers, networkPolicyPeers } from '../core/ingress-peer';
 import { CREDENTIAL_NAME, ENV_NAME, IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../core/names';
 import { idAllowed, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-security';
 import { ResolvedVerticalScaling, VerticalScaling, checkVerticalScaling, resolveVerticalScaling } from './vertical-scaling';
 
-/** A reference to one key of a Secret the user manages (never a literal value). */
-export interface SecretKeyRef {
-  /** The Secret's name, in the same namespace. */
-  readonly secretName: string;
-  /** The key inside the Secret. */
-  readonly key: string;
-}
 
 /** Props of {@link ScalableService}. */
 export interface ScalableServiceProps {
@@ -547,28 +542,6 @@ function bound<T>(b: { cpu?: string; memory?: string } | undefined, make: (s: st
   if (b.cpu !== undefined) out.cpu = make(b.cpu);
   if (b.memory !== undefined) out.memory = make(b.memory);
   return out;
-}
-
-/** Spread pods over zones and nodes; `ScheduleAnyway` so a single-zone or small cluster can still scale. */
-export function topologySpread(selector: Record<string, string>): k8s.TopologySpreadConstraint[] {
-  return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-    topologyKey,
-    maxSkew: 1,
-    whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: selector },
-    matchLabelKeys: ['pod-template-hash'],
-  }));
-}
-
-/** Prefer not to put two pods of the same workload on one node. */
-export function preferredAntiAffinity(selector: Record<string, string>): k8s.Affinity {
-  return {
-    podAntiAffinity: {
-      preferredDuringSchedulingIgnoredDuringExecution: [
-        { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } } },
-      ],
-    },
-  };
 }
 
 /** The autoscaling/v2 spec for a Deployment named `name`. */

@@ -8,7 +8,7 @@ import {
 } from '../../imports/elbv2.k8s.aws';
 import { targetGroupNameFor } from '../cloud/target-group-name';
 import { Problems } from '../core/problems';
-import { isCidr } from '../core/ingress-peer';
+import { VPC_CIDR_ALLOWED, isVpcCidr } from '../cloud/vpc-cidr';
 import { ScalableService } from '../app/scalable-service';
 
 /** Props of {@link LoadBalancerBinding}. */
@@ -36,7 +36,7 @@ export class LoadBalancerBinding extends Construct {
   constructor(scope: Construct, id: string, props: LoadBalancerBindingProps) {
     super(scope, id);
     const problems = new Problems(this.node.path);
-    if (!isCidr(props.vpcCidr)) problems.add('vpcCidr', props.vpcCidr, 'an IPv4 CIDR such as "10.30.0.0/16"');
+    if (!isVpcCidr(props.vpcCidr)) problems.add('vpcCidr', props.vpcCidr, VPC_CIDR_ALLOWED);
     problems.throwIfAny();
     this.targetGroupName = targetGroupNameFor(props.tier, props.region);
     new TargetGroupBinding(this, 'Resource', {

@@ -3,3 +3,4 @@ export * from './regional-ingress';
 export * from './regional-stack';
 export * from './regional-web-acl';
 export * from './target-group-name';
+export * from './vpc-cidr';

@@ -1,4 +1,3 @@
-import { isIPv4 } from 'node:net';
 import { CfnOutput, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -9,6 +8,7 @@ import { defaultAvailabilityZones, isRegionName, REGION_ALLOWED } from './_regio
 import { RegionalStack } from './regional-stack';
 import { RegionalWebAcl, WebAclRateLimits } from './regional-web-acl';
 import { checkTargetGroupName } from './target-group-name';
+import { VPC_CIDR_ALLOWED, isVpcCidr } from './vpc-cidr';
 
 /**
  * A certificate ARN in the right shape that points at no certificate: for examples and offline synthesis only.
@@ -177,7 +177,7 @@ export class RegionalIngress extends Construct {
     } else if (isRegionName(region) && cert[1] !== region) {
       problems.add('certificateArn', props.certificateArn, `a certificate in the stack's region (${region})`);
     }
-    if (!isCidr(vpcCidr)) problems.add('vpcCidr', vpcCidr, 'an IPv4 CIDR block with a prefix length between 16 and 24');
+    if (!isVpcCidr(vpcCidr)) problems.add('vpcCidr', vpcCidr, VPC_CIDR_ALLOWED);
     if (zones.length < 2 || zones.some((z) => !isRegionName(region) || !new RegExp(`^${region}[a-z]$`).test(z)) || new Set(zones).size !== zones.length) {
       problems.add('availabilityZones', zones, `at least 2 distinct zone names of the stack's region (e.g. "${region}a")`);
     }
@@ -324,12 +324,4 @@ export class RegionalIngress extends Construct {
     new CfnOutput(this, 'TargetGroupArn', { value: this.targetGroup.targetGroupArn });
     new CfnOutput(this, 'VpcId', { value: this.vpc.vpcId });
   }
-}
-
-function isCidr(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  const [ip, prefix, ...rest] = value.split('/');
-  if (rest.length > 0 || !isIPv4(ip ?? '') || !/^[0-9]{2}$/.test(prefix ?? '')) return false;
-  const n = Number(prefix);
-  return n >= 16 && n <= 24;
 }

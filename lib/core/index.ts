@@ -5,3 +5,6 @@ export * from './names';
 export * from './container-resources';
 export * from './ingress-peer';
 export * from './pod-security';
+export * from './checks';
+export * from './secret-ref';
+export * from './scheduling';

@@ -1,6 +1,7 @@
 import { k8s } from './k8s';
 import { Problems } from './problems';
 import { LABEL_KEY, LABEL_VALUE } from './names';
+import { isCidr } from './checks';
 
 /**
  * A source allowed to reach a workload's pods through its NetworkPolicy. Give `podLabels` and/or
@@ -26,14 +27,6 @@ export interface IngressPeer {
    * @default - no address range
    */
   readonly cidr?: string;
-}
-
-const CIDR4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12][0-9]|3[0-2])$/;
-const CIDR6 = /^[0-9a-fA-F:]+\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/;
-
-/** True when `text` is an IPv4 or IPv6 CIDR. */
-export function isCidr(text: unknown): boolean {
-  return typeof text === 'string' && (CIDR4.test(text) || (text.includes(':') && CIDR6.test(text)));
 }
 
 function labelsValid(labels: Record<string, string>): boolean {

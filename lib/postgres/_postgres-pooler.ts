@@ -7,7 +7,7 @@ import { validationAnnotations } from '../validate/annotations';
 import { ContainerResources } from '../core/container-resources';
 import { IngressPeer, networkPolicyPeers } from '../core/ingress-peer';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-security';
-import { preferredAntiAffinity, topologySpread } from '../app/scalable-service';
+import { preferredAntiAffinity, topologySpread } from '../core/scheduling';
 
 /** The PgBouncer connection pooler of a {@link PostgresReplicated} cluster. */
 export interface PostgresPooler {

@@ -20,7 +20,7 @@ import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '.
 import { restrictedPodSecurityContext } from '../core/pod-security';
 import { PostgresPooler, addPostgresPooler, sha256 } from './_postgres-pooler';
 import { CONFIG_DIR, DATA_MOUNT, GRACE_SECONDS, POSTGRES_PORT, POSTGRES_UID, SOCKET_DIR, secretEnv, serverContainer, toResources } from './_postgres-server';
-import { preferredAntiAffinity } from '../app/scalable-service';
+import { preferredAntiAffinity } from '../core/scheduling';
 
 export { POOLER_PORT, PostgresPooler } from './_postgres-pooler';
 export { POSTGRES_PORT } from './_postgres-server';
