@@ -1,4 +1,4 @@
-import { ScalingRules } from '../lib/app/horizontal-scaling';
+import { ScalingRules } from '../lib/app';
 
 /**
  * The application image of the built-in tiers: a placeholder that platform repos replace with their own

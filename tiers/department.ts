@@ -46,10 +46,12 @@ export const department: TierSpec = {
   nginx: {
     replicas: 2,
     maxReplicas: 6,
-    method: 'least_conn', // [000] least_conn
-    maxFails: 3, // [000, 003]
-    failTimeoutSeconds: 30, // [000, 003]
-    keepalive: 32, // [000]
+    upstream: {
+      method: 'least_conn', // [000] least_conn
+      maxFails: 3, // [000, 003]
+      failTimeout: '30s', // [000, 003]
+      keepalive: 32, // [000]
+    },
     websocketAffinity: true, // [003] sticky sessions for WebSocket
     // Behind the regional ALB (TargetGroupBinding): a cloud load balancer of its own would bypass the ALB's TLS and WAF.
     serviceType: 'ClusterIP',

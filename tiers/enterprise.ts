@@ -59,10 +59,12 @@ export const enterprise: TierSpec = {
   nginx: {
     replicas: 3,
     maxReplicas: 10,
-    method: 'least_conn', // [000]
-    maxFails: 3, // [000, 003]
-    failTimeoutSeconds: 30, // [000, 003]
-    keepalive: 32, // [000]
+    upstream: {
+      method: 'least_conn', // [000]
+      maxFails: 3, // [000, 003]
+      failTimeout: '30s', // [000, 003]
+      keepalive: 32, // [000]
+    },
     websocketAffinity: true, // [003]
     serviceType: 'ClusterIP', // behind the regional ALB (TargetGroupBinding), not a load balancer of its own
     // The regions' VPCs, where the ALBs are: X-Forwarded-For from them is the real client IP (a test checks they match).

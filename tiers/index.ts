@@ -1,3 +1,4 @@
+// The tiers as data. What the source keys [000]-[004] in the tier files refer to: tiers/README.md.
 import { department } from './department';
 import { development } from './development';
 import { enterprise } from './enterprise';

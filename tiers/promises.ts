@@ -1,4 +1,4 @@
-import { ScalingPromise } from '../lib/sim/scaling-promise';
+import { ScalingPromise } from '../lib/sim';
 
 /**
  * The application start-up time the promises rest on: 30 s from pod creation to Ready (image already on the node,

@@ -33,10 +33,12 @@ export const team: TierSpec = {
   },
   nginx: {
     replicas: 2, // [000] load balancer in front of the replicas
-    method: 'round_robin',
-    maxFails: 3, // [000] max_fails=3
-    failTimeoutSeconds: 30, // [000] fail_timeout=30s
-    keepalive: 32, // [000] keepalive 32
+    upstream: {
+      method: 'round_robin',
+      maxFails: 3, // [000] max_fails=3
+      failTimeout: '30s', // [000] fail_timeout=30s
+      keepalive: 32, // [000] keepalive 32
+    },
     websocketAffinity: false,
   },
   redis: {

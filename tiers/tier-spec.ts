@@ -1,14 +1,10 @@
-import { Problems } from '../lib/core/problems';
-import { DEFAULT_POSTGRES_MAX_CONNECTIONS } from '../lib/postgres/postgres-props';
-import { MEMORY_ALLOWED, parseMemory } from '../lib/core/quantity';
-import { ContainerResources, checkContainerResources } from '../lib/core/container-resources';
-import { HorizontalScaling, checkHorizontalScaling } from '../lib/app/horizontal-scaling';
-import { VerticalScaling, checkVerticalScaling } from '../lib/app/vertical-scaling';
-import { TierNginxProps, TierPostgresProps, TierRedisProps } from '../lib/chart/tier-chart';
-import { VPC_CIDR_ALLOWED, isVpcCidr } from '../lib/cloud/vpc-cidr';
-import { isCidr } from '../lib/core/checks';
-import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../lib/core/names';
-import type { RuleId } from '../lib/validate/rules';
+import { Problems, isIntegerIn, isObjectName, objectNameAllowed } from '../lib/core';
+import { checkPostgresReplicatedSizing } from '../lib/postgres';
+import { checkScalableServiceProps } from '../lib/app';
+import { checkNginxLoadBalancerProps } from '../lib/nginx';
+import { TierAppProps, TierNginxProps, TierPostgresProps, TierRedisProps, tierNginxLoadBalancerProps } from '../lib/chart';
+import { VPC_CIDR_ALLOWED, isVpcCidr } from '../lib';
+import { checkRedisDeploymentProps } from '../lib/redis';
 
 /** An inclusive range of figures. */
 export interface Range {
@@ -58,37 +54,11 @@ export interface TierSla {
   readonly maxErrorRatePercent?: number;
 }
 
-/** The application service of a tier (a {@link ScalableService}). */
-export interface TierApp {
-  /** The container image, pinned by tag or digest. */
-  readonly image: string;
-  /** Requests and limits of the application container. */
-  readonly resources: ContainerResources;
-  /**
-   * A fixed replica count, only without autoscaling.
-   *
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
-   * The HPA.
-   *
-   * @default - no HPA
-   */
-  readonly autoscaling?: HorizontalScaling;
-  /**
-   * The VPA.
-   *
-   * @default - no VPA
-   */
-  readonly verticalScaling?: VerticalScaling;
-  /**
-   * Rules of the validation gate the app's Deployment is deliberately exempt from, each with the reason.
-   *
-   * @default - none
-   */
-  readonly validationExemptions?: Readonly<Partial<Record<RuleId, string>>>;
-}
+/**
+ * The application service of a tier: the sizing props of a {@link ScalableService} (`replicas` defaults to 2, the
+ * construct's default; a tier of one pod says `replicas: 1` and why in `validationExemptions['min-replicas']`).
+ */
+export type TierApp = TierAppProps;
 
 /** The nginx load balancer in front of the app (the props `TierChart` takes). */
 export type TierNginx = TierNginxProps;
@@ -148,7 +118,7 @@ export function validateTierSpec(tier: TierSpec): TierSpec {
   if (!isObjectName(tier.name, 20)) p.add('name', tier.name, objectNameAllowed(20));
   if (typeof tier.description !== 'string' || tier.description.trim() === '') p.add('description', tier.description, 'a non-empty string');
   for (const key of ['concurrentUsers', 'cores', 'memoryGiB'] as const) checkRange(p, `capacity.${key}`, tier.capacity?.[key]);
-  if (!isInt(tier.replicationFactor, 1, 7)) p.add('replicationFactor', tier.replicationFactor, 'an integer between 1 and 7');
+  if (!isIntegerIn(tier.replicationFactor, 1, 7)) p.add('replicationFactor', tier.replicationFactor, 'an integer between 1 and 7');
   checkRegions(p, tier.regions);
   if (tier.sla !== undefined) {
     if (!(tier.sla.availabilityPercent > 0 && tier.sla.availabilityPercent < 100)) {
@@ -189,10 +159,6 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function isInt(v: unknown, min: number, max: number): boolean {
-  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-}
-
 function checkRange(p: Problems, field: string, r: Range | undefined): void {
   if (r === undefined || !(r.min > 0) || !(r.max >= r.min)) p.add(field, r, 'a range with 0 < min <= max');
 }
@@ -225,40 +191,11 @@ function checkApp(p: Problems, app: TierApp | undefined): void {
     p.add('app', app, 'the application service');
     return;
   }
-  if (!isPinnedImage(app.image)) p.add('app.image', app.image, IMAGE_ALLOWED);
-  checkContainerResources(p, 'app.resources', app.resources);
-  if (app.autoscaling !== undefined) {
-    checkHorizontalScaling(p, 'app.autoscaling', app.autoscaling);
-    if (app.replicas !== undefined) p.addMessage(`'app.replicas' (${app.replicas}) must not be set together with 'app.autoscaling': the HPA owns the replica count`);
-  } else if (app.replicas !== undefined && !isInt(app.replicas, 1, 1000)) {
-    p.add('app.replicas', app.replicas, 'an integer between 1 and 1000');
-  }
-  if (app.verticalScaling !== undefined) checkVerticalScaling(p, 'app.verticalScaling', app.verticalScaling);
+  checkScalableServiceProps(p, 'app', app);
 }
 
 function checkNginx(p: Problems, n: TierNginx): void {
-  if (!isInt(n.replicas, 1, 100)) p.add('nginx.replicas', n.replicas, 'an integer between 1 and 100');
-  if (n.maxReplicas !== undefined && !isInt(n.maxReplicas, Math.max(1, n.replicas), 100)) {
-    p.add('nginx.maxReplicas', n.maxReplicas, `an integer between 'nginx.replicas' (${n.replicas}) and 100`);
-  }
-  if (!['round_robin', 'least_conn', 'ip_hash', 'hash'].includes(n.method)) {
-    p.add('nginx.method', n.method, "one of 'round_robin', 'least_conn', 'ip_hash', 'hash'");
-  }
-  if (!isInt(n.maxFails, 0, 100)) p.add('nginx.maxFails', n.maxFails, 'an integer between 0 and 100');
-  if (!isInt(n.failTimeoutSeconds, 1, 3600)) p.add('nginx.failTimeoutSeconds', n.failTimeoutSeconds, 'an integer between 1 and 3600');
-  if (!isInt(n.keepalive, 1, 10000)) p.add('nginx.keepalive', n.keepalive, 'an integer between 1 and 10000');
-  (n.trustedProxyCidrs ?? []).forEach((c, i) => {
-    if (!isCidr(c)) p.add(`nginx.trustedProxyCidrs[${i}]`, c, 'an IPv4 or IPv6 CIDR such as "10.0.0.0/16"');
-  });
-  if (n.serviceType !== undefined && n.serviceType !== 'ClusterIP' && n.serviceType !== 'LoadBalancer') {
-    p.add('nginx.serviceType', n.serviceType, "'ClusterIP' or 'LoadBalancer'");
-  }
-  const r = n.rateLimits;
-  if (r !== undefined) {
-    if (!isInt(r.globalPerMinute, 1, 1e9)) p.add('nginx.rateLimits.globalPerMinute', r.globalPerMinute, 'a positive integer');
-    if (!isInt(r.perClientPerMinute, 1, 1e9)) p.add('nginx.rateLimits.perClientPerMinute', r.perClientPerMinute, 'a positive integer');
-    if (!isInt(r.burst, 0, 1e6)) p.add('nginx.rateLimits.burst', r.burst, 'an integer >= 0');
-  }
+  checkNginxLoadBalancerProps(p, 'nginx', tierNginxLoadBalancerProps(n));
 }
 
 function checkRedis(p: Problems, r: TierRedis | undefined): void {
@@ -266,39 +203,11 @@ function checkRedis(p: Problems, r: TierRedis | undefined): void {
     p.add('redis', r, 'the Redis settings');
     return;
   }
-  if (!['standalone', 'replicated', 'cluster'].includes(r.mode)) p.add('redis.mode', r.mode, "one of 'standalone', 'replicated', 'cluster'");
-  if (r.mode === 'cluster' && !isInt(r.masters, 3, 100)) {
-    p.add('redis.masters', r.masters, 'an integer between 3 and 100 (a Redis Cluster needs at least 3 masters to elect a failover)');
-  }
-  if (r.mode !== 'cluster' && r.masters !== 1) p.add('redis.masters', r.masters, `1 in '${r.mode}' mode`);
-  if (!isInt(r.replicasPerMaster, 0, 10)) p.add('redis.replicasPerMaster', r.replicasPerMaster, 'an integer between 0 and 10');
-  if (r.mode === 'standalone' && r.replicasPerMaster !== 0) p.add('redis.replicasPerMaster', r.replicasPerMaster, "0 in 'standalone' mode");
-  if (r.mode === 'replicated' && r.replicasPerMaster < 1) p.add('redis.replicasPerMaster', r.replicasPerMaster, "at least 1 in 'replicated' mode");
-  if (parseMemory(r.maxMemory) === undefined) p.add('redis.maxMemory', r.maxMemory, MEMORY_ALLOWED);
-  if (r.use !== 'cache' && r.use !== 'data') p.add('redis.use', r.use, "'cache' or 'data'");
+  // Every Redis rule (shape bounds, memory, use) is the construct's: stated once, in checkRedisDeploymentProps.
+  checkRedisDeploymentProps(p, 'redis', r);
 }
 
 function checkPostgres(p: Problems, pg: TierPostgres | undefined): void {
-  if (pg === undefined) {
-    p.add('postgres', pg, 'the PostgreSQL settings');
-    return;
-  }
-  if (!isInt(pg.readReplicas, 0, 15)) p.add('postgres.readReplicas', pg.readReplicas, 'an integer between 0 and 15');
-  const sync = pg.synchronousReplicas ?? 0;
-  if (!isInt(sync, 0, isInt(pg.readReplicas, 0, 15) ? pg.readReplicas : 15)) {
-    p.add('postgres.synchronousReplicas', sync, `an integer between 0 and 'postgres.readReplicas' (${pg.readReplicas})`);
-  }
-  checkContainerResources(p, 'postgres.primaryResources', pg.primaryResources);
-  checkContainerResources(p, 'postgres.replicaResources', pg.replicaResources);
-  if (parseMemory(pg.storage) === undefined) p.add('postgres.storage', pg.storage, MEMORY_ALLOWED);
-  const maxConnections = pg.maxConnections ?? DEFAULT_POSTGRES_MAX_CONNECTIONS;
-  if (!isInt(maxConnections, 1, 10000)) p.add('postgres.maxConnections', maxConnections, 'an integer between 1 and 10000');
-  if (pg.pooler !== undefined) {
-    if (!isInt(pg.pooler.poolSize, 1, maxConnections)) {
-      p.add('postgres.pooler.poolSize', pg.pooler.poolSize, `an integer between 1 and 'postgres.maxConnections' (${maxConnections})`);
-    }
-    if (!isInt(pg.pooler.maxClientConnections, 1, 100000)) {
-      p.add('postgres.pooler.maxClientConnections', pg.pooler.maxClientConnections, 'an integer between 1 and 100000');
-    }
-  }
+  if (pg === undefined) p.add('postgres', pg, 'the PostgreSQL settings');
+  else checkPostgresReplicatedSizing(p, 'postgres', pg);
 }

@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import { SCALABLE_SERVICE_DEFAULT_REPLICAS } from '../lib/app';
+import { DEFAULT_NGINX_UPSTREAM } from '../lib/nginx';
 import { TierSpec } from './tier-spec';
 
 const START = '<!-- tier-table:start (generated from tiers/ by `npm run docs`; a test checks it) -->';
@@ -19,7 +21,7 @@ export function tierTable(tiers: readonly TierSpec[]): string {
     `|---|${tiers.map(() => '---').join('|')}|`,
     row('concurrent users', (t) => range(t.capacity.concurrentUsers), tiers),
     row('compute envelope', (t) => `${range(t.capacity.cores)} cores, ${range(t.capacity.memoryGiB)} GiB`, tiers),
-    row('app replicas', (t) => (t.app.autoscaling ? `HPA ${t.app.autoscaling.minReplicas}-${t.app.autoscaling.maxReplicas}` : `${t.app.replicas ?? 1} (no HPA)`), tiers),
+    row('app replicas', (t) => (t.app.autoscaling ? `HPA ${t.app.autoscaling.minReplicas}-${t.app.autoscaling.maxReplicas}` : `${t.app.replicas ?? SCALABLE_SERVICE_DEFAULT_REPLICAS} (no HPA)`), tiers),
     row('HPA metrics', (t) => {
       const a = t.app.autoscaling;
       if (!a) return '—';
@@ -39,7 +41,7 @@ export function tierTable(tiers: readonly TierSpec[]): string {
       const v = t.app.verticalScaling;
       return v ? `${v.updateMode}, ${(v.controlledResources ?? ['memory']).join(' + ')}` : '—';
     }, tiers),
-    row('nginx', (t) => (t.nginx ? `${t.nginx.replicas}${t.nginx.maxReplicas && t.nginx.maxReplicas > t.nginx.replicas ? `-${t.nginx.maxReplicas}` : ''} replicas, ${t.nginx.method}` : 'none'), tiers),
+    row('nginx', (t) => (t.nginx ? `${t.nginx.replicas}${t.nginx.maxReplicas && t.nginx.maxReplicas > t.nginx.replicas ? `-${t.nginx.maxReplicas}` : ''} replicas, ${t.nginx.upstream?.method ?? DEFAULT_NGINX_UPSTREAM.method}` : 'none'), tiers),
     row('Redis', (t) => (t.redis.mode === 'cluster' ? `cluster ${t.redis.masters} masters + ${t.redis.masters * t.redis.replicasPerMaster} replicas` : t.redis.mode === 'replicated' ? `primary + ${t.redis.replicasPerMaster}` : 'standalone') + `, ${t.redis.maxMemory}`, tiers),
     row('Postgres', (t) => `${t.postgres.readReplicas === 0 ? 'primary only' : `primary + ${t.postgres.readReplicas} read replica${t.postgres.readReplicas > 1 ? 's' : ''}`}${t.postgres.synchronousReplicas ? ` (sync ANY ${t.postgres.synchronousReplicas})` : ''}${t.postgres.pooler ? ', pooler' : ''}`, tiers),
     row('replication factor', (t) => String(t.replicationFactor), tiers),

@@ -1,3 +1,4 @@
+import { isIntegerIn } from '../core/checks';
 import { Problems } from '../core/problems';
 import { parseQuantity } from '../core/quantity';
 
@@ -87,22 +88,18 @@ export function hpaResourceMetrics(h: HorizontalScaling): Array<'cpu' | 'memory'
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:.-]*$/;
 
-function isInt(v: unknown, min: number, max: number): boolean {
-  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-}
-
 /** Records every problem of a {@link HorizontalScaling} under the field prefix `field`. */
 export function checkHorizontalScaling(problems: Problems, field: string, h: HorizontalScaling): void {
-  if (!isInt(h.maxReplicas, 1, 1000)) {
+  if (!isIntegerIn(h.maxReplicas, 1, 1000)) {
     problems.add(`${field}.maxReplicas`, h.maxReplicas, 'an integer between 1 and 1000');
   }
-  const max = isInt(h.maxReplicas, 1, 1000) ? h.maxReplicas : 1000;
-  if (!isInt(h.minReplicas, 1, max - 1)) {
+  const max = isIntegerIn(h.maxReplicas, 1, 1000) ? h.maxReplicas : 1000;
+  if (!isIntegerIn(h.minReplicas, 1, max - 1)) {
     problems.add(`${field}.minReplicas`, h.minReplicas, `an integer between 1 and '${field}.maxReplicas' - 1 (${max - 1}): an HPA with equal bounds cannot scale`);
   }
   for (const key of ['cpuUtilization', 'memoryUtilization'] as const) {
     const v = h[key];
-    if (v !== undefined && !isInt(v, 1, 100)) {
+    if (v !== undefined && !isIntegerIn(v, 1, 100)) {
       problems.add(`${field}.${key}`, v, 'an integer percentage between 1 and 100');
     }
   }
@@ -127,7 +124,7 @@ function checkRules(problems: Problems, field: string, r: ScalingRules | undefin
     problems.add(field, r, 'an explicit behaviour (stabilizationWindowSeconds and policies)');
     return;
   }
-  if (!isInt(r.stabilizationWindowSeconds, 0, 3600)) {
+  if (!isIntegerIn(r.stabilizationWindowSeconds, 0, 3600)) {
     problems.add(`${field}.stabilizationWindowSeconds`, r.stabilizationWindowSeconds, 'an integer between 0 and 3600');
   }
   if (r.selectPolicy !== undefined && !['Max', 'Min', 'Disabled'].includes(r.selectPolicy)) {
@@ -141,10 +138,10 @@ function checkRules(problems: Problems, field: string, r: ScalingRules | undefin
     if (p.type !== 'Pods' && p.type !== 'Percent') {
       problems.add(`${field}.policies[${i}].type`, p.type, "'Pods' or 'Percent'");
     }
-    if (!isInt(p.value, 1, Number.MAX_SAFE_INTEGER)) {
+    if (!isIntegerIn(p.value, 1, Number.MAX_SAFE_INTEGER)) {
       problems.add(`${field}.policies[${i}].value`, p.value, 'an integer >= 1');
     }
-    if (!isInt(p.periodSeconds, 1, 1800)) {
+    if (!isIntegerIn(p.periodSeconds, 1, 1800)) {
       problems.add(`${field}.policies[${i}].periodSeconds`, p.periodSeconds, 'an integer between 1 and 1800');
     }
   });

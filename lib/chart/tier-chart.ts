@@ -3,11 +3,12 @@ import { k8s } from '../core/k8s';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
 import { isObjectName, objectNameAllowed } from '../core/names';
-import { NginxRateLimit } from '../nginx/nginx-conf';
+import type { SecretKeyRef } from '../core/secret-ref';
+import type { NginxRateLimit } from '../nginx/nginx-conf';
 import { LoadBalancerBinding } from './load-balancer-binding';
-import { NginxLoadBalancer } from '../nginx/nginx-load-balancer';
-import { PostgresReplicated, PostgresReplicatedProps } from '../postgres/postgres-replicated';
-import { RedisDeployment } from '../redis/redis-deployment';
+import { NginxLoadBalancer, NginxLoadBalancerProps } from '../nginx/nginx-load-balancer';
+import { PostgresReplicated, PostgresReplicatedSizing } from '../postgres';
+import { RedisDeployment, RedisDeploymentProps } from '../redis/redis-deployment';
 import { ScalableService, ScalableServiceProps } from '../app/scalable-service';
 import { synthesizeCharts } from './_synthesize-charts';
 import type { KubeObject } from '../validate/manifest';
@@ -15,24 +16,13 @@ import type { KubeObject } from '../validate/manifest';
 /** The application service of a tier: the sizing part of {@link ScalableServiceProps}. */
 export type TierAppProps = Pick<ScalableServiceProps, 'image' | 'resources' | 'replicas' | 'autoscaling' | 'verticalScaling' | 'validationExemptions'>;
 
-/** The nginx load balancer of a tier. */
-export interface TierNginxProps {
+/**
+ * The nginx load balancer of a tier: the sizing part of {@link NginxLoadBalancerProps}, plus three tier-level
+ * settings that {@link tierNginxLoadBalancerProps} turns into the load balancer's nginx.conf and NetworkPolicy props.
+ */
+export interface TierNginxProps extends Pick<NginxLoadBalancerProps, 'maxReplicas' | 'serviceType' | 'upstream'> {
   /** Fixed replicas, or the minimum when `maxReplicas` is larger (an HPA then owns the count). */
   readonly replicas: number;
-  /**
-   * The most nginx replicas; above `replicas` an HPA scales nginx on CPU.
-   *
-   * @default - `replicas` (no HPA)
-   */
-  readonly maxReplicas?: number;
-  /** The balancing method across app pods. */
-  readonly method: 'round_robin' | 'least_conn' | 'ip_hash' | 'hash';
-  /** Passive health checks: failures within `failTimeoutSeconds` that take a server out for that long. */
-  readonly maxFails: number;
-  /** See `maxFails`. */
-  readonly failTimeoutSeconds: number;
-  /** Idle keepalive connections to the upstream per nginx worker. */
-  readonly keepalive: number;
   /** Keep each client's websocket on one app pod (consistent hash of the client address). */
   readonly websocketAffinity: boolean;
   /**
@@ -42,12 +32,6 @@ export interface TierNginxProps {
    * @default - none: the client is the connecting address
    */
   readonly trustedProxyCidrs?: string[];
-  /**
-   * The Service type: `LoadBalancer` for a cloud load balancer of its own, `ClusterIP` behind an ALB.
-   *
-   * @default 'LoadBalancer'
-   */
-  readonly serviceType?: 'ClusterIP' | 'LoadBalancer';
   /**
    * Request rate limits.
    *
@@ -63,27 +47,39 @@ export interface TierNginxProps {
   };
 }
 
-/** Redis for a tier (the sizing part of the RedisDeployment props). */
-export interface TierRedisProps {
-  /** `standalone` (one server), `replicated` (a primary and replicas) or `cluster` (sharded Redis Cluster). */
-  readonly mode: 'standalone' | 'replicated' | 'cluster';
-  /** Shards in cluster mode (at least 3); 1 otherwise. */
-  readonly masters: number;
-  /** Replicas per master (per shard in cluster mode). */
-  readonly replicasPerMaster: number;
-  /** `maxmemory` per server, as a Kubernetes quantity. */
-  readonly maxMemory: string;
-  /** `cache` evicts least-recently-used keys; `data` never evicts. */
-  readonly use: 'cache' | 'data';
-  /** Append-only file persistence. */
-  readonly appendOnly: boolean;
+/**
+ * The props of a tier's {@link NginxLoadBalancer} (all but its backend): what {@link TierChart} builds, and what the
+ * tier validation checks with `checkNginxLoadBalancerProps`.
+ */
+export function tierNginxLoadBalancerProps(n: TierNginxProps): Omit<NginxLoadBalancerProps, 'backend' | 'backendNamespace'> {
+  const rateLimits: NginxRateLimit[] = n.rateLimits
+    ? [
+        { name: 'global', key: 'global', requests: n.rateLimits.globalPerMinute, per: 'minute', burst: n.rateLimits.burst },
+        { name: 'per_client', key: 'client', requests: n.rateLimits.perClientPerMinute, per: 'minute', burst: n.rateLimits.burst },
+      ]
+    : [];
+  return {
+    replicas: n.replicas,
+    maxReplicas: n.maxReplicas,
+    serviceType: n.serviceType ?? 'LoadBalancer',
+    upstream: n.upstream,
+    config: {
+      websocket: { path: '/ws', affinity: n.websocketAffinity ? 'client_hash' : 'none' },
+      realIp: n.trustedProxyCidrs ? { trustedCidrs: n.trustedProxyCidrs } : undefined,
+      rateLimits,
+    },
+    allowIngressFrom: n.trustedProxyCidrs ? n.trustedProxyCidrs.map((cidr) => ({ cidr })) : undefined,
+  };
 }
 
-/** PostgreSQL for a tier: the sizing part of {@link PostgresReplicatedProps}. */
-export type TierPostgresProps = Pick<
-  PostgresReplicatedProps,
-  'readReplicas' | 'synchronousReplicas' | 'primaryResources' | 'replicaResources' | 'storage' | 'storageClass' | 'maxConnections' | 'pooler'
->;
+/**
+ * Redis for a tier: the sizing part of {@link RedisDeploymentProps}, every field stated (a tier's data spells out
+ * each figure; `masters` is 1 outside cluster mode). Checked by `checkRedisDeploymentProps`.
+ */
+export type TierRedisProps = Required<Pick<RedisDeploymentProps, 'mode' | 'masters' | 'replicasPerMaster' | 'maxMemory' | 'use' | 'appendOnly'>>;
+
+/** PostgreSQL for a tier: the sizing part of PostgresReplicatedProps (the chart supplies names, Secrets and peers). */
+export type TierPostgresProps = PostgresReplicatedSizing;
 
 /**
  * Props of {@link TierChart}. A `TierSpec` from `tiers/` is assignable to it as it is.
@@ -127,9 +123,9 @@ export interface TierChartProps {
   /**
    * The Secret (created by the platform team, not by this chart) holding the Redis password.
    *
-   * @default { secretName: 'redis-auth', secretKey: 'password' }
+   * @default { secretName: 'redis-auth', key: 'password' }
    */
-  readonly redisAuth?: { readonly secretName: string; readonly secretKey: string };
+  readonly redisAuth?: SecretKeyRef;
   /**
    * PostgreSQL for the app.
    *
@@ -215,41 +211,19 @@ export class TierChart extends Chart {
     });
 
     if (props.nginx) {
-      const n = props.nginx;
-      const rateLimits: NginxRateLimit[] = n.rateLimits
-        ? [
-            { name: 'global', key: 'global', requests: n.rateLimits.globalPerMinute, per: 'minute', burst: n.rateLimits.burst },
-            { name: 'per_client', key: 'client', requests: n.rateLimits.perClientPerMinute, per: 'minute', burst: n.rateLimits.burst },
-          ]
-        : [];
       this.nginx = new NginxLoadBalancer(this.addComponent('nginx'), nginxName, {
+        ...tierNginxLoadBalancerProps(props.nginx),
         name: nginxName,
         backend: this.app,
         backendNamespace: namespace,
-        replicas: n.replicas,
-        maxReplicas: n.maxReplicas,
-        serviceType: n.serviceType ?? 'LoadBalancer',
-        upstream: { method: n.method, maxFails: n.maxFails, failTimeout: `${n.failTimeoutSeconds}s`, keepalive: n.keepalive },
-        config: {
-          websocket: { path: '/ws', affinity: n.websocketAffinity ? 'client_hash' : 'none' },
-          realIp: n.trustedProxyCidrs ? { trustedCidrs: n.trustedProxyCidrs } : undefined,
-          rateLimits,
-        },
-        allowIngressFrom: n.trustedProxyCidrs ? n.trustedProxyCidrs.map((cidr) => ({ cidr })) : undefined,
       });
     }
 
     if (props.redis) {
-      const r = props.redis;
       this.redis = new RedisDeployment(this.addComponent('redis'), 'redis', {
+        ...props.redis,
         namespace,
-        mode: r.mode,
-        masters: r.mode === 'cluster' ? r.masters : undefined,
-        replicasPerMaster: r.replicasPerMaster,
-        maxMemory: r.maxMemory,
-        use: r.use,
-        appendOnly: r.appendOnly,
-        auth: props.redisAuth ?? { secretName: 'redis-auth', secretKey: 'password' },
+        auth: props.redisAuth ?? { secretName: 'redis-auth', key: 'password' },
         allowIngressFrom: [{ podLabels: this.app.selectorLabels }],
       });
     }

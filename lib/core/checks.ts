@@ -70,3 +70,8 @@ export function redacted(value: unknown): string {
 export function oneOf(values: readonly string[]): string {
   return `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
 }
+
+/** The name of `field` under the field prefix `path` (`''` for a construct's own props): `fieldAt('redis', 'masters')`. */
+export function fieldAt(path: string, field: string): string {
+  return path === '' ? field : `${path}.${field}`;
+}

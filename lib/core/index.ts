@@ -8,3 +8,4 @@ export * from './pod-security';
 export * from './checks';
 export * from './secret-ref';
 export * from './scheduling';
+export * from './shell';

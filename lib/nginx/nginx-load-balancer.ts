@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import { k8s } from '../core/k8s';
 import { Construct } from 'constructs';
-import { NginxConfigProps, NginxUpstreamProps, nginxConfigRequirements, renderNginxConfig } from './nginx-conf';
+import type { NginxConfigProps } from './nginx-config-props';
+import type { NginxUpstreamProps } from './nginx-upstream';
+import { resolveNginxConfig } from './_nginx-resolve';
+import { renderResolvedNginxConfig } from './_nginx-render';
+import type { ResolvedNginxConfig } from './_nginx-resolved';
 import { Problems } from '../core/problems';
+import { fieldAt, isDnsSubdomain, isIntegerIn, oneOf } from '../core/checks';
 import { ContainerResources } from '../core/container-resources';
 import { HorizontalScaling } from '../app/horizontal-scaling';
-import { IngressPeer } from '../core/ingress-peer';
+import { IngressPeer, checkIngressPeers } from '../core/ingress-peer';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../core/names';
 import { ScalableService } from '../app/scalable-service';
 
@@ -15,6 +20,9 @@ import { ScalableService } from '../app/scalable-service';
  * so the pinned version must be at least that; the integration tests run the same config on nginx 1.30.
  */
 export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28.0-alpine';
+
+/** The upstream settings of {@link NginxLoadBalancerProps.upstream} that are not given. */
+export const DEFAULT_NGINX_UPSTREAM = { method: 'round_robin', maxFails: 3, failTimeout: '30s', keepalive: 32 } as const satisfies Omit<NginxUpstreamProps, 'servers'>;
 
 /** Props of {@link NginxLoadBalancer}. */
 export interface NginxLoadBalancerProps {
@@ -35,13 +43,14 @@ export interface NginxLoadBalancerProps {
    */
   readonly image?: string;
   /**
-   * Fixed replicas, or the minimum when `maxReplicas` is larger.
+   * Fixed replicas, or the minimum when `maxReplicas` is larger. 2-100: a single nginx is down on every drain,
+   * rollout or crash, and it is the entry point.
    *
    * @default 2
    */
   readonly replicas?: number;
   /**
-   * The most replicas; above `replicas` an HPA scales nginx on CPU (70 %).
+   * The most replicas, from `replicas` to 100; above `replicas` an HPA scales nginx on CPU (70 %).
    *
    * @default - `replicas` (no HPA)
    */
@@ -99,6 +108,98 @@ export interface NginxLoadBalancerProps {
   readonly allowIngressFrom?: IngressPeer[];
 }
 
+
+/**
+ * What {@link checkNginxLoadBalancerProps} checks: the props of {@link NginxLoadBalancer}, where the backend and
+ * its namespace may be left out (a tier's nginx is checked before its app exists; the nginx.conf is then checked
+ * against a stand-in backend).
+ */
+export type NginxLoadBalancerCheckedProps = Omit<NginxLoadBalancerProps, 'backend' | 'backendNamespace'> &
+  Partial<Pick<NginxLoadBalancerProps, 'backend' | 'backendNamespace'>>;
+
+/** The most nginx replicas, fixed or scaled. */
+const MAX_NGINX_REPLICAS = 100;
+const SERVICE_TYPES = ['ClusterIP', 'LoadBalancer'] as const;
+
+/** {@link NginxLoadBalancerProps} with every default applied and the nginx.conf resolved. */
+interface ResolvedNginxLoadBalancer {
+  readonly name: string;
+  readonly image: string;
+  readonly replicas: number;
+  readonly maxReplicas: number;
+  readonly config: ResolvedNginxConfig;
+}
+
+/**
+ * Records in `problems` every invalid prop of an {@link NginxLoadBalancer}, each field under the prefix `path`
+ * (`''` for the construct itself, `'nginx'` for a tier's nginx): the replica bounds, names, the Service type, who may
+ * connect, and every nginx.conf prop (balancing method, passive health checks, keepalive, real-IP ranges, rate
+ * limits ...). This is the one statement of these rules.
+ */
+export function checkNginxLoadBalancerProps(problems: Problems, path: string, props: NginxLoadBalancerCheckedProps): void {
+  resolveNginxLoadBalancer(problems, path, props);
+}
+
+function resolveNginxLoadBalancer(problems: Problems, path: string, props: NginxLoadBalancerCheckedProps): ResolvedNginxLoadBalancer | undefined {
+  const field = (f: string): string => fieldAt(path, f);
+  const name = props.name ?? 'nginx';
+  const image = props.image ?? DEFAULT_NGINX_IMAGE;
+  const replicas = props.replicas ?? 2;
+  const maxReplicas = props.maxReplicas ?? replicas;
+  const clusterDomain = props.clusterDomain ?? 'cluster.local';
+  let ok = true;
+  const add = (f: string, value: unknown, allowed: string): void => {
+    ok = false;
+    problems.add(field(f), value, allowed);
+  };
+
+  if (!isObjectName(name, '-config'.length)) add('name', name, objectNameAllowed('-config'.length));
+  if (!isPinnedImage(image)) add('image', image, IMAGE_ALLOWED);
+  const replicasOk = isIntegerIn(replicas, 2, MAX_NGINX_REPLICAS);
+  if (!replicasOk) {
+    add('replicas', replicas, `an integer between 2 and ${MAX_NGINX_REPLICAS} (a single nginx is down on every drain, rollout or crash)`);
+  }
+  if (props.maxReplicas !== undefined && !isIntegerIn(maxReplicas, replicasOk ? replicas : 2, MAX_NGINX_REPLICAS)) {
+    add('maxReplicas', maxReplicas, `an integer between '${field('replicas')}' (${replicas}) and ${MAX_NGINX_REPLICAS}`);
+  }
+  if (props.serviceType !== undefined && !SERVICE_TYPES.includes(props.serviceType)) add('serviceType', props.serviceType, oneOf(SERVICE_TYPES));
+  const backend = props.backend;
+  if (backend !== undefined && backend.headlessServiceName === undefined) {
+    add('backend', backend.node.path, "a ScalableService with 'headlessService: true' (nginx resolves its pods through it)");
+  }
+  if (props.backendNamespace !== undefined && !isObjectName(props.backendNamespace)) add('backendNamespace', props.backendNamespace, objectNameAllowed());
+  if (!isDnsSubdomain(clusterDomain)) add('clusterDomain', clusterDomain, 'a DNS domain such as "cluster.local"');
+  if (props.allowIngressFrom !== undefined) checkIngressPeers(problems, field('allowIngressFrom'), props.allowIngressFrom);
+
+  // nginx reaches the backend's pods through its headless Service; until that name is known to be valid, the
+  // nginx.conf props are checked against a stand-in.
+  const upstreamHost =
+    ok && backend !== undefined && props.backendNamespace !== undefined
+      ? `${backend.headlessServiceName}.${props.backendNamespace}.svc.${clusterDomain}`
+      : `backend.svc.${clusterDomain}`;
+  const configProps: NginxConfigProps = {
+    ...props.config,
+    listenPort: 8080,
+    upstream: {
+      ...DEFAULT_NGINX_UPSTREAM,
+      ...props.upstream,
+      servers: [{ host: upstreamHost, port: backend?.containerPort ?? 8080, resolve: true }],
+    },
+    resolver: { addresses: [props.clusterDnsIp ?? '10.96.0.10'], validSeconds: props.dnsValidSeconds ?? 5 },
+  };
+  const config = resolveNginxConfig(problems, configProps, (f) => field(ownField(f)));
+  return ok && config ? { name, image, replicas, maxReplicas, config } : undefined;
+}
+
+/** The prop of {@link NginxLoadBalancerProps} an nginx.conf prop comes from. */
+function ownField(configField: string): string {
+  if (configField.startsWith('upstream.servers')) return 'backend';
+  if (configField === 'resolver' || configField.startsWith('resolver.addresses')) return 'clusterDnsIp';
+  if (configField.startsWith('resolver.')) return 'dnsValidSeconds';
+  if (configField.startsWith('upstream.') || configField === 'listenPort') return configField;
+  return `config.${configField}`;
+}
+
 /**
  * nginx in front of a {@link ScalableService}: a ConfigMap with the generated nginx.conf, and nginx itself as a
  * ScalableService (restricted pod security, probes on the local /healthz, PDB, HPA, NetworkPolicy) whose pods roll
@@ -117,45 +218,15 @@ export class NginxLoadBalancer extends Construct {
   /** Labels that select the nginx pods (for the backend's NetworkPolicy). */
   public readonly selectorLabels: Record<string, string>;
 
+  /** @throws PropsError naming this construct's path and the prop on every line */
   constructor(scope: Construct, id: string, props: NginxLoadBalancerProps) {
     super(scope, id);
-    const name = props.name ?? 'nginx';
-    const image = props.image ?? DEFAULT_NGINX_IMAGE;
-    const replicas = props.replicas ?? 2;
-    const clusterDomain = props.clusterDomain ?? 'cluster.local';
     const problems = new Problems(this.node.path);
-    if (!isObjectName(name, '-config'.length)) problems.add('name', name, objectNameAllowed('-config'.length));
-    if (!isPinnedImage(image)) problems.add('image', image, IMAGE_ALLOWED);
-    if (props.backend.headlessServiceName === undefined) {
-      problems.add('backend', props.backend.node.path, "a ScalableService with 'headlessService: true' (nginx resolves its pods through it)");
-    }
-    if (!isObjectName(props.backendNamespace)) problems.add('backendNamespace', props.backendNamespace, objectNameAllowed());
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(clusterDomain)) {
-      problems.add('clusterDomain', clusterDomain, 'a DNS domain such as "cluster.local"');
-    }
+    const resolved = resolveNginxLoadBalancer(problems, '', props);
     problems.throwIfAny();
-
-    const upstreamHost = `${props.backend.headlessServiceName}.${props.backendNamespace}.svc.${clusterDomain}`;
-    const configProps: NginxConfigProps = {
-      ...props.config,
-      listenPort: 8080,
-      upstream: {
-        method: 'round_robin',
-        maxFails: 3,
-        failTimeout: '30s',
-        keepalive: 32,
-        ...props.upstream,
-        servers: [{ host: upstreamHost, port: props.backend.containerPort, resolve: true }],
-      },
-      resolver: { addresses: [props.clusterDnsIp ?? '10.96.0.10'], validSeconds: props.dnsValidSeconds ?? 5 },
-    };
-    // Config errors name the nginx.conf field; prefix them with this construct's path.
-    try {
-      this.nginxConf = renderNginxConfig(configProps);
-    } catch (e) {
-      throw new Error(`[${this.node.path}] ${(e as Error).message}`);
-    }
-    this.minNginxVersion = nginxConfigRequirements(configProps).minVersion;
+    const { name, image, replicas, maxReplicas, config } = resolved as ResolvedNginxLoadBalancer;
+    this.nginxConf = renderResolvedNginxConfig(config);
+    this.minNginxVersion = config.minVersion;
 
     const configMapName = `${name}-config`;
     new k8s.KubeConfigMap(this, 'ConfigMap', {
@@ -163,7 +234,6 @@ export class NginxLoadBalancer extends Construct {
       data: { 'nginx.conf': this.nginxConf },
     });
 
-    const maxReplicas = props.maxReplicas ?? replicas;
     const autoscaling: HorizontalScaling | undefined =
       maxReplicas > replicas
         ? {

@@ -1,33 +1,15 @@
 import { createHash } from 'node:crypto';
 import { k8s } from '../core/k8s';
 import { Construct } from 'constructs';
-import { PGBOUNCER_FILES, pgbouncerIni, pgbouncerStartScript } from './pgbouncer';
-import { POSTGRES_PASSWORD_ENV, type PostgresSecretKeyRef } from './postgres-props';
+import { PGBOUNCER_FILES, pgbouncerFiles } from './pgbouncer';
+import { POSTGRES_PASSWORD_ENV } from './postgres-props';
+import type { PostgresPooler } from './postgres-replicated-props';
+import type { SecretKeyRef } from '../core/secret-ref';
 import { validationAnnotations } from '../validate/annotations';
 import { ContainerResources } from '../core/container-resources';
 import { IngressPeer, networkPolicyPeers } from '../core/ingress-peer';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-security';
 import { preferredAntiAffinity, topologySpread } from '../core/scheduling';
-
-/** The PgBouncer connection pooler of a {@link PostgresReplicated} cluster. */
-export interface PostgresPooler {
-  /** Server connections per database/user pair (`default_pool_size`); at most the servers' `maxConnections`. */
-  readonly poolSize: number;
-  /** Client connections each pooler pod accepts (`max_client_conn`). */
-  readonly maxClientConnections: number;
-  /**
-   * Pooler pods, 2 to 100.
-   *
-   * @default 2 - one pod can be drained or rescheduled while the other serves
-   */
-  readonly replicas?: number;
-  /**
-   * Requests and limits of each pooler container.
-   *
-   * @default - requests 100m CPU / 64Mi, limits 500m CPU / 128Mi (PgBouncer is single-threaded and small)
-   */
-  readonly resources?: ContainerResources;
-}
 
 /** The pooler's listening port (PgBouncer's standard). */
 export const POOLER_PORT = 6432;
@@ -42,7 +24,7 @@ export interface PoolerSettings {
   readonly replicas: number;
   readonly targetHost: string;
   readonly serverMaxConnections: number;
-  readonly authPassword: PostgresSecretKeyRef;
+  readonly authPassword: SecretKeyRef;
   readonly labels: Record<string, string>;
   readonly selector: Record<string, string>;
   readonly allowIngressFrom: IngressPeer[];
@@ -68,7 +50,7 @@ export function addPostgresPooler(scope: Construct, s: PoolerSettings): void {
     configDirectory,
     runtimeDirectory,
   };
-  const data = { [PGBOUNCER_FILES.ini]: pgbouncerIni(config), [PGBOUNCER_FILES.start]: pgbouncerStartScript(config) };
+  const data = pgbouncerFiles(config, scope.node.path);
   new k8s.KubeConfigMap(scope, 'PoolerConfig', { metadata, data });
 
   // PgBouncer needs no particular user: any non-root id above 10000 will do.

@@ -1,7 +1,19 @@
+/**
+ * The server side of PostgresReplicated (internal to lib/postgres): the headless Service, StatefulSet and
+ * PodDisruptionBudget of each role, and the server container.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
-import { POSTGRES_FILES, POSTGRES_SUPERUSER, type PostgresRole, type PostgresSecretKeyRef } from './postgres-props';
+import { POSTGRES_FILES, POSTGRES_ORDINAL_ENV, POSTGRES_PASSWORD_ENV, POSTGRES_SUPERUSER, type PostgresRole } from './postgres-props';
+import type { SecretKeyRef } from '../core/secret-ref';
 import { ContainerResources } from '../core/container-resources';
-import { restrictedContainerSecurityContext } from '../core/pod-security';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-security';
+import { preferredAntiAffinity } from '../core/scheduling';
+import { validationAnnotations } from '../validate/annotations';
+
+/** The label whose value is `primary` or `replica` on the server pods. */
+export const POSTGRES_ROLE_LABEL = 'app.kubernetes.io/component';
 
 /** The PostgreSQL port. */
 export const POSTGRES_PORT = 5432;
@@ -55,7 +67,7 @@ export function serverContainer(role: PostgresRole, image: string, resources: Co
 }
 
 /** An environment variable read from a Secret key. */
-export function secretEnv(name: string, ref: PostgresSecretKeyRef): k8s.EnvVar {
+export function secretEnv(name: string, ref: SecretKeyRef): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } };
 }
 
@@ -69,3 +81,129 @@ export function toResources(r: ContainerResources): k8s.ResourceRequirements {
   };
 }
 
+
+/** The metadata of one object: its name, the cluster's namespace and the labels of its component. */
+export interface ObjectMetadata {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+}
+
+/** The props of the servers, as PostgresReplicated resolved them. */
+export interface ServerProps {
+  /** The prefix of every object's name. */
+  readonly name: string;
+  /** The PostgreSQL image. */
+  readonly image: string;
+  /** The volume size of each server. */
+  readonly storage: string;
+  /** The StorageClass of the volumes, if not the cluster's default. */
+  readonly storageClass?: string;
+  /** The replication role's password, given to every server. */
+  readonly replicationPassword: SecretKeyRef;
+  /** The application role's password, given to the primary's init script. */
+  readonly appPassword?: SecretKeyRef;
+  /** The pooler role's password, given to the primary's init script. */
+  readonly poolerAuthPassword?: SecretKeyRef;
+}
+
+/** What {@link addPostgresServer} needs from PostgresReplicated, which checked its props first. */
+export interface ServerSettings extends ServerProps {
+  /** The ServiceAccount of the server pods. */
+  readonly serviceAccountName: string;
+  /** The ConfigMap of generated files. */
+  readonly configMapName: string;
+  /** The checksum of that ConfigMap's data: a change rolls the pods. */
+  readonly checksum: string;
+  /** The labels every server pod has, whatever its role. */
+  readonly common: Record<string, string>;
+  /** The labels of a component's objects. */
+  readonly labels: (component: string) => Record<string, string>;
+  /** The metadata of an object of a component. */
+  readonly meta: (objectName: string, component: string) => ObjectMetadata;
+}
+
+/** The headless Service, the StatefulSet and the PodDisruptionBudget of one role, all named `<name>-<role>`. */
+export function addPostgresServer(scope: Construct, role: PostgresRole, count: number, resources: ContainerResources, s: ServerSettings): void {
+  const setName = `${s.name}-${role}`;
+  const selector = { ...s.common, [POSTGRES_ROLE_LABEL]: role };
+  new k8s.KubeService(scope, `${cap(role)}HeadlessService`, {
+    metadata: s.meta(`${setName}-headless`, role),
+    spec: {
+      clusterIp: 'None',
+      selector,
+      publishNotReadyAddresses: true,
+      ports: [{ name: 'postgresql', port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString('postgresql'), protocol: 'TCP' }],
+    },
+  });
+  const env: k8s.EnvVar[] = [
+    { name: POSTGRES_ORDINAL_ENV, valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } } },
+    secretEnv(POSTGRES_PASSWORD_ENV.replication, s.replicationPassword),
+  ];
+  // Only the primary's init script creates roles; promote.sh and the replicas never need these passwords.
+  if (role === 'primary' && s.appPassword) env.push(secretEnv(POSTGRES_PASSWORD_ENV.app, s.appPassword));
+  if (role === 'primary' && s.poolerAuthPassword) env.push(secretEnv(POSTGRES_PASSWORD_ENV.poolerAuth, s.poolerAuthPassword));
+  const spec: k8s.StatefulSetSpec = {
+    replicas: count,
+    serviceName: `${setName}-headless`,
+    selector: { matchLabels: selector },
+    // Replicas bootstrap independently from the primary; no need to wait for each other.
+    podManagementPolicy: role === 'replica' ? 'Parallel' : 'OrderedReady',
+    updateStrategy: { type: 'RollingUpdate' },
+    revisionHistoryLimit: 5,
+    persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+    template: {
+      metadata: { labels: s.labels(role), annotations: { 'scaling-tiers.io/config-sha256': s.checksum } },
+      spec: {
+        serviceAccountName: s.serviceAccountName,
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        terminationGracePeriodSeconds: GRACE_SECONDS,
+        // uid/gid 999 is the official image's postgres user (below 10000 on purpose): initdb, peer authentication
+        // of the superuser on the socket and the probes all need the OS user to be `postgres`.
+        securityContext: restrictedPodSecurityContext({ runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, fsGroup: POSTGRES_UID }),
+        // Preferred, not required: servers on distinct nodes and zones survive a node or zone loss, but a small or
+        // one-zone cluster must still be able to schedule every server.
+        affinity: preferredAntiAffinity(s.common),
+        topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+          topologyKey, maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: s.common },
+        })),
+        containers: [serverContainer(role, s.image, resources, env)],
+        volumes: [
+          { name: 'config', configMap: { name: s.configMapName } },
+          { name: 'socket', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
+          { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('256Mi') } },
+          { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('64Mi') } },
+        ],
+      },
+    },
+    volumeClaimTemplates: [{
+      metadata: { name: 'data', labels: s.labels(role) },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: s.storageClass,
+        resources: { requests: { storage: k8s.Quantity.fromString(s.storage) } },
+      },
+    }],
+  };
+  // The password Secrets are the user's to provide, and uid 999 is deliberate (see the pod securityContext).
+  const secrets = env.flatMap((e) => (e.valueFrom?.secretKeyRef?.name ? [{ kind: 'Secret' as const, name: e.valueFrom.secretKeyRef.name }] : []));
+  const annotations = validationAnnotations(secrets, {
+    'run-as-high-uid': 'uid/gid 999 is the postgres user of the official image: initdb, peer authentication on the socket and the probes need it',
+  });
+  new ApiObject(scope, `${cap(role)}StatefulSet`, {
+    ...k8s.KubeStatefulSet.GVK,
+    metadata: { ...s.meta(setName, role), annotations },
+    spec: k8s.toJson_StatefulSetSpec(spec),
+  });
+  // maxUnavailable 1 never blocks a node drain, not even of the single primary (a minAvailable 1 budget on one
+  // pod would block every drain forever); it still keeps two standbys from being evicted at once.
+  new k8s.KubePodDisruptionBudget(scope, `${cap(role)}PodDisruptionBudget`, {
+    metadata: s.meta(setName, role),
+    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+  });
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

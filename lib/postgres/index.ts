@@ -3,5 +3,6 @@ export * from './postgres-conf';
 export * from './postgres-props';
 export * from './postgres-scripts';
 export * from './pgbouncer';
+export * from './postgres-replicated-props';
 export * from './postgres-replicated';
 export { ResolvedPostgresConfig, resolvePostgresProps } from './postgres-resolve';

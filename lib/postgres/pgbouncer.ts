@@ -5,10 +5,20 @@
  * sync. Only the lookup role's own password is in a file, written at start from a Secret.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { isIntegerIn, oneOf } from '../core/checks';
 import { Problems } from '../core/problems';
-import { POSTGRES_PASSWORD_ENV, type PostgresSecretKeyRef } from './postgres-props';
-import { checkSecretRef } from './postgres-resolve';
-import { readSecretLines } from './postgres-scripts';
+import { type SecretKeyRef, checkSecretKeyRef } from '../core/secret-ref';
+import { DEFAULT_POSTGRES_MAX_CONNECTIONS, POSTGRES_PASSWORD_ENV } from './postgres-props';
+import { readSecretLines } from './_postgres-scripts';
+import {
+  HOST_ALLOWED,
+  IDENTIFIER,
+  MAX_CLIENT_CONNECTIONS,
+  MAX_CONNECTIONS,
+  PATH_ALLOWED,
+  isHost,
+  isSafePath,
+} from './_postgres-checks';
 
 /**
  * How long a server connection stays with one client: `session` (until it disconnects), `transaction` (one
@@ -86,7 +96,7 @@ export interface PgBouncerConfigProps {
   readonly authUser?: string;
 
   /** The Secret key holding the lookup role's password (PostgresConfigProps.poolerAuthPassword). */
-  readonly authPassword: PostgresSecretKeyRef;
+  readonly authPassword: SecretKeyRef;
 
   /**
    * Where pgbouncer.ini and the start script are mounted (ConfigMap).
@@ -125,9 +135,6 @@ interface ResolvedPgBouncer {
 }
 
 const POOL_MODES: readonly PgBouncerPoolMode[] = ['session', 'transaction', 'statement'];
-const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-const SAFE_PATH = /^\/[A-Za-z0-9._\/-]*$/;
 
 function resolve(props: PgBouncerConfigProps, where: string): ResolvedPgBouncer {
   const problems = new Problems(where);
@@ -144,10 +151,8 @@ function resolve(props: PgBouncerConfigProps, where: string): ResolvedPgBouncer 
     configDirectory: p.configDirectory ?? '/etc/pgbouncer',
     runtimeDirectory: p.runtimeDirectory ?? '/var/run/pgbouncer',
   };
-  const serverMax = p.serverMaxConnections ?? 200;
-  if (typeof r.targetHost !== 'string' || !(HOST.test(r.targetHost) || isIPv4(r.targetHost))) {
-    problems.add('targetHost', r.targetHost, 'a DNS name or an IPv4 address (letters, digits, "." and "-")');
-  }
+  const serverMax = p.serverMaxConnections ?? DEFAULT_POSTGRES_MAX_CONNECTIONS;
+  if (!isHost(r.targetHost)) problems.add('targetHost', r.targetHost, HOST_ALLOWED);
   if (typeof r.listenAddress !== 'string'
     || !(r.listenAddress === '*' || isIPv4(r.listenAddress) || isIPv6(r.listenAddress))) {
     problems.add('listenAddress', r.listenAddress, '"*" or an IP address');
@@ -155,25 +160,21 @@ function resolve(props: PgBouncerConfigProps, where: string): ResolvedPgBouncer 
   for (const field of ['targetPort', 'listenPort'] as const) {
     if (!isIntegerIn(r[field], 1, 65535)) problems.add(field, r[field], 'an integer between 1 and 65535');
   }
-  if (!POOL_MODES.includes(r.poolMode)) {
-    problems.add('poolMode', r.poolMode, `one of ${POOL_MODES.map((m) => JSON.stringify(m)).join(', ')}`);
+  if (!POOL_MODES.includes(r.poolMode)) problems.add('poolMode', r.poolMode, oneOf(POOL_MODES));
+  if (!isIntegerIn(r.maxClientConnections, 1, MAX_CLIENT_CONNECTIONS)) {
+    problems.add('maxClientConnections', r.maxClientConnections, `an integer between 1 and ${MAX_CLIENT_CONNECTIONS}`);
   }
-  const validClients = isIntegerIn(r.maxClientConnections, 1, 100000);
-  if (!validClients) problems.add('maxClientConnections', r.maxClientConnections, 'an integer between 1 and 100000');
-  const validServer = isIntegerIn(serverMax, 1, 10000);
-  if (!validServer) problems.add('serverMaxConnections', serverMax, 'an integer between 1 and 10000');
+  const validServer = isIntegerIn(serverMax, 1, MAX_CONNECTIONS);
+  if (!validServer) problems.add('serverMaxConnections', serverMax, `an integer between 1 and ${MAX_CONNECTIONS}`);
   if (validServer && !isIntegerIn(r.defaultPoolSize, 1, serverMax)) {
     problems.add('defaultPoolSize', r.defaultPoolSize, `an integer between 1 and 'serverMaxConnections' (${serverMax})`);
   }
   if (typeof r.authUser !== 'string' || !IDENTIFIER.test(r.authUser) || r.authUser === 'postgres') {
     problems.add('authUser', r.authUser, 'a lower-case role name of letters, digits and "_", not "postgres"');
   }
-  checkSecretRef(problems, 'authPassword', p.authPassword, true);
+  checkSecretKeyRef(problems, 'authPassword', p.authPassword, true);
   for (const field of ['configDirectory', 'runtimeDirectory'] as const) {
-    const v = r[field];
-    if (typeof v !== 'string' || !SAFE_PATH.test(v) || v.split('/').includes('..')) {
-      problems.add(field, v, 'an absolute path of letters, digits and "._/-"');
-    }
+    if (!isSafePath(r[field])) problems.add(field, r[field], PATH_ALLOWED);
   }
   problems.throwIfAny();
   return r;
@@ -181,7 +182,10 @@ function resolve(props: PgBouncerConfigProps, where: string): ResolvedPgBouncer 
 
 /** pgbouncer.ini: one wildcard database on the target host, SCRAM everywhere, users looked up with auth_query. */
 export function pgbouncerIni(props: PgBouncerConfigProps): string {
-  const r = resolve(props, PGBOUNCER_FILES.ini);
+  return renderIni(resolve(props, PGBOUNCER_FILES.ini));
+}
+
+function renderIni(r: ResolvedPgBouncer): string {
   return `;; Generated by scaling-tiers: ${PGBOUNCER_FILES.ini}. Do not edit.
 [databases]
 ;; Every database, on ${r.targetHost}:${r.targetPort}. Client passwords are never stored here: PgBouncer asks the
@@ -218,7 +222,10 @@ stats_users = ${r.authUser}
  * (or the file named by `PG_POOLER_AUTH_PASSWORD_FILE`) into the auth file, mode 0600, then execs pgbouncer.
  */
 export function pgbouncerStartScript(props: PgBouncerConfigProps): string {
-  const r = resolve(props, PGBOUNCER_FILES.start);
+  return renderStartScript(resolve(props, PGBOUNCER_FILES.start));
+}
+
+function renderStartScript(r: ResolvedPgBouncer): string {
   const env = POSTGRES_PASSWORD_ENV.poolerAuth;
   return `#!/bin/sh
 # Generated by scaling-tiers: the pooler container's command (${PGBOUNCER_FILES.start}). Do not edit.
@@ -233,6 +240,13 @@ exec pgbouncer '${r.configDirectory}/${PGBOUNCER_FILES.ini}'
 `;
 }
 
-function isIntegerIn(value: unknown, min: number, max: number): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+/**
+ * Both files, keyed by their names in {@link PGBOUNCER_FILES}: the content of the pooler's ConfigMap. The props are
+ * validated once, for both.
+ *
+ * @param where the prefix of error messages: the construct path, or by default the first file's name
+ */
+export function pgbouncerFiles(props: PgBouncerConfigProps, where: string = PGBOUNCER_FILES.ini): Record<string, string> {
+  const r = resolve(props, where);
+  return { [PGBOUNCER_FILES.ini]: renderIni(r), [PGBOUNCER_FILES.start]: renderStartScript(r) };
 }

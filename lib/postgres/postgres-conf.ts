@@ -12,7 +12,7 @@ import {
   type PostgresRole,
 } from './postgres-props';
 import { resolvePostgresProps, type ResolvedPostgresConfig } from './postgres-resolve';
-import { postgresPrimaryInitScript, postgresPromoteScript, postgresStartScript } from './postgres-scripts';
+import { renderPrimaryInitScript, renderPromoteScript, renderStartScript } from './_postgres-scripts';
 
 /** The memory settings derived from a container's memory limit. */
 export interface PostgresMemorySettings {
@@ -50,7 +50,10 @@ export function postgresMemorySettings(memoryLimitBytes: number, maxConnections:
  * `primary_conninfo` and `primary_slot_name` (replica-start.sh and primary-start.sh).
  */
 export function postgresqlConf(props: PostgresConfigProps, role: PostgresRole): string {
-  const c = resolvePostgresProps(props, 'postgresql.conf');
+  return renderPostgresqlConf(resolvePostgresProps(props, 'postgresql.conf'), role);
+}
+
+function renderPostgresqlConf(c: ResolvedPostgresConfig, role: PostgresRole): string {
   const mem = postgresMemorySettings(c.memoryLimitBytes[role], c.maxConnections);
   const senders = Math.max(10, c.replicas + 4);
   const lines = [
@@ -138,7 +141,10 @@ function formatKiB(kib: number): string {
  * superuser only through the local socket, as the `postgres` OS user (peer), never over the network.
  */
 export function pgHbaConf(props: PostgresConfigProps): string {
-  const c = resolvePostgresProps(props, POSTGRES_FILES.hba);
+  return renderPgHbaConf(resolvePostgresProps(props, POSTGRES_FILES.hba));
+}
+
+function renderPgHbaConf(c: ResolvedPostgresConfig): string {
   const rows: string[][] = [['# TYPE', 'DATABASE', 'USER', 'ADDRESS', 'METHOD']];
   rows.push(['local', 'all', POSTGRES_SUPERUSER, '', 'peer']);
   rows.push(['local', 'all', 'all', '', 'scram-sha-256']);
@@ -162,16 +168,20 @@ export function pgHbaConf(props: PostgresConfigProps): string {
 
 /**
  * Every generated file, keyed by its name in {@link POSTGRES_FILES}: the content of the ConfigMap that
- * PostgresReplicated mounts at {@link PostgresConfigProps.configDirectory}.
+ * PostgresReplicated mounts at {@link PostgresConfigProps.configDirectory}. The props are validated once, for all
+ * of them.
+ *
+ * @param where the prefix of error messages: the construct path, or by default the first file's name
  */
-export function postgresConfigFiles(props: PostgresConfigProps): Record<string, string> {
+export function postgresConfigFiles(props: PostgresConfigProps, where = 'postgresql.conf'): Record<string, string> {
+  const c = resolvePostgresProps(props, where);
   return {
-    [POSTGRES_FILES.primaryConf]: postgresqlConf(props, 'primary'),
-    [POSTGRES_FILES.replicaConf]: postgresqlConf(props, 'replica'),
-    [POSTGRES_FILES.hba]: pgHbaConf(props),
-    [POSTGRES_FILES.primaryStart]: postgresStartScript(props, 'primary'),
-    [POSTGRES_FILES.replicaStart]: postgresStartScript(props, 'replica'),
-    [POSTGRES_FILES.primaryInit]: postgresPrimaryInitScript(props),
-    [POSTGRES_FILES.promote]: postgresPromoteScript(props),
+    [POSTGRES_FILES.primaryConf]: renderPostgresqlConf(c, 'primary'),
+    [POSTGRES_FILES.replicaConf]: renderPostgresqlConf(c, 'replica'),
+    [POSTGRES_FILES.hba]: renderPgHbaConf(c),
+    [POSTGRES_FILES.primaryStart]: renderStartScript(c, 'primary'),
+    [POSTGRES_FILES.replicaStart]: renderStartScript(c, 'replica'),
+    [POSTGRES_FILES.primaryInit]: renderPrimaryInitScript(c),
+    [POSTGRES_FILES.promote]: renderPromoteScript(c),
   };
 }

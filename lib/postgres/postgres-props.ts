@@ -2,19 +2,12 @@
  * The props and constants shared by every PostgreSQL generator (lib/postgres/postgres-conf.ts,
  * lib/postgres/postgres-scripts.ts): one {@link PostgresConfigProps} describes the whole replicated cluster.
  * Defaults and validation: lib/postgres/postgres-resolve.ts.
+ *
+ * Passwords are never accepted literally, only as a {@link SecretKeyRef}: a literal would end up in a ConfigMap, in
+ * Git and in every rendered manifest. The scripts read the value at run time from the environment variable (or the
+ * file) that the pod wires to the Secret key; see {@link POSTGRES_PASSWORD_ENV}.
  */
-
-/**
- * A key of a Kubernetes Secret that holds a password. Passwords are never accepted literally: a literal would end up
- * in a ConfigMap, in Git and in every rendered manifest. The scripts read the value at run time from the environment
- * variable (or the file) that the pod wires to this Secret key; see {@link POSTGRES_PASSWORD_ENV}.
- */
-export interface PostgresSecretKeyRef {
-  /** Name of the Secret in the workload's namespace. */
-  readonly secretName: string;
-  /** Key inside the Secret whose value is the password. */
-  readonly key: string;
-}
+import type { SecretKeyRef } from '../core/secret-ref';
 
 /**
  * `ANY` (quorum commit: any `number` of the listed standbys confirm) or `FIRST` (priority: the first `number`
@@ -141,7 +134,7 @@ export interface PostgresConfigProps {
   readonly replicationUser?: string;
 
   /** The Secret key holding the replication role's password. */
-  readonly replicationPassword: PostgresSecretKeyRef;
+  readonly replicationPassword: SecretKeyRef;
 
   /**
    * The application's role, created by the primary's init script, owner of {@link appDatabase}.
@@ -162,7 +155,7 @@ export interface PostgresConfigProps {
    *
    * @default - no application role or database is created; the platform creates its own
    */
-  readonly appPassword?: PostgresSecretKeyRef;
+  readonly appPassword?: SecretKeyRef;
 
   /**
    * The role the connection pooler (PgBouncer `auth_user`) logs in as to look up other roles' SCRAM secrets.
@@ -178,7 +171,7 @@ export interface PostgresConfigProps {
    *
    * @default - no pooler role: the pooler is not used
    */
-  readonly poolerAuthPassword?: PostgresSecretKeyRef;
+  readonly poolerAuthPassword?: SecretKeyRef;
 
   /**
    * The data directory. It must be a sub-directory of the volume mount (not the mount point itself): the scripts

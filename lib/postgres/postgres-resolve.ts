@@ -2,18 +2,30 @@
  * Defaults and validation of {@link PostgresConfigProps}, shared by every PostgreSQL generator: each one validates
  * the whole cluster's props, so a file can never be rendered from props another file would reject.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isCidr, isIntegerIn, oneOf, redacted } from '../core/checks';
 import { Problems } from '../core/problems';
 import { MEMORY_ALLOWED, parseMemory } from '../core/quantity';
+import { type SecretKeyRef, checkNoLiteralSecrets, checkSecretKeyRef } from '../core/secret-ref';
 import {
+  DEFAULT_POSTGRES_MAX_CONNECTIONS,
   POSTGRES_SUPERUSER,
   type PostgresConfigProps,
   type PostgresRole,
-  type PostgresSecretKeyRef,
   type PostgresSynchronousCommit,
   type PostgresSynchronousMethod,
   type PostgresSynchronousReplication,
 } from './postgres-props';
+import {
+  HOST_ALLOWED,
+  IDENTIFIER,
+  MAX_CONNECTIONS,
+  MAX_REPLICAS,
+  MIN_MEMORY_ALLOWED,
+  MIN_MEMORY_BYTES,
+  PATH_ALLOWED,
+  isHost,
+  isSafePath,
+} from './_postgres-checks';
 
 /** {@link PostgresConfigProps} with every default applied and every value checked. */
 export interface ResolvedPostgresConfig {
@@ -38,11 +50,11 @@ export interface ResolvedPostgresConfig {
   /** The replication role. */
   readonly replicationUser: string;
   /** The replication role's password. */
-  readonly replicationPassword: PostgresSecretKeyRef;
+  readonly replicationPassword: SecretKeyRef;
   /** The application role and database, if one is created. */
-  readonly app?: { readonly user: string; readonly database: string; readonly password: PostgresSecretKeyRef };
+  readonly app?: { readonly user: string; readonly database: string; readonly password: SecretKeyRef };
   /** The pooler's lookup role, if one is created. */
-  readonly pooler?: { readonly user: string; readonly password: PostgresSecretKeyRef };
+  readonly pooler?: { readonly user: string; readonly password: SecretKeyRef };
   /** The data directory. */
   readonly dataDirectory: string;
   /** The directory of the generated files. */
@@ -61,7 +73,7 @@ const DEFAULTS = {
   replicas: 2,
   port: 5432,
   primaryHost: 'postgres-rw',
-  maxConnections: 200,
+  maxConnections: DEFAULT_POSTGRES_MAX_CONNECTIONS,
   poolSize: 25,
   primaryMemoryLimit: '8Gi',
   replicaMemoryLimit: '4Gi',
@@ -77,27 +89,9 @@ const DEFAULTS = {
   clientCidrs: ['0.0.0.0/0', '::/0'],
 } as const;
 
-const MIB = 1024 ** 2;
-/** Below this, 25 % for shared_buffers leaves too little for connections and maintenance. */
-const MIN_MEMORY_BYTES = 256 * MIB;
-const MAX_REPLICAS = 32;
-const MAX_CONNECTIONS = 10000;
 const METHODS: readonly PostgresSynchronousMethod[] = ['ANY', 'FIRST'];
 const COMMITS: readonly PostgresSynchronousCommit[] = ['on', 'remote_write', 'remote_apply'];
-
-/** A role or database name that needs no quoting anywhere (SQL, pg_hba.conf, shell, conninfo). */
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const IDENTIFIER_ALLOWED = 'a lower-case name of letters, digits and "_" (at most 63, not starting with a digit)';
-/** A path that needs no quoting in postgresql.conf, pg_hba.conf, shell scripts or a libpq conninfo. */
-const SAFE_PATH = /^\/[A-Za-z0-9._\/-]*$/;
-const PATH_ALLOWED = 'an absolute path of letters, digits and "._/-"';
-const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-const HOST_ALLOWED = 'a DNS name or an IPv4 address (letters, digits, "." and "-")';
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-
-/** The allowed-values text of Secret references in error messages. */
-export const SECRET_REF_ALLOWED = 'a Secret reference { secretName, key } (passwords are never given literally)';
 
 /**
  * Validates the props (throwing a PropsError that lists every problem) and applies the defaults.
@@ -137,9 +131,7 @@ export function resolvePostgresProps(props: PostgresConfigProps, where = 'postgr
     problems.add('primaryPort', primaryPort, 'an integer between 1 and 65535');
   }
   const primaryHost = p.primaryHost ?? DEFAULTS.primaryHost;
-  if (typeof primaryHost !== 'string' || !(HOST.test(primaryHost) || isIPv4(primaryHost))) {
-    problems.add('primaryHost', primaryHost, HOST_ALLOWED);
-  }
+  if (!isHost(primaryHost)) problems.add('primaryHost', primaryHost, HOST_ALLOWED);
 
   const maxConnections = p.maxConnections ?? DEFAULTS.maxConnections;
   const validMax = isIntegerIn(maxConnections, 1, MAX_CONNECTIONS);
@@ -161,7 +153,7 @@ export function resolvePostgresProps(props: PostgresConfigProps, where = 'postgr
     const bytes = parseMemory(memoryLimit[role]);
     if (bytes === undefined) problems.add(field, memoryLimit[role], MEMORY_ALLOWED);
     else if (bytes < MIN_MEMORY_BYTES) {
-      problems.add(field, memoryLimit[role], 'at least "256Mi" (25 % of it becomes shared_buffers)');
+      problems.add(field, memoryLimit[role], MIN_MEMORY_ALLOWED);
     } else memoryLimitBytes[role] = bytes;
   }
 
@@ -194,27 +186,20 @@ export function resolvePostgresProps(props: PostgresConfigProps, where = 'postgr
     problems.add('appDatabase', appDatabase, 'a new database, not "postgres", "template0" or "template1"');
   }
 
-  checkSecretRef(problems, 'replicationPassword', p.replicationPassword, true);
-  checkSecretRef(problems, 'appPassword', p.appPassword, false);
-  checkSecretRef(problems, 'poolerAuthPassword', p.poolerAuthPassword, false);
-  const raw = p as unknown as Record<string, unknown>;
-  for (const field of ['password', 'superuserPassword', 'replicationPasswordValue']) {
-    if (raw[field] !== undefined) {
-      problems.addMessage(`'${field}' must not be set: passwords are given as Secret references `
-        + `({ secretName, key }), never literally, got: ${redacted(raw[field])}`);
-    }
-  }
+  checkSecretKeyRef(problems, 'replicationPassword', p.replicationPassword, true);
+  checkSecretKeyRef(problems, 'appPassword', p.appPassword, false);
+  checkSecretKeyRef(problems, 'poolerAuthPassword', p.poolerAuthPassword, false);
+  checkNoLiteralSuperuserPassword(problems, p);
+  checkNoLiteralSecrets(problems, p, ['replicationPasswordValue'], 'replicationPassword');
 
   const dataDirectory = p.dataDirectory ?? DEFAULTS.dataDirectory;
   const configDirectory = p.configDirectory ?? DEFAULTS.configDirectory;
   const socketDirectory = p.socketDirectory ?? DEFAULTS.socketDirectory;
   for (const [field, value] of [['dataDirectory', dataDirectory], ['configDirectory', configDirectory],
     ['socketDirectory', socketDirectory]] as const) {
-    if (typeof value !== 'string' || !SAFE_PATH.test(value) || value.split('/').includes('..')) {
-      problems.add(field, value, PATH_ALLOWED);
-    }
+    if (!isSafePath(value)) problems.add(field, value, PATH_ALLOWED);
   }
-  if (typeof dataDirectory === 'string' && SAFE_PATH.test(dataDirectory)
+  if (isSafePath(dataDirectory)
     && dataDirectory.replace(/\/+$/, '').split('/').filter((s) => s !== '').length < 2) {
     problems.add('dataDirectory', dataDirectory, 'a sub-directory of the volume mount, at least two levels deep '
       + '(e.g. "/var/lib/postgresql/data/pgdata")');
@@ -234,7 +219,7 @@ export function resolvePostgresProps(props: PostgresConfigProps, where = 'postgr
   }
 
   const clientCidrs = p.clientCidrs ?? DEFAULTS.clientCidrs;
-  if (!Array.isArray(clientCidrs) || clientCidrs.length === 0 || !clientCidrs.every(isCidr)) {
+  if (!Array.isArray(clientCidrs) || clientCidrs.length === 0 || !clientCidrs.every((cidr) => isCidr(cidr))) {
     problems.add('clientCidrs', clientCidrs, 'a non-empty list of CIDRs such as "10.0.0.0/8" or "::/0"');
   }
 
@@ -263,55 +248,15 @@ export function resolvePostgresProps(props: PostgresConfigProps, where = 'postgr
 }
 
 /**
- * Checks a Secret reference. A string (a literal password passed through a cast) or an object with other keys is
- * rejected, and its value is never echoed in the message.
+ * The superuser has no password: it logs in only through the local socket, as the postgres OS user (peer). A
+ * `password` or `superuserPassword` passed through a cast is rejected without echoing it.
  */
-export function checkSecretRef(problems: Problems, field: string, value: unknown, required: boolean): void {
-  if (value === undefined) {
-    if (required) problems.add(field, value, SECRET_REF_ALLOWED);
-    return;
+function checkNoLiteralSuperuserPassword(problems: Problems, props: PostgresConfigProps): void {
+  const raw = props as unknown as Record<string, unknown>;
+  for (const field of ['password', 'superuserPassword']) {
+    if (raw[field] !== undefined) {
+      problems.addMessage(`'${field}' must not be set: the superuser has no password (it logs in only through the `
+        + `local socket, as the postgres OS user), got: ${redacted(raw[field])}`);
+    }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problems.addMessage(`'${field}' must be ${SECRET_REF_ALLOWED}, got: ${redacted(value)}`);
-    return;
-  }
-  const ref = value as Record<string, unknown>;
-  const extra = Object.keys(ref).filter((k) => k !== 'secretName' && k !== 'key');
-  if (extra.length > 0) {
-    problems.addMessage(`'${field}' must be ${SECRET_REF_ALLOWED}, got: an object with the unexpected `
-      + `key(s) ${extra.map((k) => JSON.stringify(k)).join(', ')} (values not shown)`);
-    return;
-  }
-  if (typeof ref.secretName !== 'string' || ref.secretName.length > 253 || !DNS_SUBDOMAIN.test(ref.secretName)) {
-    problems.add(`${field}.secretName`, ref.secretName, 'a Kubernetes Secret name (a DNS subdomain)');
-  }
-  if (typeof ref.key !== 'string' || ref.key.length > 253 || !SECRET_KEY.test(ref.key)) {
-    problems.add(`${field}.key`, ref.key, 'a Secret key (letters, digits, "-", "_" and ".")');
-  }
-}
-
-/** Describes a value that may be a secret without showing it. */
-function redacted(value: unknown): string {
-  if (typeof value === 'string') return `a string of ${value.length} characters (not shown)`;
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array (not shown)';
-  return `a ${typeof value} (not shown)`;
-}
-
-function isIntegerIn(value: unknown, min: number, max: number): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function oneOf(values: readonly string[]): string {
-  return `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
-}
-
-function isCidr(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  const m = /^([^/]+)\/([0-9]{1,3})$/.exec(value);
-  if (!m) return false;
-  const bits = Number(m[2]);
-  if (isIPv4(m[1])) return bits <= 32;
-  if (isIPv6(m[1])) return bits <= 128;
-  return false;
 }

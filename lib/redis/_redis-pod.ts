@@ -3,7 +3,9 @@
  */
 import { k8s } from '../core/k8s';
 import { Construct } from 'constructs';
-import { REDIS_ANNOUNCE_HOSTNAME_ENV, REDIS_CONF_PATH, REDIS_PASSWORD_ENV, RedisMode, RedisSecretRef } from './redis-props';
+import { REDIS_ANNOUNCE_HOSTNAME_ENV, REDIS_CONF_PATH, REDIS_PASSWORD_ENV } from './redis-props';
+import { RedisMode } from './redis-shape';
+import { SecretKeyRef } from '../core/secret-ref';
 import { validationAnnotations } from '../validate/annotations';
 import { ContainerResources } from '../core/container-resources';
 import { IngressPeer, networkPolicyPeers } from '../core/ingress-peer';
@@ -34,7 +36,7 @@ export interface RedisPodOptions {
   readonly namespace: string;
   readonly clusterDomain: string;
   readonly headless: string;
-  readonly auth: RedisSecretRef | undefined;
+  readonly auth: SecretKeyRef | undefined;
   readonly resources: ContainerResources;
   readonly serviceAccountName: string;
   readonly configMapName: string;
@@ -83,8 +85,8 @@ function exporterContainer(o: RedisPodOptions, exporter: RedisExporter): k8s.Con
   };
 }
 
-function passwordEnv(auth: RedisSecretRef | undefined): k8s.EnvVar[] {
-  return auth ? [{ name: REDIS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: auth.secretName, key: auth.secretKey } } }] : [];
+function passwordEnv(auth: SecretKeyRef | undefined): k8s.EnvVar[] {
+  return auth ? [{ name: REDIS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: auth.secretName, key: auth.key } } }] : [];
 }
 
 /**
@@ -193,7 +195,7 @@ export function redisPodSpec(o: RedisPodOptions): k8s.PodSpec {
 export interface BootstrapJobOptions {
   readonly name: string;
   readonly image: string;
-  readonly auth: RedisSecretRef | undefined;
+  readonly auth: SecretKeyRef | undefined;
   readonly serviceAccountName: string;
   readonly configMapName: string;
   readonly labels: Record<string, string>;
@@ -264,6 +266,6 @@ export function redisNetworkPolicy(scope: Construct, id: string, o: RedisNetwork
 }
 
 /** The validation gate's note that the password Secret is the user's to provide. */
-export function userProvidedSecret(auth: RedisSecretRef | undefined): { annotations?: Record<string, string> } {
+export function userProvidedSecret(auth: SecretKeyRef | undefined): { annotations?: Record<string, string> } {
   return auth ? { annotations: validationAnnotations([{ kind: 'Secret', name: auth.secretName }]) } : {};
 }

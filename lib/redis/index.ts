@@ -2,5 +2,6 @@
 export * from './redis-conf';
 export * from './redis-memory';
 export * from './redis-props';
+export * from './redis-shape';
 export * from './redis-scripts';
 export * from './redis-deployment';

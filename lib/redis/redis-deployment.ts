@@ -2,12 +2,17 @@ import { createHash } from 'node:crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from '../core/k8s';
 import { Construct } from 'constructs';
+import { isDnsSubdomain } from '../core/checks';
 import { Problems } from '../core/problems';
 import { MEMORY_ALLOWED, parseMemory } from '../core/quantity';
-import { redisConf } from './redis-conf';
+import { SecretKeyRef } from '../core/secret-ref';
+import { checkLiteralPasswords } from './_redis-checks';
+import { fieldAt } from '../core/checks';
+import { renderRedisConf } from './redis-conf';
 import { redisMemoryLimit } from './redis-memory';
-import { RedisConfProps, RedisMode, RedisSecretRef, RedisUse, resolveRedisProps } from './redis-props';
-import { redisClusterBootstrapScript, redisStartupScript } from './redis-scripts';
+import { ResolvedRedisProps, RedisUse, resolveRedisConfProps } from './redis-props';
+import { redisClusterBootstrapScript, renderRedisStartupScript } from './redis-scripts';
+import { RedisMode } from './redis-shape';
 import { ContainerResources, checkContainerResources } from '../core/container-resources';
 import { IngressPeer, checkIngressPeers } from '../core/ingress-peer';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../core/names';
@@ -40,15 +45,16 @@ export interface RedisDeploymentProps {
   readonly mode: RedisMode;
 
   /**
-   * Cluster mode only: the number of masters (slot owners).
+   * The number of masters (slot owners) in cluster mode, from `REDIS_MIN_MASTERS` (3) to `REDIS_MAX_MASTERS`
+   * (1000); unset or 1 in the other modes, which have one primary.
    *
-   * @default 3 - the minimum for a majority of masters to survive one failure
+   * @default 3 in cluster mode - the minimum for a majority of masters to survive one failure; 1 otherwise
    */
   readonly masters?: number;
 
   /**
-   * Replicas of each primary: in replicated mode the replicas of the one primary, in cluster mode of each master.
-   * Must be unset or 0 in standalone mode.
+   * Replicas of each primary: in replicated mode the replicas of the one primary (1 to 100), in cluster mode of
+   * each master (0 to `REDIS_MAX_REPLICAS_PER_MASTER`, 100). Must be unset or 0 in standalone mode.
    *
    * @default 1 in replicated and cluster mode, 0 in standalone mode
    */
@@ -77,7 +83,7 @@ export interface RedisDeploymentProps {
    *
    * @default - no password (protected mode off; only the NetworkPolicy limits who connects): development only
    */
-  readonly auth?: RedisSecretRef;
+  readonly auth?: SecretKeyRef;
 
   /**
    * The Redis image: Debian-based, because the scripts need `getent`, `od`, `sed`, `awk` and `date`.
@@ -136,7 +142,6 @@ export interface RedisDeploymentProps {
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 
 const NAME_SUFFIX_ROOM = 11;
-const DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const GI = 1024 ** 3;
 
 /**
@@ -168,80 +173,14 @@ export class RedisDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisDeploymentProps) {
     super(scope, id);
-    const name = props.name ?? 'redis';
-    const chartNamespace = Chart.of(this).namespace;
-    const namespace = props.namespace ?? chartNamespace;
-    const mode = props.mode;
-    const image = props.image ?? 'redis:7.0.15-bookworm';
-    const clusterDomain = props.clusterDomain ?? 'cluster.local';
-    const peers = props.allowIngressFrom ?? [];
-
     const problems = new Problems(this.node.path);
-    if (!isObjectName(name, NAME_SUFFIX_ROOM)) problems.add('name', name, objectNameAllowed(NAME_SUFFIX_ROOM));
-    if (namespace === undefined) {
-      problems.addMessage("'namespace' must be set when the chart has no namespace (it is part of the pods' DNS names)");
-    } else if (!isObjectName(namespace)) {
-      problems.add('namespace', namespace, objectNameAllowed());
-    } else if (chartNamespace !== undefined && chartNamespace !== namespace) {
-      problems.add('namespace', namespace, `the chart's namespace (${chartNamespace}) or unset`);
-    }
-    if (!['standalone', 'replicated', 'cluster'].includes(mode)) problems.add('mode', mode, 'one of "standalone", "replicated", "cluster"');
-    if (mode !== 'cluster' && props.masters !== undefined) problems.add('masters', props.masters, 'unset unless \'mode\' is "cluster"');
-    const masters = mode === 'cluster' ? props.masters ?? 3 : 1;
-    if (mode === 'cluster' && !isIntegerIn(masters, 3, 1000)) {
-      problems.add('masters', masters, 'an integer between 3 and 1000 (a cluster needs a majority of masters to fail over)');
-    }
-    const replicasPerMaster = props.replicasPerMaster ?? (mode === 'standalone' ? 0 : 1);
-    if (mode === 'standalone' && replicasPerMaster !== 0) {
-      problems.add('replicasPerMaster', replicasPerMaster, 'unset or 0 when \'mode\' is "standalone"');
-    } else if (mode === 'replicated' && !isIntegerIn(replicasPerMaster, 1, 100)) {
-      problems.add('replicasPerMaster', replicasPerMaster, 'an integer between 1 and 100 in replicated mode');
-    } else if (mode === 'cluster' && !isIntegerIn(replicasPerMaster, 0, 100)) {
-      problems.add('replicasPerMaster', replicasPerMaster, 'an integer between 0 and 100');
-    }
-    const maxMemoryBytes = parseMemory(props.maxMemory);
-    if (maxMemoryBytes === undefined) problems.add('maxMemory', props.maxMemory, MEMORY_ALLOWED);
-    const storage = props.storage ?? (maxMemoryBytes !== undefined ? `${Math.max(1, Math.ceil((3 * maxMemoryBytes) / GI))}Gi` : '1Gi');
-    if (parseMemory(storage) === undefined) problems.add('storage', storage, MEMORY_ALLOWED);
-    if (props.storageClass !== undefined && !(typeof props.storageClass === 'string' && props.storageClass.length <= 253 && DOMAIN.test(props.storageClass))) {
-      problems.add('storageClass', props.storageClass, 'a StorageClass name (a DNS-1123 subdomain)');
-    }
-    if (!isPinnedImage(image)) problems.add('image', image, IMAGE_ALLOWED);
-    if (props.exporter?.image !== undefined && !isPinnedImage(props.exporter.image)) problems.add('exporter.image', props.exporter.image, IMAGE_ALLOWED);
-    if (typeof clusterDomain !== 'string' || !DOMAIN.test(clusterDomain)) problems.add('clusterDomain', clusterDomain, 'a DNS domain such as "cluster.local"');
-    for (const field of ['password', 'requirepass', 'masterauth']) {
-      if ((props as unknown as Record<string, unknown>)[field] !== undefined) {
-        problems.addMessage(`'${field}' must not be set: pass the password as a Secret reference in 'auth' ({ secretName, secretKey }), never as a literal`);
-      }
-    }
-    const memoryLimit = maxMemoryBytes !== undefined ? redisMemoryLimit(props.maxMemory) : '1Gi';
-    const resources: ContainerResources = props.resources ?? {
-      requests: { cpu: '100m', memory: memoryLimit },
-      limits: { cpu: '1', memory: memoryLimit },
-    };
-    checkContainerResources(problems, 'resources', resources);
-    const limitBytes = parseMemory(resources.limits?.memory ?? '');
-    if (maxMemoryBytes !== undefined && limitBytes !== undefined && limitBytes < (parseMemory(memoryLimit) as number)) {
-      problems.add('resources.limits.memory', resources.limits.memory, `at least ${memoryLimit} for 'maxMemory' ${props.maxMemory} (redisMemoryLimit: fragmentation, buffers and fork copy-on-write)`);
-    }
-    checkIngressPeers(problems, 'allowIngressFrom', peers);
+    const r = resolveDeployment(problems, '', props, { chartNamespace: Chart.of(this).namespace });
     problems.throwIfAny();
+    const { name, namespace, mode, image, clusterDomain, peers, storage, resources, conf } = r;
+    const { masters, replicasPerMaster, totalNodes: replicas } = conf;
 
     const headless = `${name}-headless`;
-    const replicas = masters * (1 + replicasPerMaster);
     const fqdn = (ordinal: number) => `${name}-${ordinal}.${headless}.${namespace}.svc.${clusterDomain}`;
-    const base: RedisConfProps = {
-      mode,
-      maxmemory: props.maxMemory,
-      use: props.use,
-      aof: props.appendOnly,
-      auth: props.auth,
-      protectedMode: props.auth === undefined ? false : undefined,
-      ...(mode === 'cluster' ? { masters, replicasPerMaster } : {}),
-      ...(mode === 'replicated' ? { replicas: replicasPerMaster } : {}),
-    };
-    // Validates auth (a literal password given through a cast included) and the rest of the config props.
-    resolveRedisProps(base, this.node.path);
 
     this.name = name;
     this.headlessServiceName = headless;
@@ -252,9 +191,9 @@ export class RedisDeployment extends Construct {
     const labels = { ...common, ...this.selectorLabels };
 
     const confs: Record<string, string> = mode === 'replicated'
-      ? { 'primary.conf': redisConf(base), 'replica.conf': redisConf({ ...base, replicaOf: { host: fqdn(0), port: REDIS_PORT } }) }
-      : { 'redis.conf': redisConf(base) };
-    const configData = { ...confs, 'redis-startup.sh': redisStartupScript(base) };
+      ? { 'primary.conf': renderRedisConf(conf), 'replica.conf': renderRedisConf({ ...conf, replicaOf: { host: fqdn(0), port: REDIS_PORT } }) }
+      : { 'redis.conf': renderRedisConf(conf) };
+    const configData = { ...confs, 'redis-startup.sh': renderRedisStartupScript(conf) };
     const config = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name: `${name}-config`, labels }, data: configData });
     const checksum = createHash('sha256').update(JSON.stringify(configData)).digest('hex');
 
@@ -298,7 +237,7 @@ export class RedisDeployment extends Construct {
       template: {
         metadata: { labels, annotations: { 'scaling-tiers.io/config-sha256': checksum } },
         spec: redisPodSpec({
-          name, mode, image, namespace: namespace as string, clusterDomain, headless, auth: props.auth, resources,
+          name, mode, image, namespace, clusterDomain, headless, auth: conf.auth, resources,
           serviceAccountName: serviceAccount.name, configMapName: config.name, confKeys: Object.keys(confs),
           selector: this.selectorLabels, spread: replicas > 1, exporter: props.exporter,
         }),
@@ -314,7 +253,7 @@ export class RedisDeployment extends Construct {
     };
     this.statefulSet = new ApiObject(this, 'StatefulSet', {
       ...k8s.KubeStatefulSet.GVK,
-      metadata: { name, labels, ...userProvidedSecret(props.auth) },
+      metadata: { name, labels, ...userProvidedSecret(conf.auth) },
       spec: k8s.toJson_StatefulSetSpec(spec),
     });
 
@@ -334,6 +273,7 @@ export class RedisDeployment extends Construct {
     if (bootstrapLabels) {
       const script = redisClusterBootstrapScript({
         nodes: this.podHostnames.map((host) => ({ host, port: REDIS_PORT })),
+        masters,
         replicasPerMaster,
       });
       const scriptMap = new k8s.KubeConfigMap(this, 'BootstrapConfigMap', {
@@ -341,7 +281,7 @@ export class RedisDeployment extends Construct {
         data: { 'cluster-bootstrap.sh': script },
       });
       bootstrapJob(this, 'BootstrapJob', {
-        name: `${name}-bootstrap`, image, auth: props.auth, serviceAccountName: serviceAccount.name,
+        name: `${name}-bootstrap`, image, auth: conf.auth, serviceAccountName: serviceAccount.name,
         configMapName: scriptMap.name, labels: { ...common, ...bootstrapLabels },
       });
       // The bootstrap pods serve nothing: no ingress at all (their egress to the servers is admitted above).
@@ -353,6 +293,86 @@ export class RedisDeployment extends Construct {
   }
 }
 
-function isIntegerIn(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+/**
+ * Checks {@link RedisDeploymentProps}: every rule of the construct, stated once, for the construct itself (`path`
+ * '') and for the tiers (`path` 'redis'), which call it instead of restating the bounds. Records every problem in
+ * `problems`, each naming its field under `path`. What depends on the construct's place in a chart (the chart's
+ * namespace) is checked by the constructor only.
+ */
+export function checkRedisDeploymentProps(problems: Problems, path: string, props: RedisDeploymentProps): void {
+  resolveDeployment(problems, path, props, undefined);
+}
+
+/** {@link RedisDeploymentProps} with every default applied, and the resolved config props. */
+interface ResolvedRedisDeployment {
+  readonly name: string;
+  readonly namespace: string;
+  readonly mode: RedisMode;
+  readonly image: string;
+  readonly clusterDomain: string;
+  readonly peers: IngressPeer[];
+  readonly storage: string;
+  readonly resources: ContainerResources;
+  /** The config generators' props, resolved once: the confs and the startup script are rendered from them. */
+  readonly conf: ResolvedRedisProps;
+}
+
+/**
+ * Checks the props (recording problems) and applies the defaults. `context` is the construct's place: given by
+ * the constructor (the namespace must then agree with the chart's), absent when the props are checked alone. The
+ * result is meaningful only when no problem was recorded.
+ */
+function resolveDeployment(
+  problems: Problems, path: string, props: RedisDeploymentProps, context: { chartNamespace: string | undefined } | undefined,
+): ResolvedRedisDeployment {
+  const at = (field: string) => fieldAt(path, field);
+  const name = props.name ?? 'redis';
+  const namespace = props.namespace ?? context?.chartNamespace;
+  const image = props.image ?? 'redis:7.0.15-bookworm';
+  const clusterDomain = props.clusterDomain ?? 'cluster.local';
+  const peers = props.allowIngressFrom ?? [];
+
+  if (!isObjectName(name, NAME_SUFFIX_ROOM)) problems.add(at('name'), name, objectNameAllowed(NAME_SUFFIX_ROOM));
+  if (namespace === undefined) {
+    if (context) problems.addMessage(`'${at('namespace')}' must be set when the chart has no namespace (it is part of the pods' DNS names)`);
+  } else if (!isObjectName(namespace)) {
+    problems.add(at('namespace'), namespace, objectNameAllowed());
+  } else if (context?.chartNamespace !== undefined && context.chartNamespace !== namespace) {
+    problems.add(at('namespace'), namespace, `the chart's namespace (${context.chartNamespace}) or unset`);
+  }
+  // The config props, named as in these props: mode, masters, replicasPerMaster (the one shape rule,
+  // `resolveRedisShape`), maxMemory, use, appendOnly and auth are checked there, once.
+  const conf = resolveRedisConfProps(problems, path, {
+    mode: props.mode,
+    masters: props.masters,
+    replicasPerMaster: props.replicasPerMaster,
+    maxMemory: props.maxMemory,
+    use: props.use,
+    appendOnly: props.appendOnly,
+    auth: props.auth,
+    protectedMode: props.auth === undefined ? false : undefined,
+  });
+  const maxMemoryOk = Number.isFinite(conf.maxMemoryBytes);
+  const storage = props.storage ?? (maxMemoryOk ? `${Math.max(1, Math.ceil((3 * conf.maxMemoryBytes) / GI))}Gi` : '1Gi');
+  if (parseMemory(storage) === undefined) problems.add(at('storage'), storage, MEMORY_ALLOWED);
+  if (props.storageClass !== undefined && !isDnsSubdomain(props.storageClass)) {
+    problems.add(at('storageClass'), props.storageClass, 'a StorageClass name (a DNS-1123 subdomain)');
+  }
+  if (!isPinnedImage(image)) problems.add(at('image'), image, IMAGE_ALLOWED);
+  if (props.exporter?.image !== undefined && !isPinnedImage(props.exporter.image)) problems.add(at('exporter.image'), props.exporter.image, IMAGE_ALLOWED);
+  if (!isDnsSubdomain(clusterDomain)) problems.add(at('clusterDomain'), clusterDomain, 'a DNS domain such as "cluster.local"');
+  checkLiteralPasswords(problems, path, props);
+  const memoryLimit = maxMemoryOk ? redisMemoryLimit(props.maxMemory) : '1Gi';
+  const resources: ContainerResources = props.resources ?? {
+    requests: { cpu: '100m', memory: memoryLimit },
+    limits: { cpu: '1', memory: memoryLimit },
+  };
+  checkContainerResources(problems, at('resources'), resources);
+  const limitBytes = parseMemory(resources.limits?.memory ?? '');
+  if (maxMemoryOk && limitBytes !== undefined && limitBytes < (parseMemory(memoryLimit) as number)) {
+    problems.add(at('resources.limits.memory'), resources.limits.memory, `at least ${memoryLimit} for '${at('maxMemory')}' `
+      + `${props.maxMemory} (redisMemoryLimit: fragmentation, buffers and fork copy-on-write)`);
+  }
+  checkIngressPeers(problems, at('allowIngressFrom'), peers);
+  return { name, namespace: namespace as string, mode: props.mode, image, clusterDomain, peers, storage, resources, conf };
 }

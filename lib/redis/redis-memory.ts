@@ -33,10 +33,10 @@ export const REDIS_BASE_MEMORY_BYTES = 32 * MIB;
  *
  * For the tiers: 100Mi -> 207Mi (157Mi without forking); 500Mi -> 907Mi; 2Gi -> 3616Mi; 8Gi -> 14368Mi.
  */
-export function redisMemoryLimit(maxmemory: string, options: RedisMemoryLimitOptions = {}): string {
+export function redisMemoryLimit(maxMemory: string, options: RedisMemoryLimitOptions = {}): string {
   const problems = new Problems('redis memory limit');
-  const bytes = parseMemory(maxmemory);
-  if (bytes === undefined) problems.add('maxmemory', maxmemory, MEMORY_ALLOWED);
+  const bytes = parseMemory(maxMemory);
+  if (bytes === undefined) problems.add('maxMemory', maxMemory, MEMORY_ALLOWED);
   problems.throwIfAny();
   const forks = options.forks ?? true;
   const total = (bytes as number) * (1 + REDIS_OVERHEAD_RATIO + (forks ? REDIS_FORK_HEADROOM_RATIO : 0))

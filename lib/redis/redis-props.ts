@@ -1,17 +1,19 @@
 /**
- * The props of the Redis config generators (`redis.ts`, `redis-scripts.ts`): types, defaults and validation.
+ * The props of the Redis config generators (`redis-conf.ts`, `redis-scripts.ts`): types, defaults and validation.
  */
-import { formatValue, Problems } from '../core/problems';
+import { isIntegerIn, oneOf } from '../core/checks';
+import { Problems } from '../core/problems';
 import { MEMORY_ALLOWED, parseMemory } from '../core/quantity';
-
-/** How the Redis servers are arranged. */
-export type RedisMode = 'standalone' | 'replicated' | 'cluster';
+import { SecretKeyRef, checkSecretKeyRef } from '../core/secret-ref';
+import { checkLiteralPasswords, isRedisHost } from './_redis-checks';
+import { fieldAt } from '../core/checks';
+import { RedisMode, resolveRedisShape } from './redis-shape';
 
 /** What the data is: a cache can be evicted and rebuilt, data (queues, sessions, locks) must not be evicted. */
 export type RedisUse = 'cache' | 'data';
 
 /** Redis' `maxmemory-policy` values. */
-export type RedisMaxmemoryPolicy =
+export type RedisMaxMemoryPolicy =
   | 'noeviction'
   | 'allkeys-lru'
   | 'allkeys-lfu'
@@ -23,17 +25,6 @@ export type RedisMaxmemoryPolicy =
 
 /** Redis' `appendfsync` values. */
 export type RedisAppendFsync = 'always' | 'everysec' | 'no';
-
-/**
- * A reference to the Kubernetes Secret that holds the Redis password. Only the reference is accepted: a literal
- * password would end up in a ConfigMap, in Git and in every rendered manifest.
- */
-export interface RedisSecretRef {
-  /** Name of the Secret in the workload's namespace. */
-  readonly secretName: string;
-  /** Key inside the Secret whose value is the password. */
-  readonly secretKey: string;
-}
 
 /** One RDB snapshot rule: save when at least `changes` keys changed within `seconds`. */
 export interface RedisSnapshotRule {
@@ -63,7 +54,7 @@ export interface RedisConfProps {
    * The dataset limit (`maxmemory`) as a Kubernetes memory quantity, e.g. `100Mi`, `2Gi`. Converted to bytes. The
    * container's memory limit must be higher: see `redisMemoryLimit` (redis-memory.ts).
    */
-  readonly maxmemory: string;
+  readonly maxMemory: string;
   /**
    * What the data is. Chooses the eviction policy, AOF and cluster full-coverage defaults.
    *
@@ -71,11 +62,11 @@ export interface RedisConfProps {
    */
   readonly use?: RedisUse;
   /**
-   * Eviction policy when `maxmemory` is reached.
+   * Eviction policy when `maxMemory` is reached (`maxmemory-policy`).
    *
    * @default 'allkeys-lru' for a cache (seed 003), 'noeviction' for data - evicting a queue entry loses work
    */
-  readonly maxmemoryPolicy?: RedisMaxmemoryPolicy;
+  readonly maxMemoryPolicy?: RedisMaxMemoryPolicy;
   /**
    * Client port. In cluster mode the cluster bus listens on port + 10000.
    *
@@ -103,7 +94,7 @@ export interface RedisConfProps {
    *
    * @default - no password; only sensible on a development tier behind a NetworkPolicy
    */
-  readonly auth?: RedisSecretRef;
+  readonly auth?: SecretKeyRef;
   /**
    * Data directory (`dir`): RDB snapshots, the AOF directory and, in cluster mode, nodes.conf. Mount the PVC here.
    *
@@ -118,18 +109,18 @@ export interface RedisConfProps {
    */
   readonly runtimeConfigPath?: string;
   /**
-   * Append-only file persistence.
+   * Append-only file persistence (`appendonly`).
    *
    * @default true in cluster mode (seed 003: `appendonly yes`) and for data; false for a standalone or replicated
    * cache, which is rebuilt from the source of truth and does not need the extra disk writes
    */
-  readonly aof?: boolean;
+  readonly appendOnly?: boolean;
   /**
-   * fsync policy of the AOF.
+   * fsync policy of the AOF (`appendfsync`).
    *
    * @default 'everysec' - at most one second of writes lost on a node crash, at a small cost (Redis' default)
    */
-  readonly appendfsync?: RedisAppendFsync;
+  readonly appendFsync?: RedisAppendFsync;
   /**
    * RDB snapshot rules (`save`); an empty list disables snapshots.
    *
@@ -137,12 +128,6 @@ export interface RedisConfProps {
    * a restart warm
    */
   readonly rdbSnapshots?: RedisSnapshotRule[];
-  /**
-   * Replicated mode only: the number of replicas of the primary (used to check `minReplicasToWrite`).
-   *
-   * @default 1 - the team tier's primary + 1 replica
-   */
-  readonly replicas?: number;
   /**
    * Replicated mode only: set it to render a replica's conf (`replicaof`); leave it unset for the primary's.
    *
@@ -164,15 +149,18 @@ export interface RedisConfProps {
    */
   readonly minReplicasMaxLag?: number;
   /**
-   * Cluster mode only: the number of masters (slot owners).
+   * The number of masters (slot owners) in cluster mode; unset or 1 otherwise. Bounds: `resolveRedisShape`.
    *
-   * @default 3 - the minimum for a majority to survive one failed master (seed 003: 3 masters + 3 replicas)
+   * @default 3 in cluster mode - the minimum for a majority to survive one failed master (seed 003: 3 masters +
+   * 3 replicas); 1 otherwise
    */
   readonly masters?: number;
   /**
-   * Cluster mode only: replicas of each master (`--cluster-replicas`).
+   * Replicas of each master in cluster mode (`--cluster-replicas`), of the primary in replicated mode (used to
+   * check `minReplicasToWrite`); unset or 0 in standalone mode. Bounds: `resolveRedisShape`.
    *
-   * @default 1 - seed 003 (3 masters + 3 replicas); one failed master is replaced by its replica
+   * @default 1 in replicated and cluster mode - the team tier's primary + 1 replica, seed 003's 3 masters + 3
+   * replicas (one failed master is replaced by its replica); 0 in standalone mode
    */
   readonly replicasPerMaster?: number;
   /**
@@ -202,12 +190,12 @@ export interface RedisConfProps {
 export interface ResolvedRedisProps {
   /** As in {@link RedisConfProps.mode}. */
   readonly mode: RedisMode;
-  /** {@link RedisConfProps.maxmemory} in bytes. */
-  readonly maxmemoryBytes: number;
+  /** {@link RedisConfProps.maxMemory} in bytes. */
+  readonly maxMemoryBytes: number;
   /** As in {@link RedisConfProps.use}. */
   readonly use: RedisUse;
-  /** As in {@link RedisConfProps.maxmemoryPolicy}. */
-  readonly maxmemoryPolicy: RedisMaxmemoryPolicy;
+  /** As in {@link RedisConfProps.maxMemoryPolicy}. */
+  readonly maxMemoryPolicy: RedisMaxMemoryPolicy;
   /** As in {@link RedisConfProps.port}. */
   readonly port: number;
   /** As in {@link RedisConfProps.bind}. */
@@ -215,19 +203,19 @@ export interface ResolvedRedisProps {
   /** As in {@link RedisConfProps.protectedMode}. */
   readonly protectedMode: boolean;
   /** As in {@link RedisConfProps.auth}. */
-  readonly auth: RedisSecretRef | undefined;
+  readonly auth: SecretKeyRef | undefined;
   /** As in {@link RedisConfProps.dataDir}. */
   readonly dataDir: string;
   /** As in {@link RedisConfProps.runtimeConfigPath}. */
   readonly runtimeConfigPath: string;
-  /** As in {@link RedisConfProps.aof}. */
-  readonly aof: boolean;
-  /** As in {@link RedisConfProps.appendfsync}. */
-  readonly appendfsync: RedisAppendFsync;
+  /** As in {@link RedisConfProps.appendOnly}. */
+  readonly appendOnly: boolean;
+  /** As in {@link RedisConfProps.appendFsync}. */
+  readonly appendFsync: RedisAppendFsync;
   /** As in {@link RedisConfProps.rdbSnapshots}. */
   readonly rdbSnapshots: RedisSnapshotRule[];
-  /** Replicas of each primary/master: `replicas` (replicated), `replicasPerMaster` (cluster), 0 (standalone). */
-  readonly replicasPerPrimary: number;
+  /** As in {@link RedisConfProps.replicasPerMaster}: replicas of each primary/master, 0 when standalone. */
+  readonly replicasPerMaster: number;
   /** As in {@link RedisConfProps.replicaOf}, with the port defaulted. */
   readonly replicaOf: Required<RedisReplicaOf> | undefined;
   /** As in {@link RedisConfProps.minReplicasToWrite}. */
@@ -236,7 +224,7 @@ export interface ResolvedRedisProps {
   readonly minReplicasMaxLag: number;
   /** Number of masters: {@link RedisConfProps.masters} in cluster mode, 1 otherwise. */
   readonly masters: number;
-  /** Number of Redis servers (pods): masters x (1 + replicas per master). */
+  /** Number of Redis servers (pods): masters x (1 + replicas per master), from `resolveRedisShape`. */
   readonly totalNodes: number;
   /** As in {@link RedisConfProps.clusterNodeTimeout}. */
   readonly clusterNodeTimeout: number;
@@ -258,9 +246,8 @@ export const REDIS_CONF_PATH = '/etc/redis/redis.conf';
 /** Number of hash slots of a Redis Cluster. */
 export const REDIS_CLUSTER_SLOTS = 16384;
 
-const MODES: readonly RedisMode[] = ['standalone', 'replicated', 'cluster'];
 const USES: readonly RedisUse[] = ['cache', 'data'];
-const POLICIES: readonly RedisMaxmemoryPolicy[] = [
+const POLICIES: readonly RedisMaxMemoryPolicy[] = [
   'noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random',
   'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl',
 ];
@@ -270,17 +257,13 @@ const DEFAULT_SNAPSHOTS: readonly RedisSnapshotRule[] = [
   { seconds: 300, changes: 100 },
   { seconds: 60, changes: 10000 },
 ];
-const CLUSTER_ONLY = ['masters', 'replicasPerMaster', 'clusterNodeTimeout', 'clusterRequireFullCoverage', 'clusterConfigFile'] as const;
-const REPLICATED_ONLY = ['replicas', 'replicaOf'] as const;
-/** Fields that would carry a literal password; rejected wherever they appear (e.g. passed through a cast). */
-const LITERAL_PASSWORD_FIELDS = ['password', 'requirepass', 'masterauth'] as const;
+const CLUSTER_ONLY = ['clusterNodeTimeout', 'clusterRequireFullCoverage', 'clusterConfigFile'] as const;
+const REPLICATED_ONLY = ['replicaOf'] as const;
 
 const MIB = 1024 ** 2;
 const SAFE_PATH = /^\/[A-Za-z0-9._\/-]*$/;
 const BIND_ADDRESS = /^-?(\*|::\*|[0-9A-Fa-f.:]+)$/;
-const HOST = /^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
 
 /**
  * Validates the props (throwing a `PropsError` that lists every problem) and applies the defaults.
@@ -289,29 +272,38 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
  */
 export function resolveRedisProps(props: RedisConfProps, where = 'redis.conf'): ResolvedRedisProps {
   const problems = new Problems(where);
-  const raw = props as unknown as Record<string, unknown>;
+  const resolved = resolveRedisConfProps(problems, '', props);
+  problems.throwIfAny();
+  return resolved;
+}
 
-  if (!MODES.includes(props.mode)) problems.add('mode', props.mode, oneOf(MODES));
+/**
+ * Checks the props and applies the defaults, recording every problem in `problems` under `path` ('' for the
+ * generator itself; the construct passes its own field names through unchanged). The result is meaningful only
+ * when no problem was recorded: the caller throws first (`problems.throwIfAny()`), then renders from it.
+ */
+export function resolveRedisConfProps(problems: Problems, path: string, props: RedisConfProps): ResolvedRedisProps {
+  const at = (field: string) => fieldAt(path, field);
   const mode = props.mode;
   const use = props.use ?? 'cache';
-  if (!USES.includes(use)) problems.add('use', use, oneOf(USES));
+  if (!USES.includes(use)) problems.add(at('use'), use, oneOf(USES));
 
-  const maxmemoryBytes = parseMemory(props.maxmemory);
-  if (maxmemoryBytes === undefined) {
-    problems.add('maxmemory', props.maxmemory, MEMORY_ALLOWED);
-  } else if (maxmemoryBytes < MIB) {
-    problems.add('maxmemory', props.maxmemory, 'at least "1Mi" (Redis needs room for its own bookkeeping)');
-  } else if (!Number.isInteger(maxmemoryBytes)) {
-    problems.add('maxmemory', props.maxmemory, 'a whole number of bytes');
+  const maxMemoryBytes = parseMemory(props.maxMemory);
+  if (maxMemoryBytes === undefined) {
+    problems.add(at('maxMemory'), props.maxMemory, MEMORY_ALLOWED);
+  } else if (maxMemoryBytes < MIB) {
+    problems.add(at('maxMemory'), props.maxMemory, 'at least "1Mi" (Redis needs room for its own bookkeeping)');
+  } else if (!Number.isInteger(maxMemoryBytes)) {
+    problems.add(at('maxMemory'), props.maxMemory, 'a whole number of bytes');
   }
 
-  const maxmemoryPolicy = props.maxmemoryPolicy ?? (use === 'data' ? 'noeviction' : 'allkeys-lru');
-  if (!POLICIES.includes(maxmemoryPolicy)) problems.add('maxmemoryPolicy', maxmemoryPolicy, oneOf(POLICIES));
+  const maxMemoryPolicy = props.maxMemoryPolicy ?? (use === 'data' ? 'noeviction' : 'allkeys-lru');
+  if (!POLICIES.includes(maxMemoryPolicy)) problems.add(at('maxMemoryPolicy'), maxMemoryPolicy, oneOf(POLICIES));
 
   const port = props.port ?? 6379;
   const maxPort = mode === 'cluster' ? 65535 - 10000 : 65535;
   if (!isIntegerIn(port, 1, maxPort)) {
-    problems.add('port', port, mode === 'cluster'
+    problems.add(at('port'), port, mode === 'cluster'
       ? `an integer between 1 and ${maxPort} in cluster mode (the cluster bus listens on port + 10000)`
       : `an integer between 1 and ${maxPort}`);
   }
@@ -319,163 +311,104 @@ export function resolveRedisProps(props: RedisConfProps, where = 'redis.conf'): 
   const bind = props.bind ?? ['*', '-::*'];
   const bindOk = Array.isArray(bind) && bind.length > 0 && bind.every((b) => typeof b === 'string' && BIND_ADDRESS.test(b));
   if (!bindOk) {
-    problems.add('bind', bind, 'a non-empty list of IP addresses, "*" or "::*", each optionally prefixed with "-"');
+    problems.add(at('bind'), bind, 'a non-empty list of IP addresses, "*" or "::*", each optionally prefixed with "-"');
   }
 
-  for (const field of LITERAL_PASSWORD_FIELDS) {
-    if (raw[field] !== undefined) {
-      problems.addMessage(`'${field}' must not be set: pass the password as a Secret reference in 'auth' `
-        + `({ secretName, secretKey }), never as a literal, got: ${redacted(raw[field])}`);
-    }
-  }
+  checkLiteralPasswords(problems, path, props);
   const auth = props.auth;
-  if (auth !== undefined) checkAuth(auth, problems);
+  checkSecretKeyRef(problems, at('auth'), auth, false);
 
   const protectedMode = props.protectedMode ?? true;
   if (auth === undefined && protectedMode && bindOk && bind.some((b) => !isLoopback(b))) {
-    problems.add('protectedMode', protectedMode, 'false when \'auth\' is not set and \'bind\' listens beyond '
-      + 'loopback (protected mode would refuse every client from another pod; set \'auth\' or opt out explicitly)');
+    problems.add(at('protectedMode'), protectedMode, `false when '${at('auth')}' is not set and '${at('bind')}' listens `
+      + `beyond loopback (protected mode would refuse every client from another pod; set '${at('auth')}' or opt out explicitly)`);
   }
 
   const dataDir = props.dataDir ?? '/data';
-  checkPath('dataDir', dataDir, problems);
+  checkPath(problems, at('dataDir'), dataDir);
   const runtimeConfigPath = props.runtimeConfigPath ?? '/run/redis/runtime.conf';
-  checkPath('runtimeConfigPath', runtimeConfigPath, problems);
+  checkPath(problems, at('runtimeConfigPath'), runtimeConfigPath);
 
-  const aof = props.aof ?? (mode === 'cluster' || use === 'data');
-  const appendfsync = props.appendfsync ?? 'everysec';
-  if (!FSYNCS.includes(appendfsync)) problems.add('appendfsync', appendfsync, oneOf(FSYNCS));
+  const appendOnly = props.appendOnly ?? (mode === 'cluster' || use === 'data');
+  const appendFsync = props.appendFsync ?? 'everysec';
+  if (!FSYNCS.includes(appendFsync)) problems.add(at('appendFsync'), appendFsync, oneOf(FSYNCS));
   const rdbSnapshots = props.rdbSnapshots ?? [...DEFAULT_SNAPSHOTS];
   if (!Array.isArray(rdbSnapshots)
     || !rdbSnapshots.every((r) => isIntegerIn(r?.seconds, 1, Infinity) && isIntegerIn(r?.changes, 1, Infinity))) {
-    problems.add('rdbSnapshots', rdbSnapshots, 'a list of { seconds, changes } with positive integers');
+    problems.add(at('rdbSnapshots'), rdbSnapshots, 'a list of { seconds, changes } with positive integers');
   }
 
   // Mode-specific props must not be given to another mode: they would be silently ignored.
   if (mode !== 'cluster') {
-    for (const f of CLUSTER_ONLY) if (props[f] !== undefined) problems.add(f, props[f], 'unset unless \'mode\' is "cluster"');
+    for (const f of CLUSTER_ONLY) if (props[f] !== undefined) problems.add(at(f), props[f], `unset unless '${at('mode')}' is "cluster"`);
   }
   if (mode !== 'replicated') {
-    for (const f of REPLICATED_ONLY) if (props[f] !== undefined) problems.add(f, props[f], 'unset unless \'mode\' is "replicated"');
+    for (const f of REPLICATED_ONLY) if (props[f] !== undefined) problems.add(at(f), props[f], `unset unless '${at('mode')}' is "replicated"`);
   }
 
-  const masters = mode === 'cluster' ? props.masters ?? 3 : 1;
-  if (mode === 'cluster' && !isIntegerIn(masters, 3, REDIS_CLUSTER_SLOTS)) {
-    problems.add('masters', masters, 'an integer of at least 3 (a cluster needs a majority of masters to fail over)');
-  }
-  let replicasPerPrimary = 0;
-  if (mode === 'cluster') {
-    replicasPerPrimary = props.replicasPerMaster ?? 1;
-    if (!isIntegerIn(replicasPerPrimary, 0, Infinity)) {
-      problems.add('replicasPerMaster', replicasPerPrimary, 'an integer of at least 0');
-    }
-  } else if (mode === 'replicated') {
-    replicasPerPrimary = props.replicas ?? 1;
-    if (!isIntegerIn(replicasPerPrimary, 1, Infinity)) {
-      problems.add('replicas', replicasPerPrimary, 'an integer of at least 1 in replicated mode');
-    }
-  }
+  // The one rule for mode, masters and replicas per master, shared with the construct, the tiers and the bootstrap.
+  const shape = resolveRedisShape(problems, path, props);
 
   let replicaOf: Required<RedisReplicaOf> | undefined;
   if (mode === 'replicated' && props.replicaOf !== undefined) {
     replicaOf = { host: props.replicaOf.host, port: props.replicaOf.port ?? 6379 };
-    if (typeof replicaOf.host !== 'string' || !HOST.test(replicaOf.host)) {
-      problems.add('replicaOf.host', replicaOf.host, 'a DNS name or an IP address');
-    }
-    if (!isIntegerIn(replicaOf.port, 1, 65535)) problems.add('replicaOf.port', replicaOf.port, 'an integer between 1 and 65535');
+    if (!isRedisHost(replicaOf.host)) problems.add(at('replicaOf.host'), replicaOf.host, 'a DNS name or an IP address');
+    if (!isIntegerIn(replicaOf.port, 1, 65535)) problems.add(at('replicaOf.port'), replicaOf.port, 'an integer between 1 and 65535');
   }
 
   const minReplicasToWrite = props.minReplicasToWrite ?? 0;
   if (!isIntegerIn(minReplicasToWrite, 0, Infinity)) {
-    problems.add('minReplicasToWrite', minReplicasToWrite, 'an integer of at least 0');
-  } else if (isIntegerIn(replicasPerPrimary, 0, Infinity) && minReplicasToWrite > replicasPerPrimary) {
-    problems.add('minReplicasToWrite', minReplicasToWrite,
-      `at most the number of replicas of each primary (${replicasPerPrimary}), or no write would ever be accepted`);
+    problems.add(at('minReplicasToWrite'), minReplicasToWrite, 'an integer of at least 0');
+  } else if (shape !== undefined && minReplicasToWrite > shape.replicasPerMaster) {
+    problems.add(at('minReplicasToWrite'), minReplicasToWrite,
+      `at most the number of replicas of each primary (${shape.replicasPerMaster}), or no write would ever be accepted`);
   }
   const minReplicasMaxLag = props.minReplicasMaxLag ?? 10;
   if (!isIntegerIn(minReplicasMaxLag, 1, Infinity)) {
-    problems.add('minReplicasMaxLag', minReplicasMaxLag, 'a positive integer number of seconds');
+    problems.add(at('minReplicasMaxLag'), minReplicasMaxLag, 'a positive integer number of seconds');
   }
 
   const clusterNodeTimeout = props.clusterNodeTimeout ?? 15000;
   if (!isIntegerIn(clusterNodeTimeout, 1, Infinity)) {
-    problems.add('clusterNodeTimeout', clusterNodeTimeout, 'a positive integer number of milliseconds');
+    problems.add(at('clusterNodeTimeout'), clusterNodeTimeout, 'a positive integer number of milliseconds');
   }
   const clusterRequireFullCoverage = props.clusterRequireFullCoverage ?? use === 'data';
   const clusterConfigFile = props.clusterConfigFile ?? `${dataDir.replace(/\/+$/, '')}/nodes.conf`;
-  if (mode === 'cluster') checkPath('clusterConfigFile', clusterConfigFile, problems);
-
-  problems.throwIfAny();
+  if (mode === 'cluster') checkPath(problems, at('clusterConfigFile'), clusterConfigFile);
 
   return {
     mode,
-    maxmemoryBytes: maxmemoryBytes as number,
+    maxMemoryBytes: maxMemoryBytes ?? NaN,
     use,
-    maxmemoryPolicy,
+    maxMemoryPolicy,
     port,
     bind,
     protectedMode,
     auth,
     dataDir,
     runtimeConfigPath,
-    aof,
-    appendfsync,
+    appendOnly,
+    appendFsync,
     rdbSnapshots,
-    replicasPerPrimary,
+    replicasPerMaster: shape?.replicasPerMaster ?? 0,
     replicaOf,
     minReplicasToWrite,
     minReplicasMaxLag,
-    masters,
-    totalNodes: masters * (1 + replicasPerPrimary),
+    masters: shape?.masters ?? 1,
+    totalNodes: shape?.totalNodes ?? 1,
     clusterNodeTimeout,
     clusterRequireFullCoverage,
     clusterConfigFile,
   };
 }
 
-function checkAuth(auth: unknown, problems: Problems): void {
-  const allowed = 'a Secret reference { secretName, secretKey } (never a literal password)';
-  if (typeof auth !== 'object' || auth === null || Array.isArray(auth)) {
-    problems.addMessage(`'auth' must be ${allowed}, got: ${redacted(auth)}`);
-    return;
-  }
-  const fields = auth as Record<string, unknown>;
-  for (const key of Object.keys(fields)) {
-    if (key !== 'secretName' && key !== 'secretKey') {
-      problems.addMessage(`'auth.${key}' must not be set: 'auth' is ${allowed}, got: ${redacted(fields[key])}`);
-    }
-  }
-  const { secretName, secretKey } = fields;
-  if (typeof secretName !== 'string' || secretName.length > 253 || !DNS_SUBDOMAIN.test(secretName)) {
-    problems.add('auth.secretName', secretName, 'the name of a Secret (a DNS-1123 subdomain)');
-  }
-  if (typeof secretKey !== 'string' || secretKey.length > 253 || !SECRET_KEY.test(secretKey)) {
-    problems.add('auth.secretKey', secretKey, 'a key of the Secret (letters, digits, "-", "_", ".")');
-  }
-}
-
-function checkPath(field: string, value: unknown, problems: Problems): void {
+function checkPath(problems: Problems, field: string, value: unknown): void {
   if (typeof value !== 'string' || !SAFE_PATH.test(value) || value.split('/').includes('..')) {
     problems.add(field, value, 'an absolute path of letters, digits, ".", "_", "-" and "/"');
   }
 }
 
-/** Describes a would-be secret without showing it. */
-function redacted(value: unknown): string {
-  if (typeof value === 'string') return `a string of ${value.length} characters (redacted)`;
-  if (typeof value === 'object' && value !== null) return 'an object (redacted)';
-  return formatValue(value);
-}
-
 function isLoopback(address: string): boolean {
   const a = address.replace(/^-/, '');
   return a === '::1' || /^127\./.test(a);
-}
-
-function isIntegerIn(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function oneOf(values: readonly string[]): string {
-  return `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
 }

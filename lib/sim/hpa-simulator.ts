@@ -50,6 +50,7 @@
  * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details
  * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior
  */
+import { isIntegerIn } from '../core/checks';
 import { Problems } from '../core/problems';
 import { HorizontalScaling, ScalingRules, checkHorizontalScaling } from '../app/horizontal-scaling';
 
@@ -136,10 +137,6 @@ export const DEFAULT_TOLERANCE = 0.1;
 
 const MAX_SYNCS = 1_000_000;
 
-function isInt(v: unknown, min: number, max: number): boolean {
-  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-}
-
 function isNum(v: unknown, min: number, max: number): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
 }
@@ -170,7 +167,7 @@ function checkOptions(o: SimulateHpaOptions): { sync: number; tolerance: number;
   }
   checkHorizontalScaling(p, 'hpa', o.hpa);
   const target = simulatedTarget(p, o.hpa, o.targetUtilization);
-  if (!isInt(o.initialReplicas, 1, 1000)) p.add('initialReplicas', o.initialReplicas, 'an integer between 1 and 1000');
+  if (!isIntegerIn(o.initialReplicas, 1, 1000)) p.add('initialReplicas', o.initialReplicas, 'an integer between 1 and 1000');
   if (!isNum(o.podStartupSeconds, 0, 86400)) p.add('podStartupSeconds', o.podStartupSeconds, 'a number of seconds between 0 and 86400');
   const sync = o.syncPeriodSeconds ?? DEFAULT_SYNC_PERIOD_SECONDS;
   if (!isNum(sync, 0.001, 3600)) p.add('syncPeriodSeconds', sync, 'a number of seconds above 0 and at most 3600');
@@ -230,28 +227,23 @@ function changeWithin(events: readonly Timed[], now: number, periodSeconds: numb
   return events.filter((e) => e.t > cutoff).reduce((sum, e) => sum + e.value, 0);
 }
 
-/** calculateScaleUpLimitWithScalingRules: the most replicas the policies allow now. */
-function scaleUpLimit(current: number, rules: ScalingRules, upEvents: readonly Timed[], downEvents: readonly Timed[], now: number): number {
+/**
+ * calculateScaleUpLimitWithScalingRules (`up`: the most replicas the policies allow now) and
+ * calculateScaleDownLimitWithBehaviors (`down`: the fewest). `Max` lets the largest change through: the highest
+ * limit up, the lowest down; `Min` the smallest.
+ */
+function scaleLimit(direction: 'up' | 'down', current: number, rules: ScalingRules, upEvents: readonly Timed[], downEvents: readonly Timed[], now: number): number {
   const select = rules.selectPolicy ?? 'Max';
   if (select === 'Disabled') return current;
-  let result = select === 'Min' ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+  const highest = (direction === 'up') === (select === 'Max');
+  let result = highest ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
   for (const policy of rules.policies) {
     const start = current - changeWithin(upEvents, now, policy.periodSeconds) + changeWithin(downEvents, now, policy.periodSeconds);
-    const proposed = policy.type === 'Pods' ? start + policy.value : Math.ceil(start * (1 + policy.value / 100));
-    result = select === 'Min' ? Math.min(result, proposed) : Math.max(result, proposed);
-  }
-  return result;
-}
-
-/** calculateScaleDownLimitWithBehaviors: the fewest replicas the policies allow now. */
-function scaleDownLimit(current: number, rules: ScalingRules, upEvents: readonly Timed[], downEvents: readonly Timed[], now: number): number {
-  const select = rules.selectPolicy ?? 'Max';
-  if (select === 'Disabled') return current;
-  let result = select === 'Min' ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
-  for (const policy of rules.policies) {
-    const start = current - changeWithin(upEvents, now, policy.periodSeconds) + changeWithin(downEvents, now, policy.periodSeconds);
-    const proposed = policy.type === 'Pods' ? start - policy.value : Math.trunc(start * (1 - policy.value / 100));
-    result = select === 'Min' ? Math.max(result, proposed) : Math.min(result, proposed);
+    const proposed =
+      direction === 'up'
+        ? policy.type === 'Pods' ? start + policy.value : Math.ceil(start * (1 + policy.value / 100))
+        : policy.type === 'Pods' ? start - policy.value : Math.trunc(start * (1 - policy.value / 100));
+    result = highest ? Math.max(result, proposed) : Math.min(result, proposed);
   }
   return result;
 }
@@ -326,10 +318,10 @@ export function simulateHpa(options: SimulateHpaOptions): HpaSimulation {
       recommendations.push({ t: now, value: desired });
       // convertDesiredReplicasWithBehaviorRate
       if (stabilized > current) {
-        const limit = Math.max(scaleUpLimit(current, up, upEvents, downEvents, now), current);
+        const limit = Math.max(scaleLimit('up', current, up, upEvents, downEvents, now), current);
         stabilized = Math.min(stabilized, Math.min(hpa.maxReplicas, limit));
       } else if (stabilized < current) {
-        const limit = Math.min(scaleDownLimit(current, down, upEvents, downEvents, now), current);
+        const limit = Math.min(scaleLimit('down', current, down, upEvents, downEvents, now), current);
         stabilized = Math.max(stabilized, Math.max(hpa.minReplicas, limit));
       }
       next = stabilized;

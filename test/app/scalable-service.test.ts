@@ -1,4 +1,6 @@
-import { ScalableService, ScalableServiceProps } from '../../lib';
+import { ScalableService, ScalableServiceProps, checkScalableServiceProps } from '../../lib';
+import { Problems } from '../../lib/core/problems';
+import { propsErrorOf } from '../_props';
 import { one, ofKind, synth, testChart } from '../_synth';
 
 const BASE: ScalableServiceProps = {
@@ -222,6 +224,47 @@ describe('ScalableService', () => {
         expect.stringContaining("'image'"),
         expect.stringContaining("'replicas'"),
       ]);
+    });
+
+    test('throws a PropsError that names the construct path and the prop on every line', () => {
+      // GIVEN every kind of problem at once: own fields, shared checks, a conflict between two fields
+      const message = propsErrorOf(() =>
+        build({ image: 'app', autoscaling: { ...AUTOSCALING, minReplicas: 9 }, replicas: 3, allowIngressFrom: [{ cidr: '10.0.0.0/33' }] }),
+      );
+      // THEN
+      expect(message.split('\n')).toEqual([
+        expect.stringMatching(/^\[test\/web\] 'image' /),
+        expect.stringMatching(/^\[test\/web\] 'autoscaling\.minReplicas' /),
+        "[test/web] 'replicas' (3) must not be set together with 'autoscaling': the HPA owns the replica count",
+        expect.stringMatching(/^\[test\/web\] 'allowIngressFrom\[0\]\.cidr' /),
+      ]);
+    });
+  });
+
+  describe('checkScalableServiceProps', () => {
+    function check(path: string, props: ScalableServiceProps): string {
+      return propsErrorOf(() => {
+        const problems = new Problems('tier x');
+        checkScalableServiceProps(problems, path, props);
+        problems.throwIfAny();
+      });
+    }
+
+    test('states the same rules as the construct, under the field prefix it is given', () => {
+      expect(check('app', { ...BASE, replicas: 1001 })).toBe("[tier x] 'app.replicas' must be an integer between 1 and 1000, got: 1001");
+      expect(errorOf({ replicas: 1001 })).toBe("[test/web] 'replicas' must be an integer between 1 and 1000, got: 1001");
+      expect(check('app', { ...BASE, autoscaling: AUTOSCALING, replicas: 2 })).toBe(
+        "[tier x] 'app.replicas' (2) must not be set together with 'app.autoscaling': the HPA owns the replica count",
+      );
+      expect(check('app', { ...BASE, replicas: 1 })).toBe(
+        "[tier x] 'app.replicas' must be at least 2 (a single pod is down on every drain, rollout or crash), or a reason for one in app.validationExemptions['min-replicas'], got: 1",
+      );
+    });
+
+    test('records nothing for valid props, without a name (the construct defaults it to its id)', () => {
+      const problems = new Problems('tier x');
+      checkScalableServiceProps(problems, 'app', BASE);
+      expect(problems.ok).toBe(true);
     });
   });
 });

@@ -33,14 +33,14 @@ import {
   withClient,
 } from './_redis-servers';
 
-const AUTH = { secretName: 'redis-auth', secretKey: 'password' };
+const AUTH = { secretName: 'redis-auth', key: 'password' };
 /** Characters that break naive quoting in redis.conf and sh; the startup script hex-escapes every byte. */
 const PASSWORD = 's3cr3t "quoted" #not-a-comment \\ $HOME \'x\' tab\there';
 
-const DEVELOPMENT: RedisConfProps = { mode: 'standalone', maxmemory: '100Mi' };
-const TEAM: RedisConfProps = { mode: 'replicated', maxmemory: '500Mi', auth: AUTH };
-const DEPARTMENT: RedisConfProps = { mode: 'cluster', maxmemory: '2Gi', auth: AUTH };
-const ENTERPRISE: RedisConfProps = { mode: 'cluster', maxmemory: '8Gi', auth: AUTH };
+const DEVELOPMENT: RedisConfProps = { mode: 'standalone', maxMemory: '100Mi' };
+const TEAM: RedisConfProps = { mode: 'replicated', maxMemory: '500Mi', auth: AUTH };
+const DEPARTMENT: RedisConfProps = { mode: 'cluster', maxMemory: '2Gi', auth: AUTH };
+const ENTERPRISE: RedisConfProps = { mode: 'cluster', maxMemory: '8Gi', auth: AUTH };
 
 const NODE_TIMEOUT_MS = resolveRedisProps(DEPARTMENT).clusterNodeTimeout;
 /**
@@ -172,8 +172,8 @@ describe('every generated variant is accepted by redis-server 7.0', () => {
     ['team: replicated primary 500Mi, min-replicas-to-write 1', { ...TEAM, minReplicasToWrite: 1, minReplicasMaxLag: 5 }],
     ['team: replica', { ...TEAM, replicaOf: { host: '127.0.0.1', port: 1 } }],
     ['department: cluster 2Gi cache', DEPARTMENT],
-    ['enterprise: cluster 8Gi data, no snapshots, fsync always', { ...ENTERPRISE, use: 'data', rdbSnapshots: [], appendfsync: 'always' }],
-    ['standalone data 100M, noeviction, AOF', { mode: 'standalone', maxmemory: '100M', use: 'data' }],
+    ['enterprise: cluster 8Gi data, no snapshots, fsync always', { ...ENTERPRISE, use: 'data', rdbSnapshots: [], appendFsync: 'always' }],
+    ['standalone data 100M, noeviction, AOF', { mode: 'standalone', maxMemory: '100M', use: 'data' }],
   ])('%s: starts and CONFIG GET matches every directive', async (name, props) => {
     const server = await prepareNode(`variant-${name.replace(/[^a-z0-9]+/gi, '-')}`, props, { REDIS_ANNOUNCE_HOSTNAME: '127.0.0.1' });
     try {
@@ -348,6 +348,7 @@ describe('cluster (department tier): 3 masters x 1 replica', () => {
     for (let i = 0; i < 6; i++) nodes.push(await prepareNode(`node-${i}`, DEPARTMENT, { REDIS_ANNOUNCE_HOSTNAME: '127.0.0.1' }));
     const script = redisClusterBootstrapScript({
       nodes: nodes.map((n) => ({ host: '127.0.0.1', port: n.port })),
+      masters: 3,
       replicasPerMaster: 1,
       podWaitTimeoutSeconds: 60,
       clusterWaitTimeoutSeconds: 120,

@@ -8,7 +8,7 @@ import {
   nginxConfigRequirements,
   renderNginxConfig,
 } from '../../lib/nginx/nginx-conf';
-import { parseNginxSize, parseNginxTime } from '../../lib/nginx/nginx-syntax';
+import { parseNginxSize, parseNginxTime } from '../../lib/nginx/_nginx-syntax';
 import {
   REPRESENTATIVE_NGINX_CONFIGS,
   departmentNginxProps,

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { PropsError } from '../../lib/core/problems';
-import { pgbouncerIni, pgbouncerStartScript, type PgBouncerConfigProps } from '../../lib/postgres/pgbouncer';
+import { propsErrorOf } from '../_props';
+import { PGBOUNCER_FILES, pgbouncerFiles, pgbouncerIni, pgbouncerStartScript, type PgBouncerConfigProps } from '../../lib/postgres/pgbouncer';
 
 const AUTH = { secretName: 'postgres-credentials', key: 'pooler' };
 const DEFAULTS: PgBouncerConfigProps = { authPassword: AUTH };
@@ -23,15 +23,11 @@ function ini(text: string): Map<string, string> {
   return map;
 }
 
-function thrown(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PropsError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a PropsError');
-}
+describe('pgbouncerFiles', () => {
+  test('holds both files, as the single-file functions render them', () => {
+    expect(pgbouncerFiles(DEFAULTS)).toEqual({ [PGBOUNCER_FILES.ini]: pgbouncerIni(DEFAULTS), [PGBOUNCER_FILES.start]: pgbouncerStartScript(DEFAULTS) });
+  });
+});
 
 describe('pgbouncerIni', () => {
   // GIVEN the seed's pooler: pool size 25, 200 clients
@@ -118,17 +114,22 @@ describe('validation', () => {
     ['a directory is relative', { ...DEFAULTS, runtimeDirectory: 'run' },
       "[pgbouncer.ini] 'runtimeDirectory' must be an absolute path of letters, digits and \"._/-\", got: \"run\""],
     ['the auth password is missing', {} as PgBouncerConfigProps,
-      "[pgbouncer.ini] 'authPassword' must be a Secret reference { secretName, key } (passwords are never given literally), got: undefined"],
+      "[pgbouncer.ini] 'authPassword' must be a Secret reference { secretName, key } (secrets are never given literally), got: undefined"],
   ])('throws if %s', (_, props, message) => {
-    expect(thrown(() => pgbouncerIni(props))).toBe(message);
+    expect(propsErrorOf(() => pgbouncerIni(props))).toBe(message);
   });
 
   test('throws if the auth password is a literal, without echoing it', () => {
-    const text = thrown(() => pgbouncerIni({ authPassword: 'hunter2' } as unknown as PgBouncerConfigProps));
-    expect(text).toBe("[pgbouncer.ini] 'authPassword' must be a Secret reference { secretName, key } (passwords are never given literally), got: a string of 7 characters (not shown)");
+    const text = propsErrorOf(() => pgbouncerIni({ authPassword: 'hunter2' } as unknown as PgBouncerConfigProps));
+    expect(text).toBe("[pgbouncer.ini] 'authPassword' must be a Secret reference { secretName, key } (secrets are never given literally), got: a string of 7 characters (not shown)");
   });
 
   test('the start script names its own file', () => {
-    expect(thrown(() => pgbouncerStartScript({ ...DEFAULTS, listenPort: 0 }))).toMatch(/^\[pgbouncer-start\.sh\] 'listenPort'/);
+    expect(propsErrorOf(() => pgbouncerStartScript({ ...DEFAULTS, listenPort: 0 }))).toMatch(/^\[pgbouncer-start\.sh\] 'listenPort'/);
+  });
+
+  test('both files at once name the caller\'s path, or the first file', () => {
+    expect(propsErrorOf(() => pgbouncerFiles({ ...DEFAULTS, listenPort: 0 }, 'prod/postgres'))).toMatch(/^\[prod\/postgres\] 'listenPort'/);
+    expect(propsErrorOf(() => pgbouncerFiles({ ...DEFAULTS, listenPort: 0 }))).toMatch(/^\[pgbouncer\.ini\] 'listenPort'/);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { PropsError } from '../../lib/core/problems';
+import { propsErrorOf } from '../_props';
 import {
   pgHbaConf,
   postgresConfigFiles,
@@ -45,16 +45,6 @@ function settings(conf: string): Map<string, string> {
 /** The non-comment lines of pg_hba.conf, split into fields. */
 function hbaRows(hba: string): string[][] {
   return hba.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split(/\s+/));
-}
-
-function thrown(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PropsError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a PropsError');
 }
 
 /** `sh -n`: the script parses as POSIX sh (dash on Debian). */
@@ -351,6 +341,18 @@ describe('postgresConfigFiles', () => {
   test('has every file under its documented name', () => {
     expect(Object.keys(postgresConfigFiles(ENTERPRISE)).sort()).toEqual(Object.values(POSTGRES_FILES).sort());
   });
+
+  test('renders each file as its own function does', () => {
+    expect(postgresConfigFiles(ENTERPRISE)).toEqual({
+      [POSTGRES_FILES.primaryConf]: postgresqlConf(ENTERPRISE, 'primary'),
+      [POSTGRES_FILES.replicaConf]: postgresqlConf(ENTERPRISE, 'replica'),
+      [POSTGRES_FILES.hba]: pgHbaConf(ENTERPRISE),
+      [POSTGRES_FILES.primaryStart]: postgresStartScript(ENTERPRISE, 'primary'),
+      [POSTGRES_FILES.replicaStart]: postgresStartScript(ENTERPRISE, 'replica'),
+      [POSTGRES_FILES.primaryInit]: postgresPrimaryInitScript(ENTERPRISE),
+      [POSTGRES_FILES.promote]: postgresPromoteScript(ENTERPRISE),
+    });
+  });
 });
 
 describe('validation', () => {
@@ -404,40 +406,45 @@ describe('validation', () => {
     ['a client network is not a CIDR', { ...MINIMAL, clientCidrs: ['10.0.0.0'] },
       "[postgresql.conf] 'clientCidrs' must be a non-empty list of CIDRs such as \"10.0.0.0/8\" or \"::/0\", got: [\"10.0.0.0\"]"],
     ['the replication password is missing', {} as PostgresConfigProps,
-      "[postgresql.conf] 'replicationPassword' must be a Secret reference { secretName, key } (passwords are never given literally), got: undefined"],
+      "[postgresql.conf] 'replicationPassword' must be a Secret reference { secretName, key } (secrets are never given literally), got: undefined"],
     ['a Secret reference has a bad name', { replicationPassword: { secretName: 'Bad_Name', key: 'replication' } },
       "[postgresql.conf] 'replicationPassword.secretName' must be a Kubernetes Secret name (a DNS subdomain), got: \"Bad_Name\""],
     ['a Secret reference has a bad key', { replicationPassword: { secretName: 'pg', key: 'a/b' } },
       "[postgresql.conf] 'replicationPassword.key' must be a Secret key (letters, digits, \"-\", \"_\" and \".\"), got: \"a/b\""],
   ])('throws if %s', (_, props, message) => {
-    expect(thrown(() => postgresqlConf(props, 'primary'))).toBe(message);
+    expect(propsErrorOf(() => postgresqlConf(props, 'primary'))).toBe(message);
   });
 
   describe('a literal password is rejected without being echoed', () => {
     test.each<[string, unknown, string]>([
       ['passed as the reference through a cast', 'hunter2-secret',
-        "[postgresql.conf] 'replicationPassword' must be a Secret reference { secretName, key } (passwords are never given literally), got: a string of 14 characters (not shown)"],
+        "[postgresql.conf] 'replicationPassword' must be a Secret reference { secretName, key } (secrets are never given literally), got: a string of 14 characters (not shown)"],
       ['hidden in the reference object', { secretName: 'pg', key: 'replication', value: 'hunter2-secret' },
-        "[postgresql.conf] 'replicationPassword' must be a Secret reference { secretName, key } (passwords are never given literally), got: an object with the unexpected key(s) \"value\" (values not shown)"],
+        "[postgresql.conf] 'replicationPassword' must be a Secret reference { secretName, key } (secrets are never given literally), got: an object with the unexpected key(s) \"value\" (values not shown)"],
     ])('throws if the password is %s', (_, replicationPassword, message) => {
-      const text = thrown(() => postgresqlConf({ replicationPassword } as unknown as PostgresConfigProps, 'primary'));
+      const text = propsErrorOf(() => postgresqlConf({ replicationPassword } as unknown as PostgresConfigProps, 'primary'));
       expect(text).toBe(message);
       expect(text).not.toContain('hunter2');
     });
 
     test('throws if a password field is added through a cast', () => {
-      const text = thrown(() => postgresqlConf({ ...MINIMAL, password: 'hunter2-secret' } as unknown as PostgresConfigProps, 'primary'));
-      expect(text).toBe("[postgresql.conf] 'password' must not be set: passwords are given as Secret references ({ secretName, key }), never literally, got: a string of 14 characters (not shown)");
+      const text = propsErrorOf(() => postgresqlConf({ ...MINIMAL, password: 'hunter2-secret' } as unknown as PostgresConfigProps, 'primary'));
+      expect(text).toBe("[postgresql.conf] 'password' must not be set: the superuser has no password (it logs in only through the local socket, as the postgres OS user), got: a string of 14 characters (not shown)");
+    });
+
+    test('throws if the replication password is added as a value through a cast', () => {
+      const text = propsErrorOf(() => postgresqlConf({ ...MINIMAL, replicationPasswordValue: 'hunter2-secret' } as unknown as PostgresConfigProps, 'primary'));
+      expect(text).toBe("[postgresql.conf] 'replicationPasswordValue' must not be set: pass the secret as a Secret reference in 'replicationPassword' ({ secretName, key }), never literally, got: a string of 14 characters (not shown)");
     });
 
     test('throws if the app password is a literal', () => {
-      const text = thrown(() => postgresqlConf({ ...MINIMAL, appPassword: 'hunter2' } as unknown as PostgresConfigProps, 'primary'));
-      expect(text).toBe("[postgresql.conf] 'appPassword' must be a Secret reference { secretName, key } (passwords are never given literally), got: a string of 7 characters (not shown)");
+      const text = propsErrorOf(() => postgresqlConf({ ...MINIMAL, appPassword: 'hunter2' } as unknown as PostgresConfigProps, 'primary'));
+      expect(text).toBe("[postgresql.conf] 'appPassword' must be a Secret reference { secretName, key } (secrets are never given literally), got: a string of 7 characters (not shown)");
     });
   });
 
   test('lists every problem at once', () => {
-    const text = thrown(() => postgresqlConf({ ...MINIMAL, replicas: -1, maxConnections: 0, port: 0 }, 'primary'));
+    const text = propsErrorOf(() => postgresqlConf({ ...MINIMAL, replicas: -1, maxConnections: 0, port: 0 }, 'primary'));
     expect(text.split('\n')).toEqual([
       "[postgresql.conf] 'replicas' must be an integer between 0 and 32, got: -1",
       "[postgresql.conf] 'port' must be an integer between 1 and 65535, got: 0",
@@ -447,13 +454,15 @@ describe('validation', () => {
 
   test('each generator names its own file', () => {
     const bad = { ...MINIMAL, port: 0 };
-    expect(thrown(() => postgresqlConf(bad, 'replica'))).toMatch(/^\[postgresql\.conf\] 'port'/);
-    expect(thrown(() => pgHbaConf(bad))).toMatch(/^\[pg_hba\.conf\] 'port'/);
-    expect(thrown(() => postgresStartScript(bad, 'replica'))).toMatch(/^\[replica-start\.sh\] 'port'/);
-    expect(thrown(() => postgresStartScript(bad, 'primary'))).toMatch(/^\[primary-start\.sh\] 'port'/);
-    expect(thrown(() => postgresPrimaryInitScript(bad))).toMatch(/^\[primary-init\.sh\] 'port'/);
-    expect(thrown(() => postgresPromoteScript(bad))).toMatch(/^\[promote\.sh\] 'port'/);
-    expect(thrown(() => resolvePostgresProps(bad, 'prod/postgres'))).toMatch(/^\[prod\/postgres\] 'port'/);
+    expect(propsErrorOf(() => postgresqlConf(bad, 'replica'))).toMatch(/^\[postgresql\.conf\] 'port'/);
+    expect(propsErrorOf(() => pgHbaConf(bad))).toMatch(/^\[pg_hba\.conf\] 'port'/);
+    expect(propsErrorOf(() => postgresStartScript(bad, 'replica'))).toMatch(/^\[replica-start\.sh\] 'port'/);
+    expect(propsErrorOf(() => postgresStartScript(bad, 'primary'))).toMatch(/^\[primary-start\.sh\] 'port'/);
+    expect(propsErrorOf(() => postgresPrimaryInitScript(bad))).toMatch(/^\[primary-init\.sh\] 'port'/);
+    expect(propsErrorOf(() => postgresPromoteScript(bad))).toMatch(/^\[promote\.sh\] 'port'/);
+    expect(propsErrorOf(() => resolvePostgresProps(bad, 'prod/postgres'))).toMatch(/^\[prod\/postgres\] 'port'/);
+    expect(propsErrorOf(() => postgresConfigFiles(bad))).toMatch(/^\[postgresql\.conf\] 'port'/);
+    expect(propsErrorOf(() => postgresConfigFiles(bad, 'prod/postgres'))).toMatch(/^\[prod\/postgres\] 'port'/);
   });
 
   test('applies the documented defaults', () => {

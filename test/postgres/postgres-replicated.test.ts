@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
-import { PostgresReplicated, PostgresReplicatedProps } from '../../lib/postgres/postgres-replicated';
+import { Problems } from '../../lib/core/problems';
+import { PostgresReplicated, PostgresReplicatedProps, checkPostgresReplicatedProps } from '../../lib/postgres';
+import { propsErrorOf } from '../_props';
 import { Manifest, matches, named, ofKind, synth, testChart } from '../_synth';
 
 const BASE: PostgresReplicatedProps = {
@@ -28,12 +30,7 @@ function build(props: Partial<PostgresReplicatedProps> = {}) {
 }
 
 function errorOf(props: Partial<PostgresReplicatedProps>): string {
-  try {
-    build(props);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected the construct to throw');
+  return propsErrorOf(() => build(props));
 }
 
 function podsOf(objects: Manifest[], kind: string, name: string): any {
@@ -261,7 +258,7 @@ describe('PostgresReplicated', () => {
 
     test('if a password is given literally', () => {
       expect(errorOf({ replicationPassword: 'hunter2' as unknown as PostgresReplicatedProps['replicationPassword'] })).toBe(
-        "[test/pg] 'replicationPassword' must be a Secret reference { secretName, key } (passwords are never given literally), got: a string of 7 characters (not shown)",
+        "[test/pg] 'replicationPassword' must be a Secret reference { secretName, key } (secrets are never given literally), got: a string of 7 characters (not shown)",
       );
     });
 
@@ -273,9 +270,32 @@ describe('PostgresReplicated', () => {
 
     test('if the pooler has no password or a pool larger than max_connections', () => {
       expect(errorOf({ poolerAuthPassword: undefined, pooler: { poolSize: 300, maxClientConnections: 200 } })).toBe([
-        "[test/pg] 'poolerAuthPassword' must be a Secret reference { secretName, key } (passwords are never given literally), got: undefined",
         "[test/pg] 'pooler.poolSize' must be an integer between 1 and 'maxConnections' (200), got: 300",
+        "[test/pg] 'poolerAuthPassword' must be a Secret reference { secretName, key } (secrets are never given literally), got: undefined",
       ].join('\n'));
+    });
+
+    test('with the construct path and the field on every line, listing every problem at once', () => {
+      const message = errorOf({
+        name: 'Postgres_DB',
+        readReplicas: 40,
+        storageClass: 'Fast SSD',
+        maxConnections: 0,
+        appPassword: { secretName: 'postgres-credentials', key: 'a/b' },
+        clusterDomain: 'cluster local',
+        pooler: { poolSize: 0, maxClientConnections: 200_000, replicas: 1 },
+      });
+      expect(message.split('\n')).toEqual([
+        `[test/pg] 'name' must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most 44 characters), got: "Postgres_DB"`,
+        "[test/pg] 'readReplicas' must be an integer between 0 and 32, got: 40",
+        `[test/pg] 'storageClass' must be a StorageClass name (a DNS subdomain), got: "Fast SSD"`,
+        "[test/pg] 'maxConnections' must be an integer between 1 and 10000, got: 0",
+        "[test/pg] 'pooler.poolSize' must be an integer between 1 and 10000, got: 0",
+        "[test/pg] 'pooler.maxClientConnections' must be an integer between 1 and 100000, got: 200000",
+        "[test/pg] 'pooler.replicas' must be an integer between 2 and 100 (a single pooler pod is a single point of failure), got: 1",
+        `[test/pg] 'appPassword.key' must be a Secret key (letters, digits, "-", "_" and "."), got: "a/b"`,
+        `[test/pg] 'clusterDomain' must be a DNS domain such as "cluster.local", got: "cluster local"`,
+      ]);
     });
 
     test('if the image is older than PostgreSQL 15 or not pinned', () => {
@@ -284,5 +304,27 @@ describe('PostgresReplicated', () => {
         `[test/pg] 'poolerImage' must be an image reference with an explicit tag other than 'latest' (e.g. "registry.example.com/app:1.4.2") or a sha256 digest, got: "pgbouncer/pgbouncer:latest"`,
       ].join('\n'));
     });
+  });
+});
+
+describe('checkPostgresReplicatedProps', () => {
+  test('prefixes every field with the path it is given', () => {
+    // GIVEN the props as part of a larger object, under 'postgres'
+    const problems = new Problems('tier shop');
+
+    // WHEN
+    checkPostgresReplicatedProps(problems, 'postgres', { ...BASE, synchronousReplicas: 3, pooler: { poolSize: 500, maxClientConnections: 200 } });
+
+    // THEN
+    expect(propsErrorOf(() => problems.throwIfAny()).split('\n')).toEqual([
+      "[tier shop] 'postgres.synchronousReplicas' must be an integer between 0 and 'postgres.readReplicas' (2), got: 3",
+      "[tier shop] 'postgres.pooler.poolSize' must be an integer between 1 and 'postgres.maxConnections' (200), got: 500",
+    ]);
+  });
+
+  test('records nothing for valid props', () => {
+    const problems = new Problems('test');
+    checkPostgresReplicatedProps(problems, '', { ...BASE, pooler: POOLER });
+    expect(problems.ok).toBe(true);
   });
 });

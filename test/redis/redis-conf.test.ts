@@ -1,17 +1,17 @@
-import { PropsError } from '../../lib/core/problems';
+import { propsErrorOf } from '../_props';
 import { redisConf } from '../../lib/redis/redis-conf';
 import { redisMemoryLimit } from '../../lib/redis/redis-memory';
 import { RedisConfProps, resolveRedisProps } from '../../lib/redis/redis-props';
 import { redisClusterBootstrapScript, redisStartupScript } from '../../lib/redis/redis-scripts';
 
-const AUTH = { secretName: 'redis-auth', secretKey: 'password' };
+const AUTH = { secretName: 'redis-auth', key: 'password' };
 
 /** The tiers' Redis shapes (DESIGN.md, seeds 002/003). */
-const DEVELOPMENT: RedisConfProps = { mode: 'standalone', maxmemory: '100Mi', bind: ['127.0.0.1'] };
-const TEAM_PRIMARY: RedisConfProps = { mode: 'replicated', maxmemory: '500Mi', auth: AUTH };
+const DEVELOPMENT: RedisConfProps = { mode: 'standalone', maxMemory: '100Mi', bind: ['127.0.0.1'] };
+const TEAM_PRIMARY: RedisConfProps = { mode: 'replicated', maxMemory: '500Mi', auth: AUTH };
 const TEAM_REPLICA: RedisConfProps = { ...TEAM_PRIMARY, replicaOf: { host: 'redis-0.redis.app.svc.cluster.local' } };
-const DEPARTMENT: RedisConfProps = { mode: 'cluster', maxmemory: '2Gi', auth: AUTH };
-const ENTERPRISE: RedisConfProps = { mode: 'cluster', maxmemory: '8Gi', auth: AUTH };
+const DEPARTMENT: RedisConfProps = { mode: 'cluster', maxMemory: '2Gi', auth: AUTH };
+const ENTERPRISE: RedisConfProps = { mode: 'cluster', maxMemory: '8Gi', auth: AUTH };
 
 /** The directives of a conf: name -> value (the last occurrence wins, like Redis). */
 function directives(conf: string): Map<string, string> {
@@ -25,15 +25,8 @@ function directives(conf: string): Map<string, string> {
   return map;
 }
 
-function thrown(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PropsError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a PropsError');
-}
+/** The PropsError's message; fails unless every line names the generator (or the path given) in brackets. */
+const thrown = propsErrorOf;
 
 const clusterNodes = (n: number) => Array.from({ length: n }, (_, i) => ({
   host: `redis-${i}.redis-headless.app.svc.cluster.local`,
@@ -157,7 +150,7 @@ describe('redisConf', () => {
         runtimeConfigPath: '/tmp/redis/runtime.conf',
         clusterNodeTimeout: 5000,
         rdbSnapshots: [],
-        appendfsync: 'always',
+        appendFsync: 'always',
         clusterRequireFullCoverage: true,
       }));
       expect(o.get('port')).toBe('7000');
@@ -172,23 +165,25 @@ describe('redisConf', () => {
   });
 
   test('accepts decimal quantities (100M is 100,000,000 bytes)', () => {
-    expect(directives(redisConf({ ...DEVELOPMENT, maxmemory: '100M' })).get('maxmemory')).toBe('100000000');
+    expect(directives(redisConf({ ...DEVELOPMENT, maxMemory: '100M' })).get('maxmemory')).toBe('100000000');
   });
 
   describe('validation (throws before producing text)', () => {
     test.each<[string, Partial<RedisConfProps> & Record<string, unknown>, string]>([
       ['a cluster has fewer than 3 masters', { mode: 'cluster', masters: 2 },
-        '[redis.conf] \'masters\' must be an integer of at least 3 (a cluster needs a majority of masters to fail over), got: 2'],
+        '[redis.conf] \'masters\' must be an integer between 3 and 1000 (a cluster needs a majority of masters to fail over), got: 2'],
+      ['a cluster has more than 1000 masters', { mode: 'cluster', masters: 1001 },
+        '[redis.conf] \'masters\' must be an integer between 3 and 1000 (a cluster needs a majority of masters to fail over), got: 1001'],
       ['replicasPerMaster is negative', { mode: 'cluster', replicasPerMaster: -1 },
-        '[redis.conf] \'replicasPerMaster\' must be an integer of at least 0, got: -1'],
+        '[redis.conf] \'replicasPerMaster\' must be an integer between 0 and 100, got: -1'],
       ['replicasPerMaster is not an integer', { mode: 'cluster', replicasPerMaster: 1.5 },
-        '[redis.conf] \'replicasPerMaster\' must be an integer of at least 0, got: 1.5'],
-      ['maxmemory does not parse', { maxmemory: '2GB' },
-        '[redis.conf] \'maxmemory\' must be a positive Kubernetes memory quantity such as "512Mi", "2Gi" or "1G", got: "2GB"'],
-      ['maxmemory is below 1Mi', { maxmemory: '512Ki' },
-        '[redis.conf] \'maxmemory\' must be at least "1Mi" (Redis needs room for its own bookkeeping), got: "512Ki"'],
-      ['maxmemory is not a whole number of bytes', { maxmemory: '1.0000001Mi' },
-        '[redis.conf] \'maxmemory\' must be a whole number of bytes, got: "1.0000001Mi"'],
+        '[redis.conf] \'replicasPerMaster\' must be an integer between 0 and 100, got: 1.5'],
+      ['maxmemory does not parse', { maxMemory: '2GB' },
+        '[redis.conf] \'maxMemory\' must be a positive Kubernetes memory quantity such as "512Mi", "2Gi" or "1G", got: "2GB"'],
+      ['maxmemory is below 1Mi', { maxMemory: '512Ki' },
+        '[redis.conf] \'maxMemory\' must be at least "1Mi" (Redis needs room for its own bookkeeping), got: "512Ki"'],
+      ['maxmemory is not a whole number of bytes', { maxMemory: '1.0000001Mi' },
+        '[redis.conf] \'maxMemory\' must be a whole number of bytes, got: "1.0000001Mi"'],
       ['the port is out of range', { port: 70000 },
         '[redis.conf] \'port\' must be an integer between 1 and 65535, got: 70000'],
       ['the port leaves no room for the cluster bus', { mode: 'cluster', port: 60000 },
@@ -203,20 +198,24 @@ describe('redisConf', () => {
         '[redis.conf] \'minReplicasMaxLag\' must be a positive integer number of seconds, got: 0'],
       ['the mode is unknown', { mode: 'sentinel' as never },
         '[redis.conf] \'mode\' must be one of "standalone", "replicated", "cluster", got: "sentinel"'],
-      ['the policy is unknown', { maxmemoryPolicy: 'lru' as never },
-        '[redis.conf] \'maxmemoryPolicy\' must be one of "noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", got: "lru"'],
+      ['the policy is unknown', { maxMemoryPolicy: 'lru' as never },
+        '[redis.conf] \'maxMemoryPolicy\' must be one of "noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", got: "lru"'],
       ['a bind address is not an address', { bind: ['0.0.0.0 # x'] },
         '[redis.conf] \'bind\' must be a non-empty list of IP addresses, "*" or "::*", each optionally prefixed with "-", got: ["0.0.0.0 # x"]'],
       ['the data directory is not a safe absolute path', { dataDir: 'data' },
         '[redis.conf] \'dataDir\' must be an absolute path of letters, digits, ".", "_", "-" and "/", got: "data"'],
       ['a snapshot rule is not positive', { rdbSnapshots: [{ seconds: 0, changes: 1 }] },
         '[redis.conf] \'rdbSnapshots\' must be a list of { seconds, changes } with positive integers, got: [{"seconds":0,"changes":1}]'],
-      ['a cluster-only prop is given to another mode', { mode: 'replicated', auth: AUTH, masters: 3 },
-        '[redis.conf] \'masters\' must be unset unless \'mode\' is "cluster", got: 3'],
+      ['a cluster-only prop is given to another mode', { mode: 'replicated', auth: AUTH, clusterNodeTimeout: 5000 },
+        '[redis.conf] \'clusterNodeTimeout\' must be unset unless \'mode\' is "cluster", got: 5000'],
+      ['masters is not 1 outside cluster mode', { mode: 'replicated', auth: AUTH, masters: 3 },
+        '[redis.conf] \'masters\' must be unset or 1 unless \'mode\' is "cluster", got: 3'],
+      ['a standalone server has replicas', { mode: 'standalone', replicasPerMaster: 1 },
+        '[redis.conf] \'replicasPerMaster\' must be unset or 0 when \'mode\' is "standalone", got: 1'],
       ['a replicated-only prop is given to another mode', { mode: 'cluster', replicaOf: { host: 'x' } },
         '[redis.conf] \'replicaOf\' must be unset unless \'mode\' is "replicated", got: {"host":"x"}'],
-      ['replicated mode has no replica', { mode: 'replicated', auth: AUTH, replicas: 0 },
-        '[redis.conf] \'replicas\' must be an integer of at least 1 in replicated mode, got: 0'],
+      ['replicated mode has no replica', { mode: 'replicated', auth: AUTH, replicasPerMaster: 0 },
+        '[redis.conf] \'replicasPerMaster\' must be an integer between 1 and 100 in replicated mode, got: 0'],
       ['the primary host is not a host name', { mode: 'replicated', auth: AUTH, replicaOf: { host: 'a b' } },
         '[redis.conf] \'replicaOf.host\' must be a DNS name or an IP address, got: "a b"'],
       ['there is neither auth nor protected mode off on a network bind', { bind: ['*'] },
@@ -228,13 +227,13 @@ describe('redisConf', () => {
     describe('throws if a password is given as a literal (and never echoes it)', () => {
       test.each<[string, Record<string, unknown>, string]>([
         ['auth is a string', { auth: 's3cr3t-pw' },
-          '[redis.conf] \'auth\' must be a Secret reference { secretName, secretKey } (never a literal password), got: a string of 9 characters (redacted)'],
+          '[redis.conf] \'auth\' must be a Secret reference { secretName, key } (secrets are never given literally), got: a string of 9 characters (not shown)'],
         ['auth carries a password field', { auth: { ...AUTH, password: 's3cr3t-pw' } },
-          '[redis.conf] \'auth.password\' must not be set: \'auth\' is a Secret reference { secretName, secretKey } (never a literal password), got: a string of 9 characters (redacted)'],
+          '[redis.conf] \'auth\' must be a Secret reference { secretName, key } (secrets are never given literally), got: an object with the unexpected key(s) "password" (values not shown)'],
         ['a top-level password is passed through a cast', { auth: AUTH, password: 's3cr3t-pw' },
-          '[redis.conf] \'password\' must not be set: pass the password as a Secret reference in \'auth\' ({ secretName, secretKey }), never as a literal, got: a string of 9 characters (redacted)'],
+          '[redis.conf] \'password\' must not be set: pass the secret as a Secret reference in \'auth\' ({ secretName, key }), never literally, got: a string of 9 characters (not shown)'],
         ['requirepass is passed through a cast', { auth: AUTH, requirepass: 's3cr3t-pw' },
-          '[redis.conf] \'requirepass\' must not be set: pass the password as a Secret reference in \'auth\' ({ secretName, secretKey }), never as a literal, got: a string of 9 characters (redacted)'],
+          '[redis.conf] \'requirepass\' must not be set: pass the secret as a Secret reference in \'auth\' ({ secretName, key }), never literally, got: a string of 9 characters (not shown)'],
       ])('%s', (_, override, message) => {
         const text = thrown(() => redisConf({ ...TEAM_PRIMARY, ...override } as unknown as RedisConfProps));
         expect(text).toBe(message);
@@ -242,18 +241,18 @@ describe('redisConf', () => {
       });
 
       test('the Secret reference itself must be valid', () => {
-        expect(thrown(() => redisConf({ ...TEAM_PRIMARY, auth: { secretName: 'Redis_Auth', secretKey: 'pass word' } })))
+        expect(thrown(() => redisConf({ ...TEAM_PRIMARY, auth: { secretName: 'Redis_Auth', key: 'pass word' } })))
           .toBe([
-            '[redis.conf] \'auth.secretName\' must be the name of a Secret (a DNS-1123 subdomain), got: "Redis_Auth"',
-            '[redis.conf] \'auth.secretKey\' must be a key of the Secret (letters, digits, "-", "_", "."), got: "pass word"',
+            '[redis.conf] \'auth.secretName\' must be a Kubernetes Secret name (a DNS subdomain), got: "Redis_Auth"',
+            '[redis.conf] \'auth.key\' must be a Secret key (letters, digits, "-", "_" and "."), got: "pass word"',
           ].join('\n'));
       });
     });
 
     test('collects every problem and throws once', () => {
-      const text = thrown(() => redisConf({ mode: 'cluster', maxmemory: 'lots', masters: 1, clusterNodeTimeout: -5 }));
+      const text = thrown(() => redisConf({ mode: 'cluster', maxMemory: 'lots', masters: 1, clusterNodeTimeout: -5 }));
       expect(text.split('\n')).toEqual([
-        expect.stringContaining('\'maxmemory\''),
+        expect.stringContaining('\'maxMemory\''),
         expect.stringContaining('\'protectedMode\''),
         expect.stringContaining('\'masters\''),
         expect.stringContaining('\'clusterNodeTimeout\''),
@@ -293,7 +292,7 @@ describe('redisMemoryLimit', () => {
 
   test('throws if maxmemory does not parse', () => {
     expect(thrown(() => redisMemoryLimit('2 GB'))).toBe(
-      '[redis memory limit] \'maxmemory\' must be a positive Kubernetes memory quantity such as "512Mi", "2Gi" or "1G", got: "2 GB"',
+      '[redis memory limit] \'maxMemory\' must be a positive Kubernetes memory quantity such as "512Mi", "2Gi" or "1G", got: "2 GB"',
     );
   });
 });
@@ -317,7 +316,7 @@ describe('redisStartupScript', () => {
 
   test('validates like redisConf, naming the script', () => {
     expect(thrown(() => redisStartupScript({ ...DEPARTMENT, masters: 2 }))).toBe(
-      '[redis-startup.sh] \'masters\' must be an integer of at least 3 (a cluster needs a majority of masters to fail over), got: 2',
+      '[redis-startup.sh] \'masters\' must be an integer between 3 and 1000 (a cluster needs a majority of masters to fail over), got: 2',
     );
   });
 });
@@ -344,12 +343,12 @@ describe('redisClusterBootstrapScript', () => {
   });
 
   test.each<[string, Partial<Parameters<typeof redisClusterBootstrapScript>[0]>, string]>([
-    ['there are fewer than 3 masters', { nodes: clusterNodes(4) },
-      '[redis-cluster-bootstrap.sh] \'nodes\' must be masters x (1 + \'replicasPerMaster\' (1)) nodes with at least 3 masters, got: "4 nodes"'],
-    ['the node count is not a multiple of 1 + replicas', { nodes: clusterNodes(7) },
-      '[redis-cluster-bootstrap.sh] \'nodes\' must be masters x (1 + \'replicasPerMaster\' (1)) nodes with at least 3 masters, got: "7 nodes"'],
+    ['there are fewer than 3 masters', { masters: 2, nodes: clusterNodes(4) },
+      '[redis-cluster-bootstrap.sh] \'masters\' must be an integer between 3 and 1000 (a cluster needs a majority of masters to fail over), got: 2'],
+    ['the node count does not match masters x (1 + replicas)', { nodes: clusterNodes(7) },
+      '[redis-cluster-bootstrap.sh] \'nodes\' must be \'masters\' (3) x (1 + \'replicasPerMaster\' (1)) = 6 nodes, got: "7 nodes"'],
     ['replicasPerMaster is negative', { replicasPerMaster: -1 },
-      '[redis-cluster-bootstrap.sh] \'replicasPerMaster\' must be an integer of at least 0, got: -1'],
+      '[redis-cluster-bootstrap.sh] \'replicasPerMaster\' must be an integer between 0 and 100, got: -1'],
     ['a host is not a host name', { nodes: [...clusterNodes(5), { host: 'x;rm -rf /', port: 6379 }] },
       '[redis-cluster-bootstrap.sh] \'nodes[5].host\' must be a DNS name or an IP address, got: "x;rm -rf /"'],
     ['a port leaves no room for the cluster bus', { nodes: [...clusterNodes(5), { host: 'a', port: 60000 }] },
@@ -364,5 +363,20 @@ describe('redisClusterBootstrapScript', () => {
 
   test('accepts 3 masters without replicas', () => {
     expect(redisClusterBootstrapScript({ nodes: clusterNodes(3), replicasPerMaster: 0 })).toContain('MASTERS=3');
+  });
+
+  test('takes the shape from masters and replicasPerMaster, not from the node count', () => {
+    const wide = redisClusterBootstrapScript({ nodes: clusterNodes(12), masters: 4, replicasPerMaster: 2 });
+    expect(wide).toContain('MASTERS=4');
+    expect(wide).toContain('REPLICAS=2');
+    expect(wide).toContain('EXPECTED_REPLICAS=8');
+  });
+
+  test('waits in two bounded loops, rendered by the one shell helper', () => {
+    expect(script.match(/^until_time=\$\(deadline "\$(POD_WAIT|CLUSTER_WAIT)"\)$/gm)).toEqual([
+      'until_time=$(deadline "$POD_WAIT")', 'until_time=$(deadline "$CLUSTER_WAIT")',
+    ]);
+    expect(script).toContain('|| fail "no PONG after ${POD_WAIT}s from:$down"');
+    expect(script).toContain('|| fail "cluster not ok after ${CLUSTER_WAIT}s:$pending"');
   });
 });

@@ -4,9 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 import { RedisDeployment, RedisDeploymentProps } from '../../lib/redis/redis-deployment';
+import { DeepPartial, TierSpec, deriveTier, enterprise, team } from '../../tiers';
+import { propsErrorOf } from '../_props';
 import { Manifest, named, ofKind, one, synth, testChart } from '../_synth';
 
-const AUTH = { secretName: 'redis-auth', secretKey: 'password' };
+const AUTH = { secretName: 'redis-auth', key: 'password' };
 const BASE: RedisDeploymentProps = {
   namespace: 'shop',
   mode: 'standalone',
@@ -22,13 +24,9 @@ function build(props: Partial<RedisDeploymentProps> = {}): { redis: RedisDeploym
   return { redis, objects: synth(chart) };
 }
 
+/** The construct's PropsError message; fails unless every line starts with the construct path. */
 function errorOf(props: Partial<RedisDeploymentProps> | Record<string, unknown>): string {
-  try {
-    build(props as Partial<RedisDeploymentProps>);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected the construct to throw');
+  return propsErrorOf(() => build(props as Partial<RedisDeploymentProps>));
 }
 
 const MODES: Array<[string, Partial<RedisDeploymentProps>]> = [
@@ -198,9 +196,13 @@ describe('RedisDeployment', () => {
 
   test('throws if the password is given as a literal, without showing it', () => {
     const message = errorOf({ auth: 'hunter2' as unknown as RedisDeploymentProps['auth'] });
-    expect(message).toBe("[test/cache] 'auth' must be a Secret reference { secretName, secretKey } (never a literal password), got: a string of 7 characters (redacted)");
-    expect(errorOf({ password: 'hunter2' })).toBe(
-      "[test/cache] 'password' must not be set: pass the password as a Secret reference in 'auth' ({ secretName, secretKey }), never as a literal");
+    expect(message).toBe("[test/cache] 'auth' must be a Secret reference { secretName, key } (secrets are never given literally), got: a string of 7 characters (not shown)");
+    const literal = errorOf({ password: 'hunter2' });
+    expect(literal).toBe(
+      "[test/cache] 'password' must not be set: pass the secret as a Secret reference in 'auth' ({ secretName, key }), never literally, got: a string of 7 characters (not shown)");
+    expect(literal).not.toContain('hunter2');
+    expect(errorOf({ auth: { secretName: 'redis-auth', secretKey: 'password' } as unknown as RedisDeploymentProps['auth'] })).toBe(
+      "[test/cache] 'auth' must be a Secret reference { secretName, key } (secrets are never given literally), got: an object with the unexpected key(s) \"secretKey\" (values not shown)");
   });
 
   test('throws if the name is not a DNS label', () => {
@@ -215,8 +217,61 @@ describe('RedisDeployment', () => {
     ].join('\n'));
   });
 
-  test('throws if masters is set outside cluster mode', () => {
-    expect(errorOf({ mode: 'replicated', masters: 3 })).toBe("[test/cache] 'masters' must be unset unless 'mode' is \"cluster\", got: 3");
+  test('throws if masters is other than 1 outside cluster mode', () => {
+    expect(errorOf({ mode: 'replicated', masters: 3 })).toBe("[test/cache] 'masters' must be unset or 1 unless 'mode' is \"cluster\", got: 3");
+    expect(build({ mode: 'replicated', masters: 1 }).redis.replicas).toBe(2);
+  });
+
+  test('throws one PropsError naming the construct path and the field on every line', () => {
+    const message = errorOf({
+      name: 'Redis_1', mode: 'cluster', masters: 2, maxMemory: '512Ki', auth: 'hunter2' as unknown as RedisDeploymentProps['auth'],
+      storageClass: 'Fast_SSD', clusterDomain: 'cluster local', password: 'hunter2',
+    } as Record<string, unknown>);
+    const lines = message.split('\n');
+    expect(lines.map((l) => l.match(/^\[test\/cache\] '([^']+)'/)?.[1])).toEqual([
+      'name', 'maxMemory', 'auth', 'masters', 'storageClass', 'clusterDomain', 'password',
+    ]);
+    expect(message).not.toContain('hunter2');
+  });
+
+  describe('the tier validation and the construct give the same verdict (one rule, checkRedisDeploymentProps)', () => {
+    /** The Redis lines of a tier's error, with the 'redis.' field prefix and the tier's path removed. */
+    function tierVerdict(base: TierSpec, redis: DeepPartial<TierSpec['redis']>): string[] {
+      try {
+        deriveTier(base, { redis });
+        return [];
+      } catch (e) {
+        return (e as Error).message.split('\n').map((l) => l.replace(/^\[[^\]]+\] /, '').replace(/'redis\./g, '\''));
+      }
+    }
+    function constructVerdict(base: TierSpec, redis: Partial<RedisDeploymentProps>): string[] {
+      try {
+        build({ ...base.redis, ...redis });
+        return [];
+      } catch (e) {
+        return (e as Error).message.split('\n').map((l) => l.replace(/^\[[^\]]+\] /, ''));
+      }
+    }
+    test.each<[string, TierSpec, Partial<RedisDeploymentProps>, boolean]>([
+      ['masters 2', enterprise, { masters: 2 }, false],
+      ['masters 3', enterprise, { masters: 3 }, true],
+      ['masters 1000', enterprise, { masters: 1000, replicasPerMaster: 0 }, true],
+      ['masters 1001', enterprise, { masters: 1001 }, false],
+      ['masters 16385', enterprise, { masters: 16385 }, false],
+      ['cluster replicas -1', enterprise, { replicasPerMaster: -1 }, false],
+      ['cluster replicas 0', enterprise, { replicasPerMaster: 0 }, true],
+      ['cluster replicas 100', enterprise, { replicasPerMaster: 100 }, true],
+      ['cluster replicas 101', enterprise, { replicasPerMaster: 101 }, false],
+      ['replicated replicas 0', team, { replicasPerMaster: 0 }, false],
+      ['replicated replicas 1', team, { replicasPerMaster: 1 }, true],
+      ['replicated replicas 101', team, { replicasPerMaster: 101 }, false],
+      ['replicated masters 2', team, { masters: 2 }, false],
+      ['maxMemory 512Ki', team, { maxMemory: '512Ki' }, false],
+    ])('%s', (_case, base, redis, valid) => {
+      const fromTier = tierVerdict(base, redis);
+      expect(fromTier.length === 0).toBe(valid);
+      expect(constructVerdict(base, redis)).toEqual(fromTier);
+    });
   });
 
   const validatorTest = fs.existsSync(VALIDATOR) ? test : test.skip;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TIERS } from '../../tiers';
+import { TIERS, deriveTier, development } from '../../tiers';
+import { synthTier } from '../_synth';
 import { replaceTierTable, tierTable } from '../../tiers/tier-table';
 
 describe('README', () => {
@@ -15,6 +16,16 @@ describe('README', () => {
     const table = tierTable(TIERS);
     expect(table).toContain('| app replicas | 1 (no HPA) | HPA 2-10 | HPA 3-20 | HPA 3-50 |');
     expect(table).toContain('| replication factor | 1 | 2 | 3 | 5 |');
+  });
+
+  test('a tier that leaves the app replicas to the construct shows the count the construct builds', () => {
+    // GIVEN a tier without 'replicas' (nor an HPA)
+    const { replicas: _replicas, validationExemptions: _reason, ...app } = development.app;
+    const derived = deriveTier({ ...development, app }, { name: 'preview' });
+    // WHEN / THEN
+    const built = synthTier(derived).objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'app');
+    expect(built?.spec.replicas).toBe(2);
+    expect(tierTable([derived])).toContain('| app replicas | 2 (no HPA) |');
   });
 
   test('the README states the two commands a newcomer runs', () => {

@@ -1,4 +1,6 @@
-import { DeepPartial, TIERS, TierSpec, deriveTier, enterprise, team, validateTierSpec } from '../../tiers';
+import { App } from 'cdk8s';
+import { TierChart } from '../../lib';
+import { DeepPartial, TIERS, TierSpec, deriveTier, development, enterprise, team, validateTierSpec } from '../../tiers';
 
 function errorOf(base: TierSpec, overrides: DeepPartial<TierSpec>): string {
   try {
@@ -23,8 +25,10 @@ describe('validateTierSpec', () => {
     ['no primary region', team, { regions: [{ name: 'us-east-1', role: 'secondary', vpcCidr: '10.10.0.0/16' }] }, "[tier team] 'regions' must be exactly one region with role 'primary', got: [\"us-east-1:secondary\"]"],
     ['a duplicate region', enterprise, { regions: [{ name: 'us-east-1', role: 'primary', vpcCidr: '10.30.0.0/16' }, { name: 'us-east-1', role: 'secondary', vpcCidr: '10.31.0.0/16' }] }, "[tier enterprise] 'regions[1].name' must be a region not listed twice, got: \"us-east-1\""],
     ['an unknown region name', team, { regions: [{ name: 'mars-north-1', role: 'primary', vpcCidr: '10.10.0.0/16' }] }, "[tier team] 'regions[0].name' must be an AWS region name such as \"us-east-1\", got: \"mars-north-1\""],
-    ['a Redis cluster with 2 masters', enterprise, { redis: { masters: 2 } }, "[tier enterprise] 'redis.masters' must be an integer between 3 and 100 (a Redis Cluster needs at least 3 masters to elect a failover), got: 2"],
-    ['negative Redis replicas', enterprise, { redis: { replicasPerMaster: -1 } }, "[tier enterprise] 'redis.replicasPerMaster' must be an integer between 0 and 10, got: -1"],
+    ['a Redis cluster with 2 masters', enterprise, { redis: { masters: 2 } }, "[tier enterprise] 'redis.masters' must be an integer between 3 and 1000 (a cluster needs a majority of masters to fail over), got: 2"],
+    ['negative Redis replicas', enterprise, { redis: { replicasPerMaster: -1 } }, "[tier enterprise] 'redis.replicasPerMaster' must be an integer between 0 and 100, got: -1"],
+    ['a standalone Redis with 3 masters', team, { redis: { mode: 'standalone', masters: 3, replicasPerMaster: 0 } }, "[tier team] 'redis.masters' must be unset or 1 unless 'redis.mode' is \"cluster\", got: 3"],
+    ['a Redis maxMemory below 1Mi', team, { redis: { maxMemory: '512Ki' } }, "[tier team] 'redis.maxMemory' must be at least \"1Mi\" (Redis needs room for its own bookkeeping), got: \"512Ki\""],
     ['more synchronous replicas than replicas', enterprise, { postgres: { synchronousReplicas: 4 } }, "[tier enterprise] 'postgres.synchronousReplicas' must be an integer between 0 and 'postgres.readReplicas' (3), got: 4"],
     ['a pool larger than max_connections', enterprise, { postgres: { pooler: { poolSize: 500 } } }, "[tier enterprise] 'postgres.pooler.poolSize' must be an integer between 1 and 'postgres.maxConnections' (200), got: 500"],
     ['nginx max below min', enterprise, { nginx: { maxReplicas: 1 } }, "[tier enterprise] 'nginx.maxReplicas' must be an integer between 'nginx.replicas' (3) and 100, got: 1"],
@@ -49,5 +53,54 @@ describe('deriveTier', () => {
   test('replaces arrays whole', () => {
     const single = deriveTier(enterprise, { name: 'single', regions: [{ name: 'eu-central-1', role: 'primary', vpcCidr: '10.40.0.0/16' }] });
     expect(single.regions).toEqual([{ name: 'eu-central-1', role: 'primary', vpcCidr: '10.40.0.0/16' }]);
+  });
+});
+
+describe('one rule for the tier and the construct', () => {
+  /** Whether the tier validation accepts `tier`, and whether the chart builds it. */
+  function verdicts(tier: TierSpec): { tier: boolean; construct: boolean } {
+    const accepts = (fn: () => unknown): boolean => {
+      try {
+        fn();
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    return { tier: accepts(() => validateTierSpec(tier)), construct: accepts(() => new TierChart(new App({ outdir: '/dev/null' }), tier.name, tier)) };
+  }
+
+  const withNginx = (n: Partial<NonNullable<TierSpec['nginx']>>): TierSpec => ({ ...enterprise, nginx: { ...enterprise.nginx!, ...n } });
+  const withApp = (a: Partial<TierSpec['app']>): TierSpec => ({ ...development, app: { ...development.app, ...a } });
+
+  test.each<[string, TierSpec, boolean]>([
+    ['nginx replicas 1', withNginx({ replicas: 1, maxReplicas: undefined }), false],
+    ['nginx replicas 2', withNginx({ replicas: 2, maxReplicas: undefined }), true],
+    ['nginx replicas 100', withNginx({ replicas: 100, maxReplicas: undefined }), true],
+    ['nginx replicas 101', withNginx({ replicas: 101, maxReplicas: undefined }), false],
+    ['nginx maxReplicas below replicas', withNginx({ replicas: 3, maxReplicas: 2 }), false],
+    ['nginx maxReplicas 100', withNginx({ replicas: 3, maxReplicas: 100 }), true],
+    ['nginx maxReplicas 101', withNginx({ replicas: 3, maxReplicas: 101 }), false],
+    ['nginx keepalive 0', withNginx({ upstream: { ...enterprise.nginx!.upstream, keepalive: 0 } }), false],
+    ['nginx maxFails -1', withNginx({ upstream: { ...enterprise.nginx!.upstream, maxFails: -1 } }), false],
+    ['nginx maxFails 0', withNginx({ upstream: { ...enterprise.nginx!.upstream, maxFails: 0 } }), true],
+    ['nginx failTimeout "0s"', withNginx({ upstream: { ...enterprise.nginx!.upstream, failTimeout: '0s' } }), false],
+    ['a trusted proxy range without a prefix', withNginx({ trustedProxyCidrs: ['10.30.0.1'] }), false],
+    ['a trusted proxy range /33', withNginx({ trustedProxyCidrs: ['10.30.0.0/33'] }), false],
+    ['a rate limit of 0 per minute', withNginx({ rateLimits: { globalPerMinute: 0, perClientPerMinute: 10, burst: 0 } }), false],
+    ['app replicas 0', withApp({ replicas: 0 }), false],
+    ['app replicas 1 with its reason', withApp({ replicas: 1 }), true],
+    ['app replicas 1 without a reason', withApp({ replicas: 1, validationExemptions: undefined }), false],
+    ['app replicas 1000', withApp({ replicas: 1000 }), true],
+    ['app replicas 1001', withApp({ replicas: 1001 }), false],
+    ['app replicas left to the default', withApp({ replicas: undefined, validationExemptions: undefined }), true],
+    ['app replicas beside an HPA', { ...team, app: { ...team.app, replicas: 2 } }, false],
+  ])('%s: the tier validation and the chart give the same verdict', (_case, tier, valid) => {
+    expect(verdicts(tier)).toEqual({ tier: valid, construct: valid });
+  });
+
+  test('the tier names the field the tier data holds', () => {
+    expect(errorOf(enterprise, { nginx: { upstream: { keepalive: 0 } } })).toBe("[tier enterprise] 'nginx.upstream.keepalive' must be an integer >= 1, got: 0");
+    expect(errorOf(development, { app: { replicas: 0 } })).toBe("[tier development] 'app.replicas' must be an integer between 1 and 1000, got: 0");
   });
 });

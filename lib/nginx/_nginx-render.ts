@@ -1,7 +1,7 @@
 /**
- * Writes nginx.conf text from a resolved (defaulted and validated) config. Internal to lib/nginx/nginx-conf.ts.
+ * Writes nginx.conf text from a resolved (defaulted and validated) config. Internal to lib/nginx.
  */
-import type { ResolvedNginxConfig } from './nginx-props';
+import type { ResolvedNginxConfig } from './_nginx-resolved';
 
 /** Lines of text with an indentation level. */
 class Writer {

@@ -1,116 +1,38 @@
 /**
- * Defaults, validation and feature accounting for {@link renderNginxConfig}: turns {@link NginxConfigProps} into a
- * fully resolved config, or throws a PropsError listing every invalid prop. Internal to lib/nginx/nginx-conf.ts.
+ * Defaults, validation and feature accounting for the generated nginx.conf: turns {@link NginxConfigProps} into a
+ * fully resolved config. Internal to lib/nginx: {@link renderNginxConfig} uses it standalone (problems named after
+ * nginx.conf), {@link NginxLoadBalancer} with its construct path and its own field names.
  */
+import { isCidr, isIntegerIn, oneOf } from '../core/checks';
 import { Problems } from '../core/problems';
-import type { NginxConfigProps } from './nginx-conf';
+import type { NginxConfigProps, NginxFeature } from './nginx-config-props';
 import type {
   NginxAccessLogFormat,
   NginxNextUpstreamCondition,
   NginxRateLimitKey,
   NginxWebsocketAffinity,
 } from './nginx-proxy';
+import type { ResolvedNginxConfig, ResolvedRateLimit, ResolvedUpstreamServer } from './_nginx-resolved';
 import {
   MIN_ZONE_BYTES,
   NGINX_TIME_ALLOWED,
   compareVersions,
   isAbsolutePath,
-  isCidr,
   isDnsName,
-  isInt,
   isIpLiteral,
   isIpWithOptionalPort,
   isName,
   isUriPath,
   parseNginxSize,
   parseNginxTime,
-} from './nginx-syntax';
+} from './_nginx-syntax';
 import type { NginxBalancingMethod } from './nginx-upstream';
 
-/** A version-dependent nginx feature that a generated config uses. */
-export interface NginxFeature {
-  /** The directive or parameter, e.g. `server ... resolve`. */
-  readonly name: string;
+/** Where the resolver records a problem. */
+type Recorder = Pick<Problems, 'add'>;
 
-  /** The first open-source nginx version that has it. */
-  readonly since: string;
-}
-
-/** A server with every default applied. */
-export interface ResolvedUpstreamServer {
-  readonly host: string;
-  readonly port: number;
-  readonly resolve: boolean;
-  readonly weight?: number;
-  readonly maxFails: number;
-  readonly failTimeout: string;
-  readonly backup: boolean;
-}
-
-/** A rate limit with every default applied. */
-export interface ResolvedRateLimit {
-  readonly name: string;
-  /** The `limit_req_zone` key: a constant, `$binary_remote_addr` or `$http_<header>`. */
-  readonly nginxKey: string;
-  readonly requests: number;
-  readonly per: 'second' | 'minute';
-  readonly burst: number;
-  readonly nodelay: boolean;
-  readonly zoneSize: string;
-}
-
-/**
- * {@link NginxConfigProps} with every default applied and every value checked: each field is the prop of the same
- * name (documented there) or its default, plus what the renderer derives (zone names, hash kind, features).
- */
-export interface ResolvedNginxConfig {
-  readonly listenPort: number;
-  readonly listenAddress?: string;
-  readonly upstream: {
-    readonly name: string;
-    readonly method: NginxBalancingMethod;
-    readonly hashKey: string;
-    /**
-     * Whether a hash is `consistent`: only without `resolve` servers (nginx's consistent hash rings servers by
-     * name, so the addresses of one resolved name would share a point and be picked in round robin).
-     */
-    readonly hashConsistent: boolean;
-    readonly servers: readonly ResolvedUpstreamServer[];
-    readonly keepalive: number;
-    readonly zoneSize: string;
-  };
-  readonly websocketUpstream: string;
-  readonly resolver?: {
-    readonly addresses: readonly string[];
-    readonly validSeconds: number;
-    readonly ipv6: boolean;
-    readonly timeout: string;
-  };
-  readonly timeouts: { readonly connect: string; readonly send: string; readonly read: string };
-  readonly nextUpstream: {
-    readonly conditions: readonly NginxNextUpstreamCondition[];
-    readonly tries: number;
-    readonly timeout?: string;
-  };
-  readonly websocket?: { readonly path: string; readonly affinity: NginxWebsocketAffinity; readonly timeout: string };
-  readonly realIp?: { readonly trustedCidrs: readonly string[]; readonly header: string };
-  readonly rateLimits: readonly ResolvedRateLimit[];
-  readonly rateLimitStatus: number;
-  readonly clientMaxBodySize: string;
-  readonly gzip: boolean;
-  readonly accessLogFormat: NginxAccessLogFormat;
-  readonly accessLogPath: string;
-  readonly errorLogPath: string;
-  readonly tempDir: string;
-  readonly workerProcesses: number | 'auto';
-  readonly workerConnections: number;
-  readonly localHealthPath: string;
-  readonly upstreamHealthPath: string;
-  /** The oldest nginx that has every feature in {@link features}. */
-  readonly minVersion: string;
-  /** The version-dependent features used, oldest first. */
-  readonly features: readonly NginxFeature[];
-}
+/** No upper bound but the largest exact integer. */
+const ANY = Number.MAX_SAFE_INTEGER;
 
 const METHODS: readonly NginxBalancingMethod[] = ['round_robin', 'least_conn', 'ip_hash', 'hash'];
 const AFFINITIES: readonly NginxWebsocketAffinity[] = ['client_hash', 'ip_hash', 'none'];
@@ -133,14 +55,36 @@ const CONDITIONS: readonly NginxNextUpstreamCondition[] = [
 const NAME_ALLOWED = 'a name of letters, digits and "_" that does not start with a digit';
 const PATH_ALLOWED = 'a URI path starting with "/" (letters, digits and "/._~-")';
 const ABSOLUTE_PATH_ALLOWED = 'an absolute file path without spaces, quotes, ";", "{" or "}"';
-const oneOf = (values: readonly string[]): string => `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
 
 /**
- * Applies the documented defaults and checks every value. Throws one PropsError listing every problem, before
- * any text is produced.
+ * Applies the documented defaults and checks every value. Throws one PropsError listing every problem (each named
+ * after its nginx.conf prop), before any text is produced.
  */
 export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig {
-  const p = new Problems('nginx.conf');
+  const problems = new Problems('nginx.conf');
+  const resolved = resolveNginxConfig(problems, props);
+  problems.throwIfAny();
+  return resolved as ResolvedNginxConfig;
+}
+
+/**
+ * Applies the documented defaults and checks every value, recording each problem in `problems` under the field
+ * name `fieldName` gives for the prop's own name (a construct that builds these props from its own names it).
+ *
+ * @returns the resolved config, or undefined when a problem was found
+ */
+export function resolveNginxConfig(
+  problems: Problems,
+  props: NginxConfigProps,
+  fieldName: (field: string) => string = (field) => field,
+): ResolvedNginxConfig | undefined {
+  let found = false;
+  const p: Recorder = {
+    add(field, value, allowed) {
+      found = true;
+      problems.add(fieldName(field), value, allowed);
+    },
+  };
   const up = props.upstream ?? { servers: [] };
 
   // Defaults, matching the @default tags of the props.
@@ -176,16 +120,16 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
   const websocketUpstream = `${name}_websocket`;
 
   // Listener and process.
-  if (!isInt(listenPort) || listenPort < 1024 || listenPort > 65535) {
+  if (!isIntegerIn(listenPort, 1024, 65535)) {
     p.add('listenPort', listenPort, 'an integer between 1024 and 65535 (nginx runs as a non-root user)');
   }
   if (props.listenAddress !== undefined && !isIpLiteral(props.listenAddress)) {
     p.add('listenAddress', props.listenAddress, 'an IPv4 address or a bracketed IPv6 address');
   }
-  if (workerProcesses !== 'auto' && (!isInt(workerProcesses) || workerProcesses < 1)) {
+  if (workerProcesses !== 'auto' && !isIntegerIn(workerProcesses, 1, ANY)) {
     p.add('workerProcesses', workerProcesses, '"auto" or an integer >= 1');
   }
-  if (!isInt(workerConnections) || workerConnections < 16) {
+  if (!isIntegerIn(workerConnections, 16, ANY)) {
     p.add('workerConnections', workerConnections, 'an integer >= 16');
   }
   if (!isAbsolutePath(tempDir)) p.add('tempDir', tempDir, ABSOLUTE_PATH_ALLOWED);
@@ -209,9 +153,9 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
     const allowed = 'nginx variables and text without spaces, quotes, ";" or braces, e.g. "$remote_addr"';
     p.add('upstream.hashKey', hashKey, allowed);
   }
-  if (!isInt(keepalive) || keepalive < 1) p.add('upstream.keepalive', keepalive, 'an integer >= 1');
+  if (!isIntegerIn(keepalive, 1, ANY)) p.add('upstream.keepalive', keepalive, 'an integer >= 1');
   checkZoneSize(p, 'upstream.zoneSize', zoneSize);
-  if (!isInt(maxFails) || maxFails < 0) p.add('upstream.maxFails', maxFails, 'an integer >= 0');
+  if (!isIntegerIn(maxFails, 0, ANY)) p.add('upstream.maxFails', maxFails, 'an integer >= 0');
   checkTime(p, 'upstream.failTimeout', failTimeout);
 
   const servers: ResolvedUpstreamServer[] = [];
@@ -236,9 +180,9 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
     } else if (!isIpLiteral(s.host) && !isDnsName(s.host)) {
       p.add(`${f}.host`, s.host, 'an IPv4 address, a bracketed IPv6 address or a DNS name');
     }
-    if (!isInt(s.port) || s.port < 1 || s.port > 65535) p.add(`${f}.port`, s.port, 'an integer between 1 and 65535');
-    if (s.weight !== undefined && (!isInt(s.weight) || s.weight < 1)) p.add(`${f}.weight`, s.weight, 'an integer >= 1');
-    if (s.maxFails !== undefined && (!isInt(s.maxFails) || s.maxFails < 0)) {
+    if (!isIntegerIn(s.port, 1, 65535)) p.add(`${f}.port`, s.port, 'an integer between 1 and 65535');
+    if (s.weight !== undefined && !isIntegerIn(s.weight, 1, ANY)) p.add(`${f}.weight`, s.weight, 'an integer >= 1');
+    if (s.maxFails !== undefined && !isIntegerIn(s.maxFails, 0, ANY)) {
       p.add(`${f}.maxFails`, s.maxFails, 'an integer >= 0');
     }
     if (s.failTimeout !== undefined) checkTime(p, `${f}.failTimeout`, s.failTimeout);
@@ -272,7 +216,7 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
       }
     });
     resolver = { addresses, validSeconds: r.validSeconds ?? 5, ipv6: r.ipv6 ?? false, timeout: r.timeout ?? '5s' };
-    if (!isInt(resolver.validSeconds) || resolver.validSeconds < 1) {
+    if (!isIntegerIn(resolver.validSeconds, 1, ANY)) {
       p.add('resolver.validSeconds', resolver.validSeconds, 'an integer >= 1');
     }
     checkTime(p, 'resolver.timeout', resolver.timeout);
@@ -289,7 +233,7 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
       if (!CONDITIONS.includes(cond)) p.add(`nextUpstream.conditions[${i}]`, cond, oneOf(CONDITIONS));
     });
   }
-  if (!isInt(nextUpstream.tries) || nextUpstream.tries < 1) p.add('nextUpstream.tries', nextUpstream.tries, 'an integer >= 1');
+  if (!isIntegerIn(nextUpstream.tries, 1, ANY)) p.add('nextUpstream.tries', nextUpstream.tries, 'an integer >= 1');
   if (nextUpstream.timeout !== undefined) checkTime(p, 'nextUpstream.timeout', nextUpstream.timeout);
 
   // Locations.
@@ -318,7 +262,7 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
     realIp = { trustedCidrs: cidrs, header: props.realIp.header ?? 'X-Forwarded-For' };
     if (cidrs.length === 0) p.add('realIp.trustedCidrs', props.realIp.trustedCidrs, 'a non-empty list of CIDR ranges');
     cidrs.forEach((c, i) => {
-      if (!isCidr(c)) p.add(`realIp.trustedCidrs[${i}]`, c, 'an IPv4 or IPv6 address or CIDR range, e.g. "10.0.0.0/16"');
+      if (!isCidr(c, { prefixOptional: true })) p.add(`realIp.trustedCidrs[${i}]`, c, 'an IPv4 or IPv6 address or CIDR range, e.g. "10.0.0.0/16"');
     });
     if (!/^[A-Za-z0-9-]+$/.test(realIp.header)) p.add('realIp.header', realIp.header, 'an HTTP header name');
   }
@@ -326,7 +270,7 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
   // Rate limits and shared-memory zones.
   const zones = new Map<string, string>([[name, 'upstream.name']]);
   if (websocket && websocket.affinity !== 'none') zones.set(websocketUpstream, 'the websocket affinity upstream');
-  if (!isInt(rateLimitStatus) || rateLimitStatus < 400 || rateLimitStatus > 599) {
+  if (!isIntegerIn(rateLimitStatus, 400, 599)) {
     p.add('rateLimitStatus', rateLimitStatus, 'an HTTP status between 400 and 599');
   }
   const rateLimits: ResolvedRateLimit[] = (props.rateLimits ?? []).map((r, i) => {
@@ -346,10 +290,10 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
     } else if (r.header !== undefined) {
       p.add(`${f}.header`, r.header, 'unset unless \'key\' is "header"');
     }
-    if (!isInt(r.requests) || r.requests < 1) p.add(`${f}.requests`, r.requests, 'an integer >= 1');
+    if (!isIntegerIn(r.requests, 1, ANY)) p.add(`${f}.requests`, r.requests, 'an integer >= 1');
     if (r.per !== 'second' && r.per !== 'minute') p.add(`${f}.per`, r.per, oneOf(['second', 'minute']));
     const burst = r.burst ?? 0;
-    if (!isInt(burst) || burst < 0) p.add(`${f}.burst`, burst, 'an integer >= 0');
+    if (!isIntegerIn(burst, 0, ANY)) p.add(`${f}.burst`, burst, 'an integer >= 0');
     const size = r.zoneSize ?? (r.key === 'global' ? '64k' : '10m');
     checkZoneSize(p, `${f}.zoneSize`, size);
     const nginxKey =
@@ -361,7 +305,7 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
     return { name: r.name, nginxKey, requests: r.requests, per: r.per, burst, nodelay: r.nodelay ?? true, zoneSize: size };
   });
 
-  p.throwIfAny();
+  if (found) return undefined;
 
   const hashConsistent = !servers.some((s) => s.resolve);
   const features = usedFeatures(hashConsistent, {
@@ -402,12 +346,12 @@ export function resolveNginxProps(props: NginxConfigProps): ResolvedNginxConfig 
   };
 }
 
-function checkTime(p: Problems, field: string, value: unknown): void {
+function checkTime(p: Recorder, field: string, value: unknown): void {
   const ms = parseNginxTime(value);
   if (ms === undefined || ms <= 0) p.add(field, value, NGINX_TIME_ALLOWED);
 }
 
-function checkZoneSize(p: Problems, field: string, value: unknown): void {
+function checkZoneSize(p: Recorder, field: string, value: unknown): void {
   const bytes = parseNginxSize(value);
   if (bytes === undefined || bytes < MIN_ZONE_BYTES) {
     p.add(field, value, 'an nginx size of at least "32k" (8 pages), such as "64k" or "10m"');

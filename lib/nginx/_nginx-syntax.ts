@@ -1,6 +1,6 @@
 /**
  * Parsers and checks of nginx's value syntax (times, sizes, names, addresses, versions), used to validate props
- * before any text is produced. Internal to lib/nginx/nginx-conf.ts.
+ * before any text is produced. Internal to lib/nginx.
  */
 import { isIPv4, isIPv6 } from 'node:net';
 
@@ -55,7 +55,6 @@ export function parseNginxSize(text: unknown): number | undefined {
 /** The smallest shared-memory zone nginx accepts: 8 pages of 4 KiB. */
 export const MIN_ZONE_BYTES = 32 * 1024;
 
-export const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 export const isName = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v);
 export const isUriPath = (v: unknown): v is string => typeof v === 'string' && /^\/[A-Za-z0-9._~\-/]*$/.test(v);
 export const isAbsolutePath = (v: unknown): v is string => typeof v === 'string' && /^\/[^\s;{}'"]*$/.test(v);
@@ -72,16 +71,6 @@ export function isIpWithOptionalPort(v: unknown): boolean {
   if (!m || !isIpLiteral(m[1])) return false;
   return m[2] === undefined || (Number(m[2]) >= 1 && Number(m[2]) <= 65535);
 }
-
-export function isCidr(v: unknown): boolean {
-  if (typeof v !== 'string') return false;
-  const [ip, prefix, ...rest] = v.split('/');
-  if (rest.length > 0) return false;
-  const max = isIPv4(ip) ? 32 : isIPv6(ip) ? 128 : -1;
-  if (max < 0) return false;
-  return prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= max);
-}
-
 
 export function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);

@@ -1,0 +1,63 @@
+/**
+ * The layout's two rules, read from the import statements of every file under lib/ and tiers/:
+ * - a file named `_*.ts` is private to its folder: only files of the same folder import it;
+ * - tiers/ reaches the library only through public entries: a component folder's index.ts, or the root lib/index.ts.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.join(__dirname, '..');
+const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]*)['"]/gm;
+
+function tsFiles(dir: string): string[] {
+  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory()) return tsFiles(rel);
+    return e.name.endsWith('.ts') ? [rel] : [];
+  });
+}
+
+/** The file a relative specifier resolves to, relative to the repository root. */
+function resolve(from: string, spec: string): string {
+  const base = path.join(path.dirname(from), spec);
+  for (const candidate of [`${base}.ts`, path.join(base, 'index.ts'), base]) {
+    if (fs.existsSync(path.join(root, candidate)) && fs.statSync(path.join(root, candidate)).isFile()) return candidate;
+  }
+  throw new Error(`${from}: cannot resolve '${spec}'`);
+}
+
+/** Every (importer, imported file) pair under `dir`. */
+export function importsUnder(dir: string): Array<{ from: string; to: string }> {
+  return tsFiles(dir).flatMap((from) => {
+    const text = fs.readFileSync(path.join(root, from), 'utf8');
+    return [...text.matchAll(IMPORT)].map((m) => ({ from, to: resolve(from, m[1]) }));
+  });
+}
+
+const edges = [...importsUnder('lib'), ...importsUnder('tiers')];
+
+describe('layout', () => {
+  test('the walk finds the imports it must (it reads every kind of import statement)', () => {
+    expect(edges.length).toBeGreaterThan(100);
+    expect(edges).toContainEqual({ from: path.join('lib', 'index.ts'), to: path.join('lib', 'core', 'index.ts') });
+  });
+
+  test('no _*.ts file is imported from outside its folder', () => {
+    const leaks = edges
+      .filter((e) => path.basename(e.to).startsWith('_') && path.dirname(e.to) !== path.dirname(e.from))
+      .map((e) => `${e.from} imports ${e.to}`);
+    expect(leaks).toEqual([]);
+  });
+
+  test('tiers/ imports only the public entries of lib/ (a folder index.ts or the root index.ts)', () => {
+    const publicEntry = (to: string): boolean => to === path.join('lib', 'index.ts') || /^lib\/[a-z]+\/index\.ts$/.test(to.split(path.sep).join('/'));
+    const leaks = edges
+      .filter((e) => e.from.startsWith(`tiers${path.sep}`) && e.to.startsWith(`lib${path.sep}`) && !publicEntry(e.to))
+      .map((e) => `${e.from} imports ${e.to}`);
+    expect(leaks).toEqual([]);
+  });
+
+  test('lib/ never imports tiers/ (data flows one way: tiers -> constructs)', () => {
+    expect(edges.filter((e) => e.from.startsWith(`lib${path.sep}`) && e.to.startsWith(`tiers${path.sep}`))).toEqual([]);
+  });
+});
