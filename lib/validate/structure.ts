@@ -49,11 +49,7 @@ let gitOps: readonly CustomResourceDefinition[] | undefined;
  * their schemas (`_structural-schema.ts`), which is much faster than compiling them.
  */
 export function gitOpsCrds(): readonly CustomResourceDefinition[] {
-  gitOps ??= [
-    require('../../imports/crds/application-v1alpha1.json') as CustomResourceDefinition,
-    require('../../imports/crds/gitrepository-v1.json') as CustomResourceDefinition,
-    require('../../imports/crds/kustomization-v1.json') as CustomResourceDefinition,
-  ];
+  gitOps ??= (require('./_gitops-crds') as typeof import('./_gitops-crds')).GITOPS_CRDS;
   return gitOps;
 }
 
