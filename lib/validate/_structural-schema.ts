@@ -59,13 +59,12 @@ function typeOk(data: unknown, type: string): boolean {
 
 const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** Checks `data` against `schema` in ajv's keyword order (type first; on a type error ajv checks nothing else). */
+/** Checks `data` against `schema` as ajv does with allErrors: every keyword, each applying to the data's own type. */
 function check(data: unknown, schema: JsonSchema, path: string, schemaPath: string, errors: ErrorObject[]): void {
   const err = (keyword: string, params: Record<string, unknown>, message: string) =>
     errors.push({ instancePath: path, schemaPath: `${schemaPath}/${keyword}`, keyword, params, message });
   if (typeof schema.type === 'string' && !typeOk(data, schema.type)) {
     err('type', { type: schema.type }, `must be ${schema.type}`);
-    return;
   }
   if (Array.isArray(schema.anyOf)) {
     const before = errors.length;
@@ -93,7 +92,8 @@ function check(data: unknown, schema: JsonSchema, path: string, schemaPath: stri
     if (typeof schema.minimum === 'number' && data < schema.minimum) err('minimum', { comparison: '>=', limit: schema.minimum }, `must be >= ${schema.minimum}`);
   }
   if (Array.isArray(data) && typeof schema.items === 'object') {
-    data.forEach((item, i) => check(item, schema.items as JsonSchema, `${path}/${i}`, `${schemaPath}/items`, errors));
+    // Every index, holes included (as ajv does; forEach would skip them).
+    for (let i = 0; i < data.length; i++) check(data[i], schema.items, `${path}/${i}`, `${schemaPath}/items`, errors);
   }
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
     const record = data as Record<string, unknown>;
