@@ -7,7 +7,7 @@ const root = path.join(__dirname, '..');
 function loadedBy(entry: string, then = ''): string[] {
   const script = `require(${JSON.stringify(entry)});${then}
     console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('node_modules')).map((f) => f.replace(/^.*?node_modules[\\\\/]/, '').replace(/\\\\/g, '/'))));`;
-  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--require', './apps/_ts-register.js', '-e', script], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as string[];
 }
@@ -20,7 +20,7 @@ describe('entry points', () => {
     expect(files.filter((f) => f.startsWith('cdk8s-plus-28/'))).toEqual(['cdk8s-plus-28/lib/imports/k8s.js']);
   });
 
-  test('synthesis with the validation gate loads neither ajv nor kubernetes-models: its validators are precompiled', () => {
+  test('synthesis with the validation gate (GitOps objects included) loads neither ajv nor kubernetes-models: its validators are precompiled', () => {
     const synth = `
       const os = require('node:os'), fs = require('node:fs'), path = require('node:path');
       const { App } = require('cdk8s');
@@ -28,7 +28,8 @@ describe('entry points', () => {
       const { TIERS, hasCloudIngress } = require('./tiers');
       const out = fs.mkdtempSync(path.join(os.tmpdir(), 'entry-'));
       const app = new App({ outdir: out });
-      for (const tier of TIERS) writeTierManifests(new TierChart(app, tier.name, { ...tier, loadBalancerRegions: hasCloudIngress(tier) ? tier.regions : undefined }), path.join(out, tier.name));
+      for (const tier of TIERS) writeTierManifests(new TierChart(app, tier.name, { ...tier, loadBalancerRegions: hasCloudIngress(tier) ? tier.regions : undefined }), path.join(out, tier.name),
+        { regions: tier.regions.map((r) => r.name), gitops: { repoURL: 'https://git.example.com/platform.git' } });
       fs.rmSync(out, { recursive: true, force: true });`;
     const files = loadedBy('./lib', synth);
     expect(files.filter((f) => /^(ajv|ajv-[a-z0-9-]+|kubernetes-models|@kubernetes-models\/[a-z-]+)\//.test(f))).toEqual([]);

@@ -1,7 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { emitDocument } from './_manifest-yaml';
-import { Manifest } from '../validate/manifest';
+import { synthesizeCharts } from './_synthesize-charts';
+import { RegionalComponent, regionalComponentsOf } from './regional-component';
+import { GitOpsProps, gitOpsObjects } from '../gitops/gitops-objects';
+import { Problems } from '../core/problems';
+import { KubeObject, Manifest } from '../validate/manifest';
 import { ValidateOptions, formatFindings, validateManifests } from '../validate/validate-manifests';
 import { TierChart } from './tier-chart';
 
@@ -13,55 +17,111 @@ export interface WriteTierManifestsOptions {
    * @default {} - every rule that is on by default
    */
   readonly validation?: ValidateOptions | false;
+  /**
+   * The regions whose clusters run the tier, primary first: each gets an overlay `regions/<region>/`, and the tier
+   * folder renders the first one. Every region of a regional component must be listed.
+   *
+   * @default - the regions of the tier's regional components, in the order they were added; none: the tier folder
+   * renders the base
+   */
+  readonly regions?: readonly string[];
+  /**
+   * Argo CD and Flux objects that deploy each region overlay from Git, written to `gitops/argocd/` and
+   * `gitops/flux/`.
+   *
+   * @default - none
+   */
+  readonly gitops?: GitOpsProps;
 }
 
+/** The Kustomization file's name: kustomize's extension-less one, which kustomize, Argo CD and Flux recognise. */
+export const KUSTOMIZATION_FILE = 'Kustomization';
+
 /**
- * Validates a tier chart and writes its manifests to `outdir` (emptied first): one `<component>.yaml` per
- * component and a `Kustomization` listing them in apply order, so a GitOps tool (Argo CD, Flux) can point at the
- * folder. The Kustomization file uses kustomize's extension-less file name, which kustomize, Argo CD and Flux all
- * recognise, so that schema validators that read every `*.yaml` do not mistake it for a Kubernetes object.
+ * Validates a tier chart and writes its manifests to `outdir` (emptied first), in folders that kustomize, Argo CD
+ * and Flux render as they are (no overlay sits inside its base, which kustomize refuses):
  *
- * A tier bound to cloud load balancers also gets `regions/<region>/` overlays: the tier plus that region's
- * TargetGroupBinding.
+ * ```
+ * <outdir>/Kustomization                the tier as its primary region runs it (resources: regions/<primary>)
+ * <outdir>/base/Kustomization           every component in apply order: namespace.yaml, app.yaml, ...
+ * <outdir>/regions/<region>/Kustomization  ../../base plus the region's own files
+ * <outdir>/regions/<region>/<name>.yaml    the region's components (load-balancer-binding.yaml, and those added
+ *                                          with addRegionalComponent): objects only that region's cluster applies,
+ *                                          or that differ per region
+ * <outdir>/gitops/argocd/, gitops/flux/    with `gitops`: the objects that deploy each region overlay from Git
+ * ```
  *
- * Nothing is written unless every object passes the validation gate: a finding throws, listing every finding.
+ * A tier without regions gets `base/` and a tier Kustomization that renders it. The Kustomization files use
+ * kustomize's extension-less file name so that schema validators that read every `*.yaml` do not mistake them for
+ * Kubernetes objects.
+ *
+ * Nothing is written unless every object (GitOps objects included) passes the validation gate: a finding throws,
+ * listing every finding.
  *
  * @returns the paths written, relative to `outdir`
  */
 export function writeTierManifests(chart: TierChart, outdir: string, options: WriteTierManifestsOptions = {}): string[] {
+  const regional = regionalComponentsOf(chart);
+  const regions = regionsOf(chart, regional, options.regions);
   // Validates every construct first (cdk8s's construct validations), throwing with their paths.
-  const synthesized = chart.synthesizeComponents();
-  const components = synthesized.components.map((c) => ({ file: `${c.chart.node.id}.yaml`, objects: c.objects }));
-  const regions = synthesized.regional;
+  const json = synthesizeCharts([...chart.components, ...regional.map((r) => r.chart)]) as KubeObject[][];
+  const base = chart.components.map((c, i) => ({ file: `${c.node.id}.yaml`, objects: json[i] })).filter((c) => c.objects.length > 0);
+  const overlays = regions.map((region) => ({
+    region,
+    files: regional
+      .map((r, i) => ({ ...r, objects: json[chart.components.length + i] }))
+      .filter((r) => r.region === region && r.objects.length > 0)
+      .map((r) => ({ file: `${r.name}.yaml`, objects: r.objects })),
+  }));
+
+  const files = new Map<string, KubeObject[]>();
+  for (const { file, objects } of base) files.set(path.join('base', file), objects);
+  for (const { region, files: own } of overlays) for (const { file, objects } of own) files.set(path.join('regions', region, file), objects);
+  const kustomizations = new Map<string, string[]>();
+  kustomizations.set('base', base.map((c) => c.file));
+  for (const { region, files: own } of overlays) kustomizations.set(path.join('regions', region), ['../../base', ...own.map((f) => f.file)]);
+  kustomizations.set('.', [regions.length > 0 ? `regions/${regions[0]}` : 'base']);
+
+  if (options.gitops) {
+    const baseObjects = base.flatMap((c) => c.objects);
+    const gitops = gitOpsObjects(chart.tierName, chart.namespaceName, overlays.map((o) => ({ name: o.region, objects: [...baseObjects, ...o.files.flatMap((f) => f.objects)] })), options.gitops);
+    if (gitops.argoCd.length > 0) {
+      files.set(path.join('gitops', 'argocd', 'applications.yaml'), gitops.argoCd);
+      kustomizations.set(path.join('gitops', 'argocd'), ['applications.yaml']);
+    }
+    if (gitops.flux.length > 0) {
+      files.set(path.join('gitops', 'flux', 'flux.yaml'), gitops.flux);
+      kustomizations.set(path.join('gitops', 'flux'), ['flux.yaml']);
+    }
+  }
+
   if (options.validation !== false) {
-    const manifests: Manifest[] = [
-      ...components.flatMap((c) => c.objects.map((object) => ({ file: path.join(chart.node.id, c.file), object }))),
-      ...regions.flatMap((r) => r.objects.map((object) => ({ file: path.join(chart.node.id, 'regions', r.region, 'load-balancer-binding.yaml'), object }))),
-    ];
+    const manifests: Manifest[] = [...files].flatMap(([file, objects]) => objects.map((object) => ({ file: path.join(chart.node.id, file), object })));
     const findings = validateManifests(manifests, options.validation);
     if (findings.length > 0) throw new Error(`The validation gate found ${findings.length} problem(s); nothing was written to ${outdir}:\n${formatFindings(findings)}`);
   }
 
   fs.rmSync(outdir, { recursive: true, force: true });
-  fs.mkdirSync(outdir, { recursive: true });
-  const files: string[] = [];
-  for (const { file, objects } of components) {
-    if (objects.length === 0) continue;
-    fs.writeFileSync(path.join(outdir, file), manifestsToYaml(objects));
-    files.push(file);
-  }
-  fs.writeFileSync(path.join(outdir, 'Kustomization'), kustomization(files));
-  files.push('Kustomization');
+  const written: string[] = [];
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.join(outdir, path.dirname(file)), { recursive: true });
+    fs.writeFileSync(path.join(outdir, file), text);
+    written.push(file);
+  };
+  for (const [file, objects] of files) write(file, manifestsToYaml(objects));
+  for (const [dir, resources] of kustomizations) write(path.join(dir, KUSTOMIZATION_FILE), kustomization(resources));
+  return written;
+}
 
-  // One overlay per region: the whole tier plus what only that region's cluster applies.
-  for (const { region, objects } of regions) {
-    const dir = path.join('regions', region);
-    fs.mkdirSync(path.join(outdir, dir), { recursive: true });
-    fs.writeFileSync(path.join(outdir, dir, 'load-balancer-binding.yaml'), manifestsToYaml(objects));
-    fs.writeFileSync(path.join(outdir, dir, 'Kustomization'), kustomization(['../..', 'load-balancer-binding.yaml']));
-    files.push(path.join(dir, 'load-balancer-binding.yaml'), path.join(dir, 'Kustomization'));
-  }
-  return files;
+/** The overlay regions: the given ones (checked against the regional components), or the components' own. */
+function regionsOf(chart: TierChart, regional: readonly RegionalComponent[], given: readonly string[] | undefined): string[] {
+  const own = [...new Set(regional.map((r) => r.region))];
+  if (given === undefined) return own;
+  const problems = new Problems(chart.node.path);
+  if (new Set(given).size !== given.length) problems.add('regions', given, 'regions listed once each');
+  for (const region of own) if (!given.includes(region)) problems.add('regions', given, `a list including ${region}, which has a regional component`);
+  problems.throwIfAny();
+  return [...given];
 }
 
 /**

@@ -28,7 +28,8 @@ export function readManifests(dir: string): ReadResult {
       }
       const value: unknown = doc.toJS();
       if (value === null || value === undefined) continue;
-      if (typeof value === 'object' && !Array.isArray(value) && (value as KubeObject).kind === 'Kustomization') continue;
+      // kustomize's own Kustomization (not Flux's kustomize.toolkit.fluxcd.io Kustomization, which is an object).
+      if (typeof value === 'object' && !Array.isArray(value) && (value as KubeObject).kind === 'Kustomization' && String((value as KubeObject).apiVersion).startsWith('kustomize.config.k8s.io/')) continue;
       manifests.push({ file: rel, object: (typeof value === 'object' && !Array.isArray(value) ? value : {}) as KubeObject });
     }
   }

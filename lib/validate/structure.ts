@@ -4,6 +4,7 @@ import targetGroupBindingCrd from '../../imports/crds/targetgroupbinding-v1beta1
 import verticalPodAutoscalerCrd from '../../imports/crds/verticalpodautoscaler-v1.json';
 import { Finding, Manifest, finding } from './manifest';
 import { CompactFieldTrees, CompiledValidator, escapeKey, seedFields, validateStrictly } from './_known-fields';
+import { structuralValidator } from './_structural-schema';
 
 /**
  * Schema checks. Kubernetes kinds are checked with the compiled OpenAPI validators of the `kubernetes-models`
@@ -38,6 +39,21 @@ export const BUILT_IN_CRDS: readonly CustomResourceDefinition[] = [
   verticalPodAutoscalerCrd as CustomResourceDefinition,
   targetGroupBindingCrd as CustomResourceDefinition,
 ];
+
+let gitOps: readonly CustomResourceDefinition[] | undefined;
+
+/**
+ * The CRDs of the GitOps objects `writeTierManifests` can write (Argo CD's Application, Flux's GitRepository and
+ * Kustomization), from `imports/crds/` (the schemas of `../shared/k8s-schemas/crds/`). Known to every
+ * {@link SchemaRegistry}, loaded on first use: 420 KiB of JSON that only GitOps objects need. Checked by walking
+ * their schemas (`_structural-schema.ts`), which is much faster than compiling them.
+ */
+export function gitOpsCrds(): readonly CustomResourceDefinition[] {
+  gitOps ??= (require('./_gitops-crds') as typeof import('./_gitops-crds')).GITOPS_CRDS;
+  return gitOps;
+}
+
+const GITOPS_GROUPS = new Set(['argoproj.io', 'source.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io']);
 
 /** The ajv options of CRD schemas, at run time and in the precompiled validators alike. */
 export const CRD_AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false } as const;
@@ -159,13 +175,14 @@ export class SchemaRegistry {
   }
 
   private findCrd(apiVersion: string, kind: string) {
-    for (const crd of this.customResourceDefinitions) {
+    const gitOpsKind = GITOPS_GROUPS.has(apiVersion.split('/')[0]);
+    for (const crd of gitOpsKind ? [...this.customResourceDefinitions, ...gitOpsCrds()] : this.customResourceDefinitions) {
       if (crd.spec.names.kind !== kind) continue;
       const version = crd.spec.versions.find((v) => `${crd.spec.group}/${v.name}` === apiVersion && v.served !== false);
       const schema = version?.schema?.openAPIV3Schema;
       if (!version || !schema) continue;
       // The built-in CRDs' validators are precompiled; a user's CRD is compiled here.
-      const validate = (BUILT_IN_CRDS.includes(crd) && precompiledValidators().customResources[crdValidatorKey(crd, version.name)]) || compileCrdSchema(schema);
+      const validate = (BUILT_IN_CRDS.includes(crd) && precompiledValidators().customResources[crdValidatorKey(crd, version.name)]) || walkingValidator(schema) || compileCrdSchema(schema);
       return { validate, schema, namespaced: crd.spec.scope !== 'Cluster' };
     }
     return undefined;
@@ -202,6 +219,14 @@ function loadModelValidator(apiVersion: string, kind: string): CompiledValidator
 /** Compiled schemas of users' CRDs, shared by every registry of the process (the gate runs once per tier). */
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 let sharedAjv: Ajv | undefined;
+
+const walking = new WeakMap<JsonSchema, CompiledValidator | null>();
+
+/** A walking validator for a structural schema (see `_structural-schema.ts`); undefined when it has other keywords. */
+function walkingValidator(schema: JsonSchema): CompiledValidator | undefined {
+  if (!walking.has(schema)) walking.set(schema, structuralValidator(schema) ?? null);
+  return walking.get(schema) ?? undefined;
+}
 
 function compileCrdSchema(schema: JsonSchema): ValidateFunction {
   let validate = compiled.get(schema);

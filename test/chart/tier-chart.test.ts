@@ -31,12 +31,14 @@ describe('TierChart and writeTierManifests', () => {
     expect(second).toEqual(first);
   });
 
-  test('each tier folder holds one file per component and a Kustomization listing them in apply order', () => {
+  test('each tier folder holds a base with one file per component and a Kustomization listing them in apply order', () => {
     const files = writeAll(tmp);
-    expect(files['team/Kustomization']).toContain('kind: Kustomization');
-    const listed = files['team/Kustomization'].split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
+    expect(files['team/base/Kustomization']).toContain('kind: Kustomization');
+    const listed = files['team/base/Kustomization'].split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
     expect(listed[0]).toBe('namespace.yaml');
-    expect(listed).toEqual(Object.keys(files).filter((f) => f.startsWith('team/') && f.endsWith('.yaml')).map((f) => f.slice('team/'.length)));
+    expect(listed).toEqual(Object.keys(files).filter((f) => f.startsWith('team/base/') && f.endsWith('.yaml')).map((f) => f.slice('team/base/'.length)));
+    // Without regions, the tier folder renders the base.
+    expect(files['team/Kustomization']).toContain('resources:\n  - base\n');
   });
 
   test('stale files from an earlier synth are removed', () => {
@@ -54,8 +56,8 @@ describe('TierChart and writeTierManifests', () => {
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
     });
     const files = writeTierManifests(chart, tmp);
-    expect(files).toEqual(['namespace.yaml', 'app.yaml', 'nginx.yaml', 'redis.yaml', 'postgres.yaml', 'worker.yaml', 'Kustomization']);
-    expect(fs.readFileSync(path.join(tmp, 'worker.yaml'), 'utf8')).toContain('namespace: team');
+    expect(files).toEqual(['base/namespace.yaml', 'base/app.yaml', 'base/nginx.yaml', 'base/redis.yaml', 'base/postgres.yaml', 'base/worker.yaml', 'base/Kustomization', 'Kustomization']);
+    expect(fs.readFileSync(path.join(tmp, 'base/worker.yaml'), 'utf8')).toContain('namespace: team');
   });
 
   test('writes nothing when the validation gate finds a problem, and lists every finding', () => {
@@ -63,10 +65,10 @@ describe('TierChart and writeTierManifests', () => {
     new ApiObject(chart.addComponent('secrets'), 'db', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: 'hunter2' } });
     const dir = path.join(tmp, 'gated');
     expect(() => writeTierManifests(chart, dir)).toThrow(
-      /found 1 problem\(s\); nothing was written[^\n]*\nteam\/secrets\.yaml: Secret\/team\/db stringData \[secret-inline\] Secret values must not be in the output/,
+      /found 1 problem\(s\); nothing was written[^\n]*\nteam\/base\/secrets\.yaml: Secret\/team\/db stringData \[secret-inline\] Secret values must not be in the output/,
     );
     expect(fs.existsSync(dir)).toBe(false);
-    expect(writeTierManifests(chart, dir, { validation: { rules: { 'secret-inline': false } } })).toContain('secrets.yaml');
+    expect(writeTierManifests(chart, dir, { validation: { rules: { 'secret-inline': false } } })).toContain('base/secrets.yaml');
   });
 
   test('writes nothing when a construct validation fails, and names the construct', () => {

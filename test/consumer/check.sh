@@ -21,8 +21,8 @@ echo '{ "name": "platform", "private": true }' > package.json
 npm install --no-audit --no-fund --silent "$work/$tarball"
 [ ! -e node_modules/typescript ] || { echo 'typescript was installed as a runtime dependency'; exit 1; }
 node platform-app.js "$work/platform/dist"
-test -f dist/shop/worker.yaml && test -f dist/shop/app.yaml && test -f dist/shop/Kustomization
-grep -q 'maxReplicas: 6' dist/shop/app.yaml || { echo 'the derived tier did not reach the output'; exit 1; }
+test -f dist/shop/base/worker.yaml && test -f dist/shop/base/app.yaml && test -f dist/shop/base/Kustomization && test -f dist/shop/Kustomization
+grep -q 'maxReplicas: 6' dist/shop/base/app.yaml || { echo 'the derived tier did not reach the output'; exit 1; }
 # The cloud constructs are their own entry point, and the root entry (the Kubernetes side) never loads aws-cdk-lib.
 node -e "if (typeof require('scaling-tiers/cloud').RegionalIngress !== 'function') process.exit(1)" || { echo 'scaling-tiers/cloud does not export RegionalIngress'; exit 1; }
 node -e "require('scaling-tiers'); process.exit(Object.keys(require.cache).some((f) => f.includes('aws-cdk-lib')) ? 1 : 0)" || { echo 'the root entry loaded aws-cdk-lib'; exit 1; }

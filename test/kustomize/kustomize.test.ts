@@ -1,0 +1,116 @@
+/**
+ * Every Kustomization folder the built-in tiers write renders with a real kustomize (kubectl's built-in one), as
+ * `kubectl apply -k`, Argo CD and Flux render it. Without kubectl the suite fails under CI=true and is skipped
+ * elsewhere, saying so.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { ARGO_CD_SYNC_WAVES, KUSTOMIZATION_FILE, TierChart, writeTierManifests } from '../../lib';
+import { TIERS, hasCloudIngress } from '../../tiers';
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> } };
+
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+const haveKubectl = kubectl.status === 0;
+if (!haveKubectl) {
+  if (process.env.CI === 'true') throw new Error(`kubectl (with its built-in kustomize) is required under CI=true: ${kubectl.error?.message ?? kubectl.stderr}`);
+  console.warn('SKIPPED test/kustomize: kubectl is not installed, so no Kustomization folder was rendered with a real kustomize');
+}
+const describeWithKubectl = haveKubectl ? describe : describe.skip;
+
+function kustomize(dir: string): Obj[] {
+  const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`kubectl kustomize ${dir} failed:\n${r.stderr}`);
+  return parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj).filter((o) => o !== null);
+}
+
+function readObjects(file: string): Obj[] {
+  return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as Obj).filter((o) => o !== null);
+}
+
+/** The objects a Kustomization's resources hold, following folders as kustomize does. */
+function objectsListed(dir: string): Obj[] {
+  const text = fs.readFileSync(path.join(dir, KUSTOMIZATION_FILE), 'utf8');
+  const resources = text.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
+  return resources.flatMap((r) => {
+    const target = path.join(dir, r);
+    return fs.statSync(target).isDirectory() ? objectsListed(target) : readObjects(target);
+  });
+}
+
+const key = (o: Obj) => `${o.apiVersion} ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+const byKey = (objects: Obj[]) => new Map(objects.map((o) => [key(o), o]));
+
+describeWithKubectl('kustomize renders the output', () => {
+  let out: string;
+  let folders: string[];
+  const rendered = new Map<string, Obj[]>();
+  beforeAll(() => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'kustomize-'));
+    const app = new App({ outdir: out });
+    for (const tier of TIERS) {
+      const chart = new TierChart(app, tier.name, { ...tier, loadBalancerRegions: hasCloudIngress(tier) ? tier.regions : undefined });
+      writeTierManifests(chart, path.join(out, tier.name), { regions: tier.regions.map((r) => r.name), gitops: { repoURL: 'https://git.example.com/platform.git' } });
+    }
+    folders = [];
+    const walk = (dir: string): void => {
+      if (fs.existsSync(path.join(dir, KUSTOMIZATION_FILE))) folders.push(path.relative(out, dir));
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(dir, e.name));
+    };
+    walk(out);
+    for (const f of folders) rendered.set(f, kustomize(path.join(out, f)));
+  });
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  test('every Kustomization folder renders, with as many objects as its files hold', () => {
+    // 4 tiers x (tier, base, argocd, flux) + 7 regions
+    expect(folders.length).toBe(4 * 4 + 7);
+    for (const f of folders) {
+      const listed = objectsListed(path.join(out, f));
+      expect({ folder: f, count: rendered.get(f)!.length }).toEqual({ folder: f, count: listed.length });
+      expect(new Set(rendered.get(f)!.map(key))).toEqual(new Set(listed.map(key)));
+    }
+  });
+
+  test('a region overlay is its base plus exactly what the region adds, and the tier folder is the primary region', () => {
+    for (const tier of TIERS) {
+      const base = byKey(rendered.get(path.join(tier.name, 'base'))!);
+      for (const region of tier.regions) {
+        const dir = path.join(tier.name, 'regions', region.name);
+        const overlay = byKey(rendered.get(dir)!);
+        const own = fs.readdirSync(path.join(out, dir)).filter((f) => f.endsWith('.yaml')).flatMap((f) => readObjects(path.join(out, dir, f)));
+        expect([...overlay.keys()].filter((k) => !base.has(k)).sort()).toEqual(own.map(key).sort());
+        for (const [k, o] of base) expect(overlay.get(k)).toEqual(o);
+        expect(own.length).toBe(hasCloudIngress(tier) ? 1 : 0);
+      }
+      expect(rendered.get(tier.name)).toEqual(rendered.get(path.join(tier.name, 'regions', tier.regions[0].name)));
+    }
+  });
+
+  test("the Argo CD Application's kustomize patches order a sync: Namespace first, workloads last, other annotations kept", () => {
+    const region = path.join(out, 'enterprise', 'regions', 'eu-west-1');
+    const [application] = readObjects(path.join(out, 'enterprise', 'gitops', 'argocd', 'applications.yaml')) as unknown as { spec: { source: { kustomize: { patches: unknown[] } } } }[];
+    const argo = fs.mkdtempSync(path.join(os.tmpdir(), 'argo-render-'));
+    // What Argo CD does with spec.source.kustomize.patches: a Kustomization over the source folder with the patches.
+    const { stringify } = require('yaml') as typeof import('yaml');
+    fs.writeFileSync(path.join(argo, 'kustomization.yaml'), stringify({ resources: [path.relative(argo, region)], patches: application.spec.source.kustomize.patches }));
+    const r = spawnSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', argo], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    fs.rmSync(argo, { recursive: true, force: true });
+    const objects = parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj);
+    const plain = byKey(rendered.get(path.relative(out, region))!);
+    const waves = new Map(ARGO_CD_SYNC_WAVES.map((w) => [w.kind, String(w.wave)]));
+    expect(objects.length).toBe(plain.size);
+    for (const o of objects) {
+      const { 'argocd.argoproj.io/sync-wave': wave, ...others } = o.metadata.annotations ?? {};
+      expect({ kind: o.kind, wave }).toEqual({ kind: o.kind, wave: waves.get(o.kind) });
+      expect(others).toEqual(plain.get(key(o))!.metadata.annotations ?? {});
+    }
+    expect(objects.filter((o) => o.kind === 'Namespace').length).toBe(1);
+    expect(objects.filter((o) => waves.get(o.kind) === '1').map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'StatefulSet', 'HorizontalPodAutoscaler']));
+  });
+});
