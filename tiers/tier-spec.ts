@@ -6,6 +6,7 @@ import { HorizontalScaling, checkHorizontalScaling } from '../lib/app/horizontal
 import { VerticalScaling, checkVerticalScaling } from '../lib/app/vertical-scaling';
 import { TierNginxProps, TierPostgresProps, TierRedisProps } from '../lib/chart/tier-chart';
 import { VPC_CIDR_ALLOWED, isVpcCidr } from '../lib/cloud/vpc-cidr';
+import { checkEdgeDistributionProps } from '../lib/cloud/edge-distribution';
 import { isCidr } from '../lib/core/checks';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../lib/core/names';
 import type { RuleId } from '../lib/validate/rules';
@@ -56,6 +57,17 @@ export interface TierSla {
    * @default - no error-rate target
    */
   readonly maxErrorRatePercent?: number;
+}
+
+/** The CDN in front of a tier's regional load balancers (an `EdgeDistribution`). */
+export interface TierCdn {
+  /**
+   * Serve the tier through CloudFront: the main name and `www.` point at the distribution, the regions' records
+   * move to `origin.<name>`, and the load balancers admit only CloudFront.
+   */
+  readonly enabled: boolean;
+  /** Path patterns of static content, cached at the edge; everything else is the API and is not cached. */
+  readonly staticPathPatterns: string[];
 }
 
 /** The application service of a tier (a {@link ScalableService}). */
@@ -132,6 +144,12 @@ export interface TierSpec {
   readonly redis: TierRedis;
   /** PostgreSQL. */
   readonly postgres: TierPostgres;
+  /**
+   * The CDN, for the tiers with cloud resources (more than one region).
+   *
+   * @default - none: clients reach the regional load balancers directly
+   */
+  readonly cdn?: TierCdn;
 }
 
 /** Every field optional, recursively; arrays are replaced whole. */
@@ -162,6 +180,12 @@ export function validateTierSpec(tier: TierSpec): TierSpec {
   if (tier.nginx !== undefined) checkNginx(p, tier.nginx);
   checkRedis(p, tier.redis);
   checkPostgres(p, tier.postgres);
+  if (tier.cdn !== undefined) {
+    checkEdgeDistributionProps(p, 'cdn', { staticPathPatterns: tier.cdn.staticPathPatterns });
+    if (tier.cdn.enabled === true && Array.isArray(tier.regions) && tier.regions.length < 2) {
+      p.add('cdn.enabled', tier.cdn.enabled, 'false for a tier in one region (it has no cloud load balancers to put behind a CDN)');
+    }
+  }
   p.throwIfAny();
   return tier;
 }
