@@ -32,8 +32,8 @@ const PLACEHOLDER_ACCOUNT = '111111111111';
 /** Route 53 is global; its stack lives in its control-plane region. */
 const DNS_REGION = 'us-east-1';
 
-/** Builds the cloud app; `context` adds to (and overrides) cdk.json's context. */
-export function createCloudApp(options: { outdir?: string; context?: Record<string, unknown> } = {}): App {
+/** Builds the cloud app; `context` adds to (and overrides) cdk.json's context; `tiers` replaces the built-in tiers. */
+export function createCloudApp(options: { outdir?: string; context?: Record<string, unknown>; tiers?: readonly TierSpec[] } = {}): App {
   const cdkJson = JSON.parse(fs.readFileSync(path.resolve('cdk.json'), 'utf8') /* read from the working directory, like the CDK CLI */) as { context?: Record<string, unknown> };
   // The CDK CLI passes its output folder in CDK_OUTDIR; run directly, the app writes to cdk.out like the CLI would.
   const outdir = options.outdir ?? (process.env.CDK_OUTDIR ? undefined : 'cdk.out');
@@ -47,7 +47,7 @@ export function createCloudApp(options: { outdir?: string; context?: Record<stri
   const edgeCertificateArns = jsonContext(app, 'edgeCertificateArns');
   const originPrefixLists = jsonContext(app, 'originPrefixLists');
 
-  TIERS.forEach((tier) => {
+  (options.tiers ?? TIERS).forEach((tier) => {
     if (!hasCloudIngress(tier)) return; // single-region tiers have no cloud resources (DESIGN: cloud column)
     addTier(app, tier, { account, domain, hostedZoneId, certificateArns, edgeCertificateArns, originPrefixLists });
   });

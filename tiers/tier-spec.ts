@@ -145,7 +145,8 @@ export interface TierSpec {
   /** PostgreSQL. */
   readonly postgres: TierPostgres;
   /**
-   * The CDN, for the tiers with cloud resources (more than one region).
+   * The CDN in front of the tier's cloud load balancers. It applies only to a tier with cloud resources (more than
+   * one region, see `hasCloudIngress`); a single-region tier keeps the field for when it grows.
    *
    * @default - none: clients reach the regional load balancers directly
    */
@@ -181,10 +182,8 @@ export function validateTierSpec(tier: TierSpec): TierSpec {
   checkRedis(p, tier.redis);
   checkPostgres(p, tier.postgres);
   if (tier.cdn !== undefined) {
+    if (typeof tier.cdn.enabled !== 'boolean') p.add('cdn.enabled', tier.cdn.enabled, 'true or false');
     checkEdgeDistributionProps(p, 'cdn', { staticPathPatterns: tier.cdn.staticPathPatterns });
-    if (tier.cdn.enabled === true && Array.isArray(tier.regions) && tier.regions.length < 2) {
-      p.add('cdn.enabled', tier.cdn.enabled, 'false for a tier in one region (it has no cloud load balancers to put behind a CDN)');
-    }
   }
   p.throwIfAny();
   return tier;
