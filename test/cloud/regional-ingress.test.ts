@@ -149,7 +149,7 @@ describe('RegionalIngress bad input', () => {
     expect(message).toBe(
       [
         `[test-us-east-1/Ingress] 'certificateArn' must be a certificate in the stack's region (us-east-1), got: "${certificateIn('eu-west-1')}"`,
-        `[test-us-east-1/Ingress] 'vpcCidr' must be an IPv4 CIDR block with a prefix length between 16 and 24, got: "10.0.0.0/8"`,
+        `[test-us-east-1/Ingress] 'vpcCidr' must be an IPv4 CIDR from /16 to /24 such as "10.30.0.0/16", got: "10.0.0.0/8"`,
         `[test-us-east-1/Ingress] 'desyncMitigationMode' must be 'defensive' or 'strictest' (monitor lets desync attacks through), got: "monitor"`,
         `[test-us-east-1/Ingress] 'sslPolicy' must be a TLS 1.3 policy (ELBSecurityPolicy-TLS13-*), got: "ELBSecurityPolicy-TLS-1-2-2017-01"`,
         `[test-us-east-1/Ingress] 'stickinessDuration' must be between 1 second and 7 days, got: "691200s"`,
