@@ -10,6 +10,10 @@
  *   `<tier>.<domain>` that the parent zone must delegate to.
  * - `certificateArns`: a JSON object `{ "<region>": "<ACM certificate ARN>" }`; a region without one gets a
  *   placeholder ARN of the right shape (synthesises, does not deploy).
+ * - `edgeCertificateArns`: a JSON object `{ "<tier>": "<ACM certificate ARN in us-east-1>" }` for the tiers with a
+ *   CDN (`cdn.enabled`); a tier without one gets the placeholder.
+ * - `originPrefixLists`: a JSON object `{ "<region>": "pl-..." }`: the id of
+ *   `com.amazonaws.global.cloudfront.origin-facing` where the library's table lacks the region.
  *
  * Cross-region references (ALB DNS names from the regional stacks into the DNS stack) are weak
  * (`@aws-cdk/core:defaultCrossStackReferences: weak` in cdk.json): CloudFormation `Fn::GetStackOutput`, no custom
@@ -18,8 +22,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { GlobalDns, PLACEHOLDER_CERTIFICATE_ARN, RegionalIngress, RegionalStack } from '../lib/cloud';
+import { EDGE_REGION, EdgeDistribution, GlobalDns, OriginProtection, PLACEHOLDER_CERTIFICATE_ARN, RegionalIngress, RegionalStack } from '../lib/cloud';
 import { TIERS, TierSpec, hasCloudIngress } from '../tiers';
 
 /** The account used when neither context `account` nor `CDK_DEFAULT_ACCOUNT` is set. */
@@ -27,8 +32,8 @@ const PLACEHOLDER_ACCOUNT = '111111111111';
 /** Route 53 is global; its stack lives in its control-plane region. */
 const DNS_REGION = 'us-east-1';
 
-/** Builds the cloud app; `context` adds to (and overrides) cdk.json's context. */
-export function createCloudApp(options: { outdir?: string; context?: Record<string, unknown> } = {}): App {
+/** Builds the cloud app; `context` adds to (and overrides) cdk.json's context; `tiers` replaces the built-in tiers. */
+export function createCloudApp(options: { outdir?: string; context?: Record<string, unknown>; tiers?: readonly TierSpec[] } = {}): App {
   const cdkJson = JSON.parse(fs.readFileSync(path.resolve('cdk.json'), 'utf8') /* read from the working directory, like the CDK CLI */) as { context?: Record<string, unknown> };
   // The CDK CLI passes its output folder in CDK_OUTDIR; run directly, the app writes to cdk.out like the CLI would.
   const outdir = options.outdir ?? (process.env.CDK_OUTDIR ? undefined : 'cdk.out');
@@ -39,10 +44,12 @@ export function createCloudApp(options: { outdir?: string; context?: Record<stri
   const hostedZoneId = ctx('hostedZoneId');
   const rawArns = app.node.tryGetContext('certificateArns') as string | Record<string, string> | undefined;
   const certificateArns: Record<string, string> = typeof rawArns === 'string' ? JSON.parse(rawArns) : (rawArns ?? {});
+  const edgeCertificateArns = jsonContext(app, 'edgeCertificateArns');
+  const originPrefixLists = jsonContext(app, 'originPrefixLists');
 
-  TIERS.forEach((tier) => {
+  (options.tiers ?? TIERS).forEach((tier) => {
     if (!hasCloudIngress(tier)) return; // single-region tiers have no cloud resources (DESIGN: cloud column)
-    addTier(app, tier, { account, domain, hostedZoneId, certificateArns });
+    addTier(app, tier, { account, domain, hostedZoneId, certificateArns, edgeCertificateArns, originPrefixLists });
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
@@ -52,9 +59,10 @@ export function createCloudApp(options: { outdir?: string; context?: Record<stri
 function addTier(
   app: App,
   tier: TierSpec,
-  o: { account: string; domain: string; hostedZoneId?: string; certificateArns: Record<string, string> },
+  o: TierOptions,
 ): void {
   const production = tier.sla !== undefined;
+  const edge = tier.cdn?.enabled ? addEdge(app, tier, o) : undefined;
   const ingresses = tier.regions.map((r) => {
     const stack = new RegionalStack(app, `${tier.name}-${r.name}`, {
       env: { account: o.account, region: r.name },
@@ -67,18 +75,78 @@ function addTier(
       vpcCidr: r.vpcCidr, // from the tier data, which nginx's trusted proxy ranges also use
 
       rateLimits: tier.nginx?.rateLimits,
+      originProtection: edge?.protection(r.name),
     });
+    if (edge) stack.addStackDependency(edge.stack, 'the origin secret replica must exist before the listener rule resolves it');
     return { region: r.name, role: r.role, loadBalancer: ingress.loadBalancer };
   });
   const dnsStack = new Stack(app, `${tier.name}-dns`, {
     env: { account: o.account, region: DNS_REGION },
     description: `scaling-tiers ${tier.name}: Route 53 records and health checks`,
   });
-  new GlobalDns(dnsStack, 'Dns', {
+  const dns = new GlobalDns(dnsStack, 'Dns', {
     domainName: `${tier.name}.${o.domain}`,
     hostedZone: o.hostedZoneId ? { hostedZoneId: o.hostedZoneId, zoneName: o.domain } : undefined,
     regions: ingresses,
+    ...edge?.dnsProps,
   });
+  edge?.addAliasRecords(dns.hostedZone, dnsStack);
+}
+
+interface TierOptions {
+  account: string;
+  domain: string;
+  hostedZoneId?: string;
+  certificateArns: Record<string, string>;
+  edgeCertificateArns: Record<string, string>;
+  originPrefixLists: Record<string, string>;
+}
+
+/**
+ * The tier's edge stack in us-east-1: a distribution for the main name (and `www.`) whose origin is
+ * `origin.<name>`, and, when the tier has a read-only region, one for `read.<name>` whose origin is
+ * `origin-read.<name>`; both send the same secret header (one secret, replicated to the tier's other regions).
+ */
+function addEdge(app: App, tier: TierSpec, o: TierOptions) {
+  const name = `${tier.name}.${o.domain}`;
+  const stack = new Stack(app, `${tier.name}-edge`, {
+    env: { account: o.account, region: EDGE_REGION },
+    description: `scaling-tiers ${tier.name}: CloudFront distribution, edge web ACL and origin secret`,
+  });
+  const certificateArn = o.edgeCertificateArns[tier.name] ?? PLACEHOLDER_CERTIFICATE_ARN.replace('<region>', EDGE_REGION);
+  const main = new EdgeDistribution(stack, 'Edge', {
+    domainName: name,
+    originDomainName: `origin.${name}`,
+    certificateArn,
+    originSecretName: `scaling-tiers/${tier.name}/origin-verify`,
+    originSecretReplicaRegions: tier.regions.map((r) => r.name).filter((r) => r !== EDGE_REGION),
+    staticPathPatterns: tier.cdn?.staticPathPatterns,
+    rateLimits: tier.nginx?.rateLimits,
+  });
+  const readOnly = tier.regions.some((r) => r.role === 'read-only');
+  const read = readOnly
+    ? new EdgeDistribution(stack, 'ReadEdge', {
+        domainName: `read.${name}`,
+        wwwAlias: false,
+        originDomainName: `origin-read.${name}`,
+        certificateArn,
+        originSecret: main.originSecret,
+        staticPathPatterns: tier.cdn?.staticPathPatterns,
+        rateLimits: tier.nginx?.rateLimits,
+      })
+    : undefined;
+  return {
+    stack,
+    protection: (region: string): OriginProtection => ({ secretName: main.originSecretName, prefixListId: o.originPrefixLists[region] }),
+    // Route 53's health checkers cannot reach load balancers that admit only CloudFront: target health decides.
+    dnsProps: { recordName: `origin.${name}`, readOnlyRecordName: `origin-read.${name}`, healthChecks: false },
+    addAliasRecords: (zone: route53.IHostedZone, scope: Stack) => [main, read].forEach((d) => d?.addAliasRecords(zone, scope)),
+  };
+}
+
+function jsonContext(app: App, key: string): Record<string, string> {
+  const raw = app.node.tryGetContext(key) as string | Record<string, string> | undefined;
+  return typeof raw === 'string' ? JSON.parse(raw) : (raw ?? {});
 }
 
 if (require.main === module) {

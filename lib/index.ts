@@ -4,6 +4,7 @@
 export * from './core';
 export * from './cloud/target-group-name';
 export * from './cloud/vpc-cidr';
+export * from './cloud/edge-distribution-check';
 export * from './app';
 export * from './nginx';
 export * from './redis';

@@ -73,4 +73,8 @@ export const department: TierSpec = {
     maxConnections: 200, // [004] maxConnections 200
     pooler: { poolSize: 25, maxClientConnections: 200 }, // [004] connection pooling
   },
+  cdn: {
+    enabled: false, // opt in with deriveTier(department, { cdn: { enabled: true } })
+    staticPathPatterns: ['/static/*', '/assets/*', '/favicon.ico'],
+  },
 };

@@ -89,4 +89,8 @@ export const enterprise: TierSpec = {
     maxConnections: 200, // [004] maxConnections 200
     pooler: { poolSize: 25, maxClientConnections: 200 }, // [004]
   },
+  cdn: {
+    enabled: true, // [002] cdn: enabled
+    staticPathPatterns: ['/static/*', '/assets/*', '/favicon.ico'],
+  },
 };

@@ -3,7 +3,7 @@ import { checkPostgresReplicatedSizing } from '../lib/postgres';
 import { checkScalableServiceProps } from '../lib/app';
 import { checkNginxLoadBalancerProps } from '../lib/nginx';
 import { TierAppProps, TierNginxProps, TierPostgresProps, TierRedisProps, tierNginxLoadBalancerProps } from '../lib/chart';
-import { VPC_CIDR_ALLOWED, isVpcCidr } from '../lib';
+import { VPC_CIDR_ALLOWED, checkEdgeDistributionProps, isVpcCidr } from '../lib';
 import { checkRedisDeploymentProps } from '../lib/redis';
 
 /** An inclusive range of figures. */
@@ -54,6 +54,17 @@ export interface TierSla {
   readonly maxErrorRatePercent?: number;
 }
 
+/** The CDN in front of a tier's regional load balancers (an `EdgeDistribution`). */
+export interface TierCdn {
+  /**
+   * Serve the tier through CloudFront: the main name and `www.` point at the distribution, the regions' records
+   * move to `origin.<name>`, and the load balancers admit only CloudFront.
+   */
+  readonly enabled: boolean;
+  /** Path patterns of static content, cached at the edge; everything else is the API and is not cached. */
+  readonly staticPathPatterns: string[];
+}
+
 /**
  * The application service of a tier: the sizing props of a {@link ScalableService} (`replicas` defaults to 2, the
  * construct's default; a tier of one pod says `replicas: 1` and why in `validationExemptions['min-replicas']`).
@@ -102,6 +113,13 @@ export interface TierSpec {
   readonly redis: TierRedis;
   /** PostgreSQL. */
   readonly postgres: TierPostgres;
+  /**
+   * The CDN in front of the tier's cloud load balancers. It applies only to a tier with cloud resources (more than
+   * one region, see `hasCloudIngress`); a single-region tier keeps the field for when it grows.
+   *
+   * @default - none: clients reach the regional load balancers directly
+   */
+  readonly cdn?: TierCdn;
 }
 
 /** Every field optional, recursively; arrays are replaced whole. */
@@ -132,6 +150,10 @@ export function validateTierSpec(tier: TierSpec): TierSpec {
   if (tier.nginx !== undefined) checkNginx(p, tier.nginx);
   checkRedis(p, tier.redis);
   checkPostgres(p, tier.postgres);
+  if (tier.cdn !== undefined) {
+    if (typeof tier.cdn.enabled !== 'boolean') p.add('cdn.enabled', tier.cdn.enabled, 'true or false');
+    checkEdgeDistributionProps(p, 'cdn', { staticPathPatterns: tier.cdn.staticPathPatterns });
+  }
   p.throwIfAny();
   return tier;
 }

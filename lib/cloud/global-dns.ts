@@ -5,6 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
+import { DOMAIN_ALLOWED, DOMAIN_NAME } from './_domain';
 
 /** One region behind a {@link GlobalDns} name. */
 export interface GlobalDnsRegion {
@@ -41,6 +42,14 @@ export interface GlobalDnsProps {
    * @default - a new public hosted zone named `domainName`
    */
   readonly hostedZone?: ExistingHostedZone;
+  /**
+   * The name of the routed records (latency, geolocation or failover). Behind a CDN (`EdgeDistribution`) it is an
+   * origin name such as `origin.<domainName>`: the CDN reaches the nearest healthy region through it, and the main
+   * name points at the CDN instead.
+   *
+   * @default - `domainName`
+   */
+  readonly recordName?: string;
   /** The regions: exactly one `primary`; at least one region serves the main name. */
   readonly regions: GlobalDnsRegion[];
   /**
@@ -82,10 +91,16 @@ export interface GlobalDnsProps {
    * @default 3
    */
   readonly failureThreshold?: number;
+  /**
+   * Route 53 HTTPS health checks of each load balancer. Turn them off when the load balancers admit only a CDN
+   * (`RegionalIngress`'s `originProtection`): Route 53's checkers could not reach them and every region would look
+   * down. The alias records' `evaluateTargetHealth` (the load balancer's own target health) then decides.
+   *
+   * @default true
+   */
+  readonly healthChecks?: boolean;
 }
 
-const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const DOMAIN_ALLOWED = 'a lower-case fully qualified domain name such as "app.example.com" (no trailing dot)';
 
 /**
  * Route 53 records that send clients to the regions of a tier: alias A records to each region's load balancer
@@ -116,6 +131,8 @@ export class GlobalDns extends Construct {
     const path = props.healthCheckPath ?? '/health';
     const interval = props.healthCheckInterval ?? Duration.seconds(30);
     const failureThreshold = props.failureThreshold ?? 3;
+    const recordName = props.recordName ?? props.domainName;
+    const healthChecks = props.healthChecks ?? true;
 
     const problems = new Problems(this.node.path);
     if (!DOMAIN_NAME.test(props.domainName ?? '')) problems.add('domainName', props.domainName, DOMAIN_ALLOWED);
@@ -128,6 +145,9 @@ export class GlobalDns extends Construct {
       if (!/^Z[A-Z0-9]{1,31}$/.test(props.hostedZone.hostedZoneId ?? '')) {
         problems.add('hostedZone.hostedZoneId', props.hostedZone.hostedZoneId, 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"');
       }
+    }
+    if (props.recordName !== undefined && (!DOMAIN_NAME.test(recordName) || !(recordName === zoneName || recordName.endsWith(`.${zoneName}`)))) {
+      problems.add('recordName', recordName, `${DOMAIN_ALLOWED} in the hosted zone "${zoneName}"`);
     }
     const known = new Set(RegionInfo.regions.map((r) => r.name));
     const seen = new Set<string>();
@@ -159,8 +179,8 @@ export class GlobalDns extends Construct {
         problems.add(`continents.${continent}`, region, `a 'primary' or 'secondary' region (${serving.join(', ')})`);
       }
     }
-    if (roles('read-only').length > 0 && (!DOMAIN_NAME.test(readOnlyName) || readOnlyName === props.domainName)) {
-      problems.add('readOnlyRecordName', readOnlyName, `${DOMAIN_ALLOWED}, other than 'domainName'`);
+    if (roles('read-only').length > 0 && (!DOMAIN_NAME.test(readOnlyName) || readOnlyName === recordName)) {
+      problems.add('readOnlyRecordName', readOnlyName, `${DOMAIN_ALLOWED}, other than '${props.recordName === undefined ? 'domainName' : 'recordName'}'`);
     }
     if (roles('read-only').length > 1) problems.add('regions', list, "at most one 'read-only' region (it has a name of its own)");
     if (!(path.startsWith('/') && path.length <= 255)) problems.add('healthCheckPath', path, "an absolute HTTP path such as '/health'");
@@ -175,7 +195,7 @@ export class GlobalDns extends Construct {
       ? route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.hostedZone)
       : new route53.PublicHostedZone(this, 'Zone', { zoneName });
 
-    for (const r of regions) {
+    for (const r of healthChecks ? regions : []) {
       this.healthChecks[r.region] = new route53.HealthCheck(this, `HealthCheck-${r.region}`, {
         type: route53.HealthCheckType.HTTPS,
         fqdn: r.loadBalancer.loadBalancerDnsName,
@@ -200,7 +220,7 @@ export class GlobalDns extends Construct {
       );
     };
     const primary = roles('primary')[0];
-    const name = props.domainName;
+    const name = recordName;
     if (routing === 'failover') {
       record(`Failover-${primary.region}`, primary, name, { failover: route53.Failover.PRIMARY, setIdentifier: `primary-${primary.region}` });
       const standby = roles('standby')[0];

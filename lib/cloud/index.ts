@@ -1,3 +1,4 @@
+export * from './edge-distribution';
 export * from './global-dns';
 export * from './regional-ingress';
 export * from './regional-stack';

@@ -1,9 +1,10 @@
-import { CfnOutput, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS, DEFAULT_ORIGIN_HEADER, ORIGIN_HEADER_ALLOWED, PREFIX_LIST_ID, SECRET_NAME, isOriginHeaderName } from './_origin';
 import { defaultAvailabilityZones, isRegionName, REGION_ALLOWED } from './_region';
 import { RegionalStack } from './regional-stack';
 import { RegionalWebAcl, WebAclRateLimits } from './regional-web-acl';
@@ -15,6 +16,34 @@ import { VPC_CIDR_ALLOWED, isVpcCidr } from './vpc-cidr';
  * `<region>` is replaced by the stack's region.
  */
 export const PLACEHOLDER_CERTIFICATE_ARN = 'arn:aws:acm:<region>:111111111111:certificate/00000000-0000-0000-0000-000000000000';
+
+/**
+ * Only a CDN reaches the load balancer (see `EdgeDistribution`): its security group admits HTTPS from CloudFront's
+ * origin-facing managed prefix list only, the HTTPS listener forwards only requests that carry the secret origin
+ * header and answers anything else with a fixed 403, and there is no HTTP listener (CloudFront reaches the origin
+ * over HTTPS only).
+ */
+export interface OriginProtection {
+  /**
+   * The name of the Secrets Manager secret, in this stack's region (a replica of the edge's secret), whose value
+   * CloudFront sends in the origin header. The listener rule reads it with a CloudFormation dynamic reference
+   * (`{{resolve:secretsmanager:...}}`) at deploy time: the value is never in code or in the template.
+   */
+  readonly secretName: string;
+  /**
+   * The secret origin header.
+   *
+   * @default 'X-Origin-Verify'
+   */
+  readonly headerName?: string;
+  /**
+   * The id of the managed prefix list `com.amazonaws.global.cloudfront.origin-facing` in this region.
+   *
+   * @default - the id AWS publishes for the stack's region (a table in this library, so no lookup at synth time);
+   * an error for a region the table does not know
+   */
+  readonly prefixListId?: string;
+}
 
 /** Props of {@link RegionalIngress}. */
 export interface RegionalIngressProps {
@@ -73,7 +102,8 @@ export interface RegionalIngressProps {
   /**
    * Put a WAFv2 web ACL (AWS managed common and known-bad-inputs rule sets, rate limits) in front of the load balancer.
    *
-   * @default - `production`
+   * @default - `production` without `originProtection`; off with it: the edge web ACL filters and rate-limits, and a
+   * regional per-client limit would see CloudFront's addresses, not the clients'
    */
   readonly webAcl?: boolean;
   /**
@@ -114,6 +144,12 @@ export interface RegionalIngressProps {
    * @default Duration.days(90)
    */
   readonly logRetention?: Duration;
+  /**
+   * Admit only a CDN: see {@link OriginProtection}.
+   *
+   * @default - none: the load balancer is open to the internet on 443 (and 80, redirected)
+   */
+  readonly originProtection?: OriginProtection;
 }
 
 /**
@@ -138,8 +174,8 @@ export class RegionalIngress extends Construct {
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   /** The HTTPS listener. */
   public readonly httpsListener: elbv2.ApplicationListener;
-  /** The HTTP listener that redirects to HTTPS. */
-  public readonly redirectListener: elbv2.ApplicationListener;
+  /** The HTTP listener that redirects to HTTPS; none with origin protection (CloudFront reaches the origin over HTTPS only). */
+  public readonly redirectListener?: elbv2.ApplicationListener;
   /** The target group for IP targets. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** The target group's fixed name, see {@link targetGroupNameFor}. */
@@ -160,7 +196,8 @@ export class RegionalIngress extends Construct {
     const deletionProtection = props.deletionProtection ?? production;
     const desync = props.desyncMitigationMode ?? elbv2.DesyncMitigationMode.DEFENSIVE;
     const sslPolicy = props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_PQ;
-    const webAcl = props.webAcl ?? production;
+    const protection = props.originProtection;
+    const webAcl = props.webAcl ?? (production && protection === undefined);
     const targetPort = props.targetPort ?? 8080;
     const healthCheckPath = props.healthCheckPath ?? '/healthz';
     const deregistrationDelay = props.deregistrationDelay ?? Duration.seconds(60);
@@ -197,6 +234,17 @@ export class RegionalIngress extends Construct {
     const days = logRetention.toDays();
     if (!Number.isInteger(days) || days < 1) problems.add('logRetention', `${logRetention.toSeconds()}s`, 'a whole number of days, at least 1');
     // The region's own problem is reported above; a region problem here would repeat it.
+    const originHeader = protection?.headerName ?? DEFAULT_ORIGIN_HEADER;
+    const prefixListId = protection?.prefixListId ?? CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS[region];
+    if (protection !== undefined) {
+      if (!SECRET_NAME.test(protection.secretName ?? '')) problems.add('originProtection.secretName', protection.secretName, "a Secrets Manager secret name (1 to 512 of letters, digits and '/_+=.@-')");
+      if (!isOriginHeaderName(originHeader)) problems.add('originProtection.headerName', originHeader, ORIGIN_HEADER_ALLOWED);
+      if (prefixListId === undefined) {
+        problems.add('originProtection.prefixListId', prefixListId, `the id of com.amazonaws.global.cloudfront.origin-facing in ${region} (this library knows it for ${Object.keys(CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS).join(', ')})`);
+      } else if (!PREFIX_LIST_ID.test(prefixListId)) {
+        problems.add('originProtection.prefixListId', prefixListId, "a prefix list id such as 'pl-3b927c52'");
+      }
+    }
     const targetGroupName = checkTargetGroupName(problems, props.tier, isRegionName(region) ? region : 'us-east-1');
     problems.throwIfAny();
     this.vpcCidr = vpcCidr;
@@ -248,17 +296,26 @@ export class RegionalIngress extends Construct {
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: this.vpc,
-      description: 'Internet-facing ALB: HTTPS in, HTTP in (redirect only), targets in the VPC out',
+      description: protection
+        ? 'ALB behind CloudFront: HTTPS from the CloudFront origin-facing prefix list only, targets in the VPC out'
+        : 'Internet-facing ALB: HTTPS in, HTTP in (redirect only), targets in the VPC out',
       allowAllOutbound: false,
     });
-    securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from clients');
-    securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from clients, redirected to HTTPS');
+    if (protection) {
+      // The managed prefix list weighs 55 rules against the group's quota of 60; nothing else is admitted.
+      securityGroup.addIngressRule(ec2.Peer.prefixList(prefixListId as string), ec2.Port.tcp(443), 'HTTPS from CloudFront origin-facing servers only');
+    } else {
+      securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from clients');
+      securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from clients, redirected to HTTPS');
+    }
     // IP targets are registered by the cluster, outside CDK: allow the target port to the VPC.
     securityGroup.addEgressRule(ec2.Peer.ipv4(vpcCidr), ec2.Port.tcp(targetPort), 'Targets (nginx pods) in the VPC');
-    Validations.of(securityGroup).acknowledge({
-      id: 'AwsSolutions-EC23',
-      reason: 'An internet-facing load balancer must accept HTTPS (and HTTP, only to redirect it) from any client; the web ACL filters requests.',
-    });
+    if (!protection) {
+      Validations.of(securityGroup).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: 'An internet-facing load balancer must accept HTTPS (and HTTP, only to redirect it) from any client; the web ACL filters requests.',
+      });
+    }
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
@@ -271,6 +328,12 @@ export class RegionalIngress extends Construct {
       http2Enabled: true,
     });
     this.loadBalancer.logAccessLogs(this.logsBucket, 'alb');
+    if (protection && !webAcl) {
+      Validations.of(this.loadBalancer).acknowledge({
+        id: 'NIST.800.53.R5-ALBWAFEnabled',
+        reason: "The load balancer admits only CloudFront (origin-facing prefix list and secret header); the edge web ACL filters every request first, and a regional per-client rate limit would count CloudFront's addresses, not the clients'.",
+      });
+    }
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: this.vpc,
@@ -298,19 +361,32 @@ export class RegionalIngress extends Construct {
       certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
       sslPolicy,
       open: false,
-      defaultTargetGroups: [this.targetGroup],
+      ...(protection
+        ? { defaultAction: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }) }
+        : { defaultTargetGroups: [this.targetGroup] }),
     });
-    this.redirectListener = this.loadBalancer.addRedirect({
-      sourcePort: 80,
-      sourceProtocol: elbv2.ApplicationProtocol.HTTP,
-      targetPort: 443,
-      targetProtocol: elbv2.ApplicationProtocol.HTTPS,
-      open: false,
-    });
-    Validations.of(this.redirectListener).acknowledge({
-      id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
-      reason: 'The HTTP listener serves no content: it only redirects to the HTTPS listener, which uses the ACM certificate.',
-    });
+    if (protection) {
+      // Any CloudFront distribution can reach the prefix list's addresses; only ours knows the header's value. The
+      // value is resolved by CloudFormation from Secrets Manager at deploy time (a dynamic reference).
+      const secret = SecretValue.secretsManager(protection.secretName).unsafeUnwrap();
+      this.httpsListener.addTargetGroups('FromCdn', {
+        priority: 1,
+        conditions: [elbv2.ListenerCondition.httpHeader(originHeader, [secret])],
+        targetGroups: [this.targetGroup],
+      });
+    } else {
+      this.redirectListener = this.loadBalancer.addRedirect({
+        sourcePort: 80,
+        sourceProtocol: elbv2.ApplicationProtocol.HTTP,
+        targetPort: 443,
+        targetProtocol: elbv2.ApplicationProtocol.HTTPS,
+        open: false,
+      });
+      Validations.of(this.redirectListener).acknowledge({
+        id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+        reason: 'The HTTP listener serves no content: it only redirects to the HTTPS listener, which uses the ACM certificate.',
+      });
+    }
 
     if (webAcl) {
       this.webAcl = new RegionalWebAcl(this, 'WebAcl', {

@@ -1,7 +1,9 @@
-import { Duration, Token, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
+import { visibilityConfig, webAclRules } from './_web-acl-rules';
+import { checkRateLimits } from './rate-limits';
 
 /** Request-rate limits enforced by a {@link RegionalWebAcl}. */
 export interface WebAclRateLimits {
@@ -38,13 +40,7 @@ export interface RegionalWebAclProps {
   readonly rateLimits?: WebAclRateLimits;
 }
 
-/**
- * The window WAF counts requests over for the rate-based rules. CloudFormation's `RateBasedStatement.Limit` is
- * the number of requests within `EvaluationWindowSec` (300 s unless set), so a per-minute limit is written with
- * a 60 s window as it is, rather than multiplied by 5 over the default window (which would allow bursts of
- * five minutes' worth of requests in one minute).
- */
-export const RATE_LIMIT_WINDOW = Duration.minutes(1);
+export { RATE_LIMIT_WINDOW } from './_web-acl-rules';
 
 /**
  * A REGIONAL AWS WAFv2 web ACL attached to an Application Load Balancer: the AWS managed common rule set and
@@ -70,55 +66,17 @@ export class RegionalWebAcl extends Construct {
     const global = props.rateLimits?.globalPerMinute ?? 5000;
     const prefix = props.metricPrefix ?? this.node.addr.slice(0, 12);
     const problems = new Problems(this.node.path);
-    // WAF's RateBasedStatement.Limit accepts 10 to 2,000,000,000 requests per window.
-    if (!isLimit(perClient)) problems.add('rateLimits.perClientPerMinute', perClient, 'an integer between 10 and 2000000000');
-    if (!isLimit(global)) problems.add('rateLimits.globalPerMinute', global, 'an integer between 10 and 2000000000');
-    if (isLimit(perClient) && isLimit(global) && perClient > global) {
-      problems.addMessage(`'rateLimits.perClientPerMinute' (${perClient}) must not exceed 'rateLimits.globalPerMinute' (${global})`);
-    }
+    checkRateLimits(problems, 'rateLimits', perClient, global);
     if (!/^[A-Za-z0-9_-]{1,100}$/.test(prefix)) problems.add('metricPrefix', prefix, "1 to 100 letters, digits, '_' or '-'");
     problems.throwIfAny();
     this.perClientPerMinute = perClient;
     this.globalPerMinute = global;
 
-    const visibility = (name: string): CfnWebACL.VisibilityConfigProperty => ({
-      cloudWatchMetricsEnabled: true,
-      sampledRequestsEnabled: true,
-      metricName: `${prefix}-${name}`,
-    });
-    const tooMany: CfnWebACL.RuleActionProperty = { block: { customResponse: { responseCode: 429 } } };
-    const window = RATE_LIMIT_WINDOW.toSeconds();
-
     this.webAcl = new CfnWebACL(this, 'Resource', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      visibilityConfig: visibility('web-acl'),
-      rules: [
-        managedRule('AWSManagedRulesCommonRuleSet', 10, visibility('common')),
-        managedRule('AWSManagedRulesKnownBadInputsRuleSet', 20, visibility('known-bad-inputs')),
-        {
-          name: 'per-client-rate',
-          priority: 30,
-          action: tooMany,
-          visibilityConfig: visibility('per-client-rate'),
-          statement: { rateBasedStatement: { aggregateKeyType: 'IP', limit: perClient, evaluationWindowSec: window } },
-        },
-        {
-          name: 'global-rate',
-          priority: 40,
-          action: tooMany,
-          visibilityConfig: visibility('global-rate'),
-          statement: {
-            rateBasedStatement: {
-              // CONSTANT counts every request that matches the scope-down statement under one key.
-              aggregateKeyType: 'CONSTANT',
-              limit: global,
-              evaluationWindowSec: window,
-              scopeDownStatement: MATCH_ALL,
-            },
-          },
-        },
-      ],
+      visibilityConfig: visibilityConfig(prefix, 'web-acl'),
+      rules: webAclRules(prefix, perClient, global),
     });
     Validations.of(this.webAcl).acknowledge({
       id: 'NIST.800.53.R5-WAFv2LoggingEnabled',
@@ -130,27 +88,3 @@ export class RegionalWebAcl extends Construct {
     });
   }
 }
-
-function isLimit(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 10 && v <= 2_000_000_000 && !Token.isUnresolved(v);
-}
-
-function managedRule(name: string, priority: number, visibilityConfig: CfnWebACL.VisibilityConfigProperty): CfnWebACL.RuleProperty {
-  return {
-    name,
-    priority,
-    overrideAction: { none: {} },
-    visibilityConfig,
-    statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-  };
-}
-
-/** A statement every request matches: its URI path is at least 0 bytes long. */
-const MATCH_ALL: CfnWebACL.StatementProperty = {
-  sizeConstraintStatement: {
-    fieldToMatch: { uriPath: {} },
-    comparisonOperator: 'GE',
-    size: 0,
-    textTransformations: [{ priority: 0, type: 'NONE' }],
-  },
-};

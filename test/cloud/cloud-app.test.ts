@@ -24,6 +24,7 @@ describe('apps/cloud.ts', () => {
       'department-us-west-2',
       'enterprise-ap-southeast-1',
       'enterprise-dns',
+      'enterprise-edge',
       'enterprise-eu-west-1',
       'enterprise-us-east-1',
     ]);
@@ -31,11 +32,18 @@ describe('apps/cloud.ts', () => {
     expect(assembly.getStackByName('enterprise-eu-west-1').environment).toMatchObject({ account: '222222222222', region: 'eu-west-1' });
     const dns = assembly.getStackByName('enterprise-dns').template;
     const records = Object.values(dns.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>).filter((r) => r.Type === 'AWS::Route53::RecordSet');
-    expect(records.map((r) => [r.Properties.Name, r.Properties.Region ?? r.Properties.Failover])).toEqual([
-      ['enterprise.example.com.', 'us-east-1'],
-      ['enterprise.example.com.', 'eu-west-1'],
-      ['read.enterprise.example.com.', 'PRIMARY'],
-      ['read.enterprise.example.com.', 'SECONDARY'],
+    // Enterprise is behind the CDN: its regions are routed under origin names, its names point at CloudFront.
+    expect(records.map((r) => [r.Properties.Name, r.Properties.Region ?? r.Properties.Failover ?? r.Properties.Type])).toEqual([
+      ['origin.enterprise.example.com.', 'us-east-1'],
+      ['origin.enterprise.example.com.', 'eu-west-1'],
+      ['origin-read.enterprise.example.com.', 'PRIMARY'],
+      ['origin-read.enterprise.example.com.', 'SECONDARY'],
+      ['enterprise.example.com.', 'A'],
+      ['enterprise.example.com.', 'AAAA'],
+      ['www.enterprise.example.com.', 'A'],
+      ['www.enterprise.example.com.', 'AAAA'],
+      ['read.enterprise.example.com.', 'A'],
+      ['read.enterprise.example.com.', 'AAAA'],
     ]);
     const department = assembly.getStackByName('department-dns').template;
     expect(JSON.stringify(department)).toContain('"Failover":"SECONDARY"');

@@ -35,8 +35,19 @@ describe('validateTierSpec', () => {
     ['a region CIDR used twice', enterprise, { regions: [{ name: 'us-east-1', role: 'primary', vpcCidr: '10.30.0.0/16' }, { name: 'eu-west-1', role: 'secondary', vpcCidr: '10.30.0.0/16' }] }, "[tier enterprise] 'regions[1].vpcCidr' must be a CIDR not used by another region of the tier, got: \"10.30.0.0/16\""],
     ['replication factor 0', team, { replicationFactor: 0 }, "[tier team] 'replicationFactor' must be an integer between 1 and 7, got: 0"],
     ['an availability of 100 %', enterprise, { sla: { availabilityPercent: 100 } }, "[tier enterprise] 'sla.availabilityPercent' must be a percentage above 0 and below 100, got: 100"],
+    ['a static path pattern CloudFront rejects', enterprise, { cdn: { staticPathPatterns: ['/static/*', '/a b/*'] } }, `[tier enterprise] 'cdn.staticPathPatterns[1]' must be a CloudFront path pattern: 1 to 255 of A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & and the wildcards * ?, not '*' alone (the default behaviour is the API), got: "/a b/*"`],
   ])('rejects %s', (_case, base, overrides, message) => {
     expect(errorOf(base, overrides)).toBe(message);
+  });
+});
+
+describe('the CDN (cdn)', () => {
+  test('enterprise is served through the CDN with cached static paths; department can opt in', () => {
+    expect(enterprise.cdn).toEqual({ enabled: true, staticPathPatterns: ['/static/*', '/assets/*', '/favicon.ico'] });
+    const dept = TIERS.find((t) => t.name === 'department')!;
+    expect(dept.cdn?.enabled).toBe(false);
+    expect(deriveTier(dept, { cdn: { enabled: true } }).cdn).toEqual({ enabled: true, staticPathPatterns: dept.cdn?.staticPathPatterns });
+    expect(TIERS.filter((t) => t.cdn?.enabled).map((t) => t.name)).toEqual(['enterprise']);
   });
 });
 
