@@ -35,9 +35,9 @@ export function postgresStartScript(props: PostgresConfigProps, role: PostgresRo
 
 /**
  * The primary's init script (POSIX sh + psql 15 or later): creates or updates, idempotently, the replication role
- * (password read from the file `<secretsDirectory>/replication-password`, never a literal), its EXECUTE grants for pg_rewind, one
- * physical replication slot per replica (`replica_<ordinal>`, WAL reserved from now on so a replica that starts
- * later misses nothing), and, when configured, the pooler's lookup role and function and the application role and
+ * (password read by psql from the file `<secretsDirectory>/replication-password`, never a literal), its EXECUTE
+ * grants for pg_rewind, one physical replication slot per replica (`replica_<ordinal>`, WAL reserved from now on so
+ * a replica that starts later misses nothing), and, when configured, the pooler's lookup role and function and the application role and
  * database. primary-start.sh runs it on the temporary server of a new cluster; it is also safe to run again on a
  * running primary (e.g. to rotate passwords). Connects as `postgres` through the socket selected by PGHOST/PGPORT.
  *
