@@ -19,6 +19,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pgbouncerIni, pgbouncerStartScript, PGBOUNCER_FILES } from '../../lib/postgres/pgbouncer';
+import { POSTGRES_PORT, SOCKET_DIR, serverContainer } from '../../lib/postgres/_postgres-server';
 import { postgresConfigFiles } from '../../lib/postgres/postgres-conf';
 import {
   POSTGRES_FILES,
@@ -260,6 +261,19 @@ describe('PostgreSQL primary + 2 hot standbys (synchronous ANY 1) from the gener
     expect(await admin(primary, "SELECT string_agg(slot_name || ':' || active, ',' ORDER BY slot_name) FROM pg_replication_slots"))
       .toBe('replica_0:true,replica_1:true');
     for (const r of [replica0, replica1]) expect(await admin(r, 'SELECT pg_is_in_recovery()')).toBe('t');
+  }, LONG);
+
+  test('the pods\' probes pass as the server uid, without nss_wrapper in their environment (as kubelet execs them)', async () => {
+    const resources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } };
+    for (const n of [primary, replica0]) {
+      const c = serverContainer(n.role, 'postgres', resources);
+      for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe]) {
+        const command = probe!.exec!.command!.map((a) => a.split(SOCKET_DIR).join(socketDir(n)).split(String(POSTGRES_PORT)).join(String(n.port)));
+        const [cmd, ...args] = command;
+        const result = await run(cmd, args, { env, id, timeoutMs: 30_000 });
+        expect({ command: command.join(' '), ...result }).toMatchObject({ code: 0 });
+      }
+    }
   }, LONG);
 
   test('a restarted replica keeps its data and streams again without a new base backup', async () => {
