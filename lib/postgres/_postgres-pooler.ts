@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { k8s } from '../core/k8s';
 import { Construct } from 'constructs';
 import { PGBOUNCER_FILES, pgbouncerFiles } from './pgbouncer';
-import { POSTGRES_PASSWORD_ENV } from './postgres-props';
+import { POSTGRES_SECRET_FILES } from './postgres-props';
 import type { PostgresPooler } from './postgres-replicated-props';
 import type { SecretKeyRef } from '../core/secret-ref';
 import { validationAnnotations } from '../validate/annotations';
@@ -40,6 +40,7 @@ export function addPostgresPooler(scope: Construct, s: PoolerSettings): void {
   const metadata = { name, namespace: s.namespace, labels: s.labels };
   const configDirectory = '/etc/pgbouncer';
   const runtimeDirectory = '/var/run/pgbouncer';
+  const secretsDirectory = '/var/run/secrets/pgbouncer';
   const config = {
     targetHost: s.targetHost,
     listenPort: POOLER_PORT,
@@ -48,6 +49,7 @@ export function addPostgresPooler(scope: Construct, s: PoolerSettings): void {
     serverMaxConnections: s.serverMaxConnections,
     authPassword: s.authPassword,
     configDirectory,
+    secretsDirectory,
     runtimeDirectory,
   };
   const data = pgbouncerFiles(config, scope.node.path);
@@ -81,10 +83,6 @@ export function addPostgresPooler(scope: Construct, s: PoolerSettings): void {
               imagePullPolicy: 'IfNotPresent',
               command: ['sh', `${configDirectory}/${PGBOUNCER_FILES.start}`],
               ports: [{ name: 'pgbouncer', containerPort: POOLER_PORT, protocol: 'TCP' }],
-              env: [{
-                name: POSTGRES_PASSWORD_ENV.poolerAuth,
-                valueFrom: { secretKeyRef: { name: s.authPassword.secretName, key: s.authPassword.key } },
-              }],
               resources: s.toResources(s.resources),
               securityContext: restrictedContainerSecurityContext(identity),
               startupProbe: { ...tcp, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 },
@@ -92,6 +90,9 @@ export function addPostgresPooler(scope: Construct, s: PoolerSettings): void {
               livenessProbe: { ...tcp, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 6 },
               volumeMounts: [
                 { name: 'config', mountPath: configDirectory, readOnly: true },
+                // The lookup role's password as a file (mode 0400), never env: the start script copies it into the
+                // auth file.
+                { name: 'secrets', mountPath: secretsDirectory, readOnly: true },
                 { name: 'run', mountPath: runtimeDirectory },
                 { name: 'tmp', mountPath: '/tmp' },
               ],
@@ -99,6 +100,10 @@ export function addPostgresPooler(scope: Construct, s: PoolerSettings): void {
           ],
           volumes: [
             { name: 'config', configMap: { name } },
+            {
+              name: 'secrets',
+              secret: { secretName: s.authPassword.secretName, defaultMode: 0o400, items: [{ key: s.authPassword.key, path: POSTGRES_SECRET_FILES.poolerAuth }] },
+            },
             { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
             { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
           ],

@@ -32,7 +32,7 @@
 import {
   POSTGRES_FILES,
   POSTGRES_ORDINAL_ENV,
-  POSTGRES_PASSWORD_ENV,
+  POSTGRES_SECRET_FILES,
   POSTGRES_SUPERUSER,
   postgresStandbyName,
   type PostgresRole,
@@ -46,7 +46,6 @@ const WAIT_FOR_PRIMARY_SECONDS = 600;
 export function renderStartScript(c: ResolvedPostgresConfig, role: PostgresRole): string {
   const file = role === 'primary' ? POSTGRES_FILES.primaryStart : POSTGRES_FILES.replicaStart;
   const confFile = role === 'primary' ? POSTGRES_FILES.primaryConf : POSTGRES_FILES.replicaConf;
-  const env = POSTGRES_PASSWORD_ENV.replication;
   const emptyDataAction = role === 'primary'
     ? `  if [ ! -e "$INITIALIZED" ] && ! identify_primary; then
     initialize_primary
@@ -69,9 +68,11 @@ PRIMARY_HOST=${q(c.primaryHost)}
 PRIMARY_PORT=${c.primaryPort}
 REPLICATION_USER=${q(c.replicationUser)}
 SOCKET_DIR=${q(c.socketDirectory)}
+RUNTIME_DIR=${q(c.runtimeDirectory)}
+REPLICATION_PASSWORD_FILE=${q(`${c.secretsDirectory}/${POSTGRES_SECRET_FILES.replication}`)}
 WAIT_SECONDS=${WAIT_FOR_PRIMARY_SECONDS}
 STATE_DIR=$(dirname "$PGDATA")
-PASSFILE="$STATE_DIR/.pgpass"
+PASSFILE="$RUNTIME_DIR/pgpass"
 INITIALIZED="$STATE_DIR/.initialized"
 REWINDING="$STATE_DIR/.rewind-in-progress"
 PROBE_ERROR="$STATE_DIR/.probe-error"
@@ -91,11 +92,20 @@ case $ORDINAL in
 esac
 NAME="\${ROLE}_$ORDINAL"
 
-# The replication password goes into a passfile: never on a command line, never in a config file.
-${readSecretLines(env)}
+${REQUIRE_SECRET_FUNCTION}
 umask 077
-mkdir -p "$STATE_DIR" "$SOCKET_DIR"
-printf '*:*:*:%s:%s\\n' "$REPLICATION_USER" "$(printf '%s' "$${env}" | sed -e 's/[\\\\:]/\\\\&/g')" >"$PASSFILE.new"
+mkdir -p "$STATE_DIR" "$SOCKET_DIR" "$RUNTIME_DIR"
+${NSS_WRAPPER_LINES}
+if [ -d "$PGDATA" ] && [ "$(stat -c %u "$PGDATA")" != "$(id -u)" ]; then
+  die "$PGDATA belongs to uid $(stat -c %u "$PGDATA"), but this server runs as uid $(id -u): chown the volume to it once"
+fi
+
+# The replication password goes from its mounted file into a passfile (mode 0600, in memory, rewritten at every
+# start): never into the environment, a command line, a config file or a log. Earlier versions kept the passfile on
+# the data volume; remove that copy.
+require_secret "$REPLICATION_PASSWORD_FILE"
+rm -f "$STATE_DIR/.pgpass"
+printf '*:*:*:%s:%s\\n' "$REPLICATION_USER" "$(sed -e 's/[\\\\:]/\\\\&/g' "$REPLICATION_PASSWORD_FILE")" >"$PASSFILE.new"
 mv -f "$PASSFILE.new" "$PASSFILE"
 
 BASE_CONNINFO="host=$PRIMARY_HOST port=$PRIMARY_PORT user=$REPLICATION_USER passfile=$PASSFILE connect_timeout=5"
@@ -226,7 +236,6 @@ else
   log "$PRIMARY_HOST:$PRIMARY_PORT does not answer ($(cat "$PROBE_ERROR")): starting from the local data"
 fi
 
-unset ${Object.values(POSTGRES_PASSWORD_ENV).join(' ')}
 if [ -f "$PGDATA/standby.signal" ]; then
   log "starting as standby $NAME of $PRIMARY_HOST:$PRIMARY_PORT"
 else
@@ -263,13 +272,14 @@ initialize_primary() {
 
 /** {@link postgresPrimaryInitScript} from resolved props. */
 export function renderPrimaryInitScript(c: ResolvedPostgresConfig): string {
-  const envs: string[] = [POSTGRES_PASSWORD_ENV.replication];
-  if (c.pooler) envs.push(POSTGRES_PASSWORD_ENV.poolerAuth);
-  if (c.app) envs.push(POSTGRES_PASSWORD_ENV.app);
+  const file = (name: keyof typeof POSTGRES_SECRET_FILES) => `${c.secretsDirectory}/${POSTGRES_SECRET_FILES[name]}`;
+  const files: string[] = [file('replication')];
+  if (c.pooler) files.push(file('poolerAuth'));
+  if (c.app) files.push(file('app'));
   const slots = replicaNames(c);
   const sql: string[] = [
     '\\o /dev/null',
-    ...upsertRole(c.replicationUser, 'REPLICATION', POSTGRES_PASSWORD_ENV.replication, 'replication_password'),
+    ...upsertRole(c.replicationUser, 'REPLICATION', file('replication'), 'replication_password'),
     '-- pg_rewind connects as the replication role to the postgres database and needs exactly these functions.',
     `GRANT EXECUTE ON FUNCTION pg_catalog.pg_ls_dir(text, boolean, boolean) TO ${c.replicationUser};`,
     `GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_file(text, boolean) TO ${c.replicationUser};`,
@@ -282,14 +292,14 @@ export function renderPrimaryInitScript(c: ResolvedPostgresConfig): string {
     sql.push('-- One physical slot per replica, reserving WAL from now on.', ...createSlots(slots, false));
   }
   if (c.pooler) {
-    sql.push(...upsertRole(c.pooler.user, 'NOREPLICATION', POSTGRES_PASSWORD_ENV.poolerAuth, 'pooler_password'));
+    sql.push(...upsertRole(c.pooler.user, 'NOREPLICATION', file('poolerAuth'), 'pooler_password'));
     sql.push('-- In template1 first, so that every database created later has the lookup function too.');
     for (const db of ['template1', 'postgres']) sql.push(`\\connect ${db}`, ...poolerLookup(c.pooler.user));
   }
   if (c.app) {
     const { user, database } = c.app;
     sql.push(
-      ...upsertRole(user, 'NOREPLICATION', POSTGRES_PASSWORD_ENV.app, 'app_password'),
+      ...upsertRole(user, 'NOREPLICATION', file('app'), 'app_password'),
       `SELECT NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = '${database}') AS create_database \\gset`,
       '\\if :create_database',
       `CREATE DATABASE ${database} OWNER ${user};`,
@@ -301,11 +311,12 @@ export function renderPrimaryInitScript(c: ResolvedPostgresConfig): string {
   }
   return `#!/bin/sh
 # Generated by scaling-tiers: initialises a new primary (${POSTGRES_FILES.primaryInit}). Do not edit.
-# Idempotent: creates what is missing and (re)sets the passwords from the environment.
+# Idempotent: creates what is missing and (re)sets the passwords from the mounted password files, which psql reads
+# itself (\\set name \`cat file\`): no password passes through the environment or a command line.
 set -eu
 export LC_ALL=C
-${envs.map(readSecretLines).join('\n')}
-export ${envs.join(' ')}
+${REQUIRE_SECRET_FUNCTION}
+${files.map((f) => `require_secret ${q(f)}`).join('\n')}
 # This session commits without waiting for standbys and never logs its statements (they carry passwords).
 export PGOPTIONS='-c synchronous_commit=local -c log_statement=none -c log_min_error_statement=panic'
 psql -X -q -w -v ON_ERROR_STOP=1 -U ${POSTGRES_SUPERUSER} -d postgres <<'SQL'
@@ -357,10 +368,13 @@ function createSlots(names: readonly string[], exceptOwn: boolean): string[] {
   ];
 }
 
-/** Creates the role if missing, then sets its attributes and its password from the environment variable. */
-function upsertRole(role: string, replication: 'REPLICATION' | 'NOREPLICATION', env: string, variable: string): string[] {
+/**
+ * Creates the role if missing, then sets its attributes and its password, which psql reads from the file (a
+ * backquoted command's output, less its trailing newline; `cat` gets the path, never the password).
+ */
+function upsertRole(role: string, replication: 'REPLICATION' | 'NOREPLICATION', passwordFile: string, variable: string): string[] {
   return [
-    `\\getenv ${variable} ${env}`,
+    `\\set ${variable} \`cat ${q(passwordFile)}\``,
     `SELECT NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '${role}') AS create_role \\gset`,
     '\\if :create_role',
     `CREATE ROLE ${role};`,
@@ -392,13 +406,38 @@ function poolerLookup(poolerUser: string): string[] {
   ];
 }
 
-/** sh lines that read a password from `$ENV`, or from the file named by `$ENV_FILE`, and fail if it is empty. */
-export function readSecretLines(env: string): string {
-  return [
-    `if [ -n "\${${env}_FILE:-}" ]; then ${env}=$(cat "$${env}_FILE"); fi`,
-    `[ -n "\${${env}:-}" ] || { echo "${env} (or ${env}_FILE) must be set" >&2; exit 1; }`,
-  ].join('\n');
-}
+/**
+ * An sh function, `require_secret FILE`, that fails unless FILE (a mounted Secret key) is readable and holds a
+ * non-empty password alone on one line (at most one trailing newline: psql and the shell strip exactly that much).
+ * It never prints the content.
+ */
+export const REQUIRE_SECRET_FUNCTION = `require_secret() {
+  [ -r "$1" ] && [ -n "$(cat "$1")" ] || { echo "$1: missing, unreadable or empty: mount the Secret key there" >&2; exit 1; }
+  [ "$(sed -n '$=' "$1")" = 1 ] || { echo "$1: must hold the password alone, on one line" >&2; exit 1; }
+}`;
+
+/**
+ * sh lines that name this uid `postgres` when the image's /etc/passwd does not (the pod runs as an arbitrary uid of
+ * 10000 or more): initdb refuses to run for a uid without a name, and peer authentication on the socket maps the
+ * client's uid to a name that must be `postgres`. As the official image's entrypoint does, nss_wrapper
+ * (LD_PRELOAD) answers from passwd and group files in the runtime directory; the variables are exported, so the
+ * server and every tool this script starts see the same name. Needs $RUNTIME_DIR and die().
+ */
+const NSS_WRAPPER_LINES = `# This uid must be named ${POSTGRES_SUPERUSER}: initdb needs a name, and peer authentication maps the socket peer's uid
+# to one. The pod's uid (10000 or more) is not in the image's /etc/passwd, so nss_wrapper names it, as the official
+# image's entrypoint does.
+if [ "$(id -un 2>/dev/null)" != ${POSTGRES_SUPERUSER} ]; then
+  nss_wrapper=
+  for lib in /usr/lib/*/libnss_wrapper.so /usr/lib/libnss_wrapper.so /lib/*/libnss_wrapper.so; do
+    if [ -s "$lib" ]; then nss_wrapper=$lib; break; fi
+  done
+  [ -n "$nss_wrapper" ] ||
+    die "uid $(id -u) is not named ${POSTGRES_SUPERUSER} and libnss_wrapper.so is missing: use an image with libnss-wrapper (the official Debian ones)"
+  printf '${POSTGRES_SUPERUSER}:x:%s:%s:PostgreSQL:%s:/bin/false\\n' "$(id -u)" "$(id -g)" "$STATE_DIR" >"$RUNTIME_DIR/passwd"
+  printf '${POSTGRES_SUPERUSER}:x:%s:\\n' "$(id -g)" >"$RUNTIME_DIR/group"
+  export LD_PRELOAD="$nss_wrapper\${LD_PRELOAD:+ $LD_PRELOAD}" NSS_WRAPPER_PASSWD="$RUNTIME_DIR/passwd" NSS_WRAPPER_GROUP="$RUNTIME_DIR/group"
+  log "uid $(id -u) has no passwd entry named ${POSTGRES_SUPERUSER}: named it with $nss_wrapper"
+fi`;
 
 /** Single-quotes a value for sh (the props are validated to need none, this is a second fence). */
 function q(value: string): string {

@@ -5,7 +5,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
-import { POSTGRES_FILES, POSTGRES_ORDINAL_ENV, POSTGRES_PASSWORD_ENV, POSTGRES_SUPERUSER, type PostgresRole } from './postgres-props';
+import { POSTGRES_FILES, POSTGRES_ORDINAL_ENV, POSTGRES_SECRET_FILES, POSTGRES_SUPERUSER, type PostgresRole } from './postgres-props';
 import type { SecretKeyRef } from '../core/secret-ref';
 import { ContainerResources } from '../core/container-resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-security';
@@ -23,17 +23,28 @@ export const DATA_MOUNT = '/var/lib/postgresql/data';
 export const CONFIG_DIR = '/etc/postgresql';
 /** The unix socket directory (a memory-backed emptyDir: the root filesystem is read-only). */
 export const SOCKET_DIR = '/var/run/postgresql';
-/** The official image's postgres user and group. */
-export const POSTGRES_UID = 999;
+/** Where the password files are mounted (a projected Secret volume, read-only, files mode 0400). */
+export const SECRETS_DIR = '/var/run/secrets/postgresql';
+/** The server's private, memory-backed directory (the `tmp` emptyDir): the passfile and nss_wrapper's files. */
+export const RUNTIME_DIR = '/tmp';
+/**
+ * The uid and gid of the servers: 10000 or more, so they collide with no host user (kube-score, Checkov CKV_K8S_40).
+ * The image's /etc/passwd does not know them; the start script names them `postgres` through nss_wrapper, which
+ * initdb and peer authentication need.
+ */
+export const POSTGRES_UID = 10001;
+/** The mode of the password files: read-only for their owner (the kubelet adds group read for the fsGroup). */
+export const SECRET_FILE_MODE = 0o400;
 /** Seconds between the stop signal and SIGKILL: room for a fast shutdown's checkpoint. */
 export const GRACE_SECONDS = 300;
 
 /**
- * The server container. Probes run as the postgres OS user through the socket (peer authentication, no password).
+ * The server container. Probes run as the server's uid through the socket (peer authentication, no password: the
+ * server names that uid `postgres`).
  * A replica is ready only while its WAL receiver is streaming, or once promoted (so `<name>-rw` can select it after a
  * failover); `<name>-ro` thus never sends reads to a standby that lost its primary.
  */
-export function serverContainer(role: PostgresRole, image: string, resources: ContainerResources, env: k8s.EnvVar[]): k8s.Container {
+export function serverContainer(role: PostgresRole, image: string, resources: ContainerResources): k8s.Container {
   const isReady = ['pg_isready', '-q', '-h', SOCKET_DIR, '-p', String(POSTGRES_PORT), '-U', POSTGRES_SUPERUSER, '-d', 'postgres'];
   const streaming = 'SELECT NOT pg_catalog.pg_is_in_recovery() OR EXISTS '
     + "(SELECT FROM pg_catalog.pg_stat_wal_receiver WHERE status = 'streaming')";
@@ -46,7 +57,8 @@ export function serverContainer(role: PostgresRole, image: string, resources: Co
     imagePullPolicy: 'IfNotPresent',
     command: ['sh', `${CONFIG_DIR}/${role === 'primary' ? POSTGRES_FILES.primaryStart : POSTGRES_FILES.replicaStart}`],
     ports: [{ name: 'postgresql', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
-    env,
+    // The ordinal only; the passwords are files (the `secrets` volume), never env.
+    env: [{ name: POSTGRES_ORDINAL_ENV, valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } } }],
     resources: toResources(resources),
     securityContext: restrictedContainerSecurityContext({ runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, fsGroup: POSTGRES_UID }),
     // Up to 2 hours: a replica's first start copies the whole primary (pg_basebackup), a primary may replay WAL.
@@ -59,6 +71,7 @@ export function serverContainer(role: PostgresRole, image: string, resources: Co
     volumeMounts: [
       { name: 'data', mountPath: DATA_MOUNT },
       { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+      { name: 'secrets', mountPath: SECRETS_DIR, readOnly: true },
       { name: 'socket', mountPath: SOCKET_DIR },
       { name: 'shm', mountPath: '/dev/shm' },
       { name: 'tmp', mountPath: '/tmp' },
@@ -66,9 +79,18 @@ export function serverContainer(role: PostgresRole, image: string, resources: Co
   };
 }
 
-/** An environment variable read from a Secret key. */
-export function secretEnv(name: string, ref: SecretKeyRef): k8s.EnvVar {
-  return { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } };
+/**
+ * The projected volume of a server's password files: each Secret key as the file {@link POSTGRES_SECRET_FILES} names,
+ * mode 0400. The Secrets may differ per password.
+ */
+export function secretsVolume(files: ReadonlyArray<readonly [string, SecretKeyRef]>): k8s.Volume {
+  return {
+    name: 'secrets',
+    projected: {
+      defaultMode: SECRET_FILE_MODE,
+      sources: files.map(([path, ref]) => ({ secret: { name: ref.secretName, items: [{ key: ref.key, path }] } })),
+    },
+  };
 }
 
 /** Requests and limits as the Kubernetes type. */
@@ -101,9 +123,9 @@ export interface ServerProps {
   readonly storageClass?: string;
   /** The replication role's password, given to every server. */
   readonly replicationPassword: SecretKeyRef;
-  /** The application role's password, given to the primary's init script. */
+  /** The application role's password, mounted for the primary's init script. */
   readonly appPassword?: SecretKeyRef;
-  /** The pooler role's password, given to the primary's init script. */
+  /** The pooler role's password, mounted for the primary's init script. */
   readonly poolerAuthPassword?: SecretKeyRef;
 }
 
@@ -136,13 +158,11 @@ export function addPostgresServer(scope: Construct, role: PostgresRole, count: n
       ports: [{ name: 'postgresql', port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString('postgresql'), protocol: 'TCP' }],
     },
   });
-  const env: k8s.EnvVar[] = [
-    { name: POSTGRES_ORDINAL_ENV, valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } } },
-    secretEnv(POSTGRES_PASSWORD_ENV.replication, s.replicationPassword),
-  ];
+  const files: Array<readonly [string, SecretKeyRef]> = [[POSTGRES_SECRET_FILES.replication, s.replicationPassword]];
   // Only the primary's init script creates roles; promote.sh and the replicas never need these passwords.
-  if (role === 'primary' && s.appPassword) env.push(secretEnv(POSTGRES_PASSWORD_ENV.app, s.appPassword));
-  if (role === 'primary' && s.poolerAuthPassword) env.push(secretEnv(POSTGRES_PASSWORD_ENV.poolerAuth, s.poolerAuthPassword));
+  if (role === 'primary' && s.appPassword) files.push([POSTGRES_SECRET_FILES.app, s.appPassword]);
+  if (role === 'primary' && s.poolerAuthPassword) files.push([POSTGRES_SECRET_FILES.poolerAuth, s.poolerAuthPassword]);
+  const identity = { runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, fsGroup: POSTGRES_UID };
   const spec: k8s.StatefulSetSpec = {
     replicas: count,
     serviceName: `${setName}-headless`,
@@ -159,18 +179,19 @@ export function addPostgresServer(scope: Construct, role: PostgresRole, count: n
         automountServiceAccountToken: false,
         enableServiceLinks: false,
         terminationGracePeriodSeconds: GRACE_SECONDS,
-        // uid/gid 999 is the official image's postgres user (below 10000 on purpose): initdb, peer authentication
-        // of the superuser on the socket and the probes all need the OS user to be `postgres`.
-        securityContext: restrictedPodSecurityContext({ runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, fsGroup: POSTGRES_UID }),
+        // Not the image's postgres user (999): a uid of 10000 or more, named `postgres` by nss_wrapper (see
+        // POSTGRES_UID). The fsGroup owns the volume and makes the 0400 password files readable.
+        securityContext: restrictedPodSecurityContext(identity),
         // Preferred, not required: servers on distinct nodes and zones survive a node or zone loss, but a small or
         // one-zone cluster must still be able to schedule every server.
         affinity: preferredAntiAffinity(s.common),
         topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
           topologyKey, maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: s.common },
         })),
-        containers: [serverContainer(role, s.image, resources, env)],
+        containers: [serverContainer(role, s.image, resources)],
         volumes: [
           { name: 'config', configMap: { name: s.configMapName } },
+          secretsVolume(files),
           { name: 'socket', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
           { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('256Mi') } },
           { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('64Mi') } },
@@ -186,11 +207,8 @@ export function addPostgresServer(scope: Construct, role: PostgresRole, count: n
       },
     }],
   };
-  // The password Secrets are the user's to provide, and uid 999 is deliberate (see the pod securityContext).
-  const secrets = env.flatMap((e) => (e.valueFrom?.secretKeyRef?.name ? [{ kind: 'Secret' as const, name: e.valueFrom.secretKeyRef.name }] : []));
-  const annotations = validationAnnotations(secrets, {
-    'run-as-high-uid': 'uid/gid 999 is the postgres user of the official image: initdb, peer authentication on the socket and the probes need it',
-  });
+  // The password Secrets are the user's to provide.
+  const annotations = validationAnnotations(files.map(([, ref]) => ({ kind: 'Secret' as const, name: ref.secretName })));
   new ApiObject(scope, `${cap(role)}StatefulSet`, {
     ...k8s.KubeStatefulSet.GVK,
     metadata: { ...s.meta(setName, role), annotations },

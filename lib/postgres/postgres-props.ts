@@ -4,8 +4,8 @@
  * Defaults and validation: lib/postgres/postgres-resolve.ts.
  *
  * Passwords are never accepted literally, only as a {@link SecretKeyRef}: a literal would end up in a ConfigMap, in
- * Git and in every rendered manifest. The scripts read the value at run time from the environment variable (or the
- * file) that the pod wires to the Secret key; see {@link POSTGRES_PASSWORD_ENV}.
+ * Git and in every rendered manifest. The scripts read the value at run time from a file that the pod mounts from the
+ * Secret key (see {@link POSTGRES_SECRET_FILES}); never from the environment, the command line or a log.
  */
 import type { SecretKeyRef } from '../core/secret-ref';
 
@@ -197,6 +197,23 @@ export interface PostgresConfigProps {
   readonly socketDirectory?: string;
 
   /**
+   * Where the password files are mounted (a read-only Secret volume, files mode 0400): one file per password, named
+   * as in {@link POSTGRES_SECRET_FILES}. A file holds the password alone, with at most one trailing newline.
+   *
+   * @default '/var/run/secrets/postgresql' - beside the ServiceAccount token's conventional directory
+   */
+  readonly secretsDirectory?: string;
+
+  /**
+   * A writable directory private to the server, memory-backed in a pod (an emptyDir), where the start script writes
+   * the passfile (mode 0600) that libpq and the WAL receiver read the replication password from, and nss_wrapper's
+   * passwd and group files when the uid has no `postgres` entry. Nothing here survives the pod.
+   *
+   * @default '/tmp' - the pod's memory-backed emptyDir (the root filesystem is read-only)
+   */
+  readonly runtimeDirectory?: string;
+
+  /**
    * `wal_keep_size` in MiB: WAL kept for standbys regardless of slots, so pg_rewind and a briefly disconnected
    * standby without a slot (e.g. a rejoining former primary) find the WAL they need.
    *
@@ -222,16 +239,17 @@ export interface PostgresConfigProps {
 }
 
 /**
- * The environment variables the scripts read the passwords from. Each may instead name a file through the same name
- * with `_FILE` appended (e.g. `PG_REPLICATION_PASSWORD_FILE=/secrets/replication/password`), for a Secret volume.
+ * The names of the password files in {@link PostgresConfigProps.secretsDirectory} (and, for the pooler's password, in
+ * PgBouncerConfigProps.secretsDirectory). The scripts read them as files; no password ever passes through an
+ * environment variable or a command line.
  */
-export const POSTGRES_PASSWORD_ENV = {
+export const POSTGRES_SECRET_FILES = {
   /** The replication role's password ({@link PostgresConfigProps.replicationPassword}). */
-  replication: 'PG_REPLICATION_PASSWORD',
+  replication: 'replication-password',
   /** The application role's password ({@link PostgresConfigProps.appPassword}). */
-  app: 'PG_APP_PASSWORD',
+  app: 'app-password',
   /** The pooler role's password ({@link PostgresConfigProps.poolerAuthPassword}). */
-  poolerAuth: 'PG_POOLER_AUTH_PASSWORD',
+  poolerAuth: 'pooler-auth-password',
 } as const;
 
 /**

@@ -8,7 +8,9 @@ import type { PostgresConfigProps } from './postgres-props';
 import { type PostgresReplicatedProps, checkPostgresReplicatedProps } from './postgres-replicated-props';
 import { REPLICATED_DEFAULTS } from './_postgres-replicated-defaults';
 import { type PoolerSettings, addPostgresPooler, sha256 } from './_postgres-pooler';
-import { CONFIG_DIR, DATA_MOUNT, POSTGRES_PORT, POSTGRES_ROLE_LABEL, SOCKET_DIR, type ServerProps, addPostgresServer, toResources } from './_postgres-server';
+import {
+  CONFIG_DIR, DATA_MOUNT, POSTGRES_PORT, POSTGRES_ROLE_LABEL, RUNTIME_DIR, SECRETS_DIR, SOCKET_DIR, type ServerProps, addPostgresServer, toResources,
+} from './_postgres-server';
 
 export { POOLER_PORT } from './_postgres-pooler';
 export { POSTGRES_PORT, POSTGRES_ROLE_LABEL } from './_postgres-server';
@@ -164,6 +166,8 @@ function resolve(props: PostgresReplicatedProps, path: string): ResolvedProps {
       dataDirectory: `${DATA_MOUNT}/pgdata`,
       configDirectory: CONFIG_DIR,
       socketDirectory: SOCKET_DIR,
+      secretsDirectory: SECRETS_DIR,
+      runtimeDirectory: RUNTIME_DIR,
     },
     server: {
       name,

@@ -61,6 +61,10 @@ export interface ResolvedPostgresConfig {
   readonly configDirectory: string;
   /** The unix socket directory. */
   readonly socketDirectory: string;
+  /** Where the password files are mounted. */
+  readonly secretsDirectory: string;
+  /** The server's private, writable directory (passfile, nss_wrapper files). */
+  readonly runtimeDirectory: string;
   /** `wal_keep_size`, MiB. */
   readonly walKeepSizeMiB: number;
   /** `max_slot_wal_keep_size`, MiB. */
@@ -84,6 +88,8 @@ const DEFAULTS = {
   dataDirectory: '/var/lib/postgresql/data/pgdata',
   configDirectory: '/etc/postgresql',
   socketDirectory: '/var/run/postgresql',
+  secretsDirectory: '/var/run/secrets/postgresql',
+  runtimeDirectory: '/tmp',
   walKeepSizeMiB: 1024,
   maxSlotWalKeepSizeMiB: 10240,
   clientCidrs: ['0.0.0.0/0', '::/0'],
@@ -195,8 +201,11 @@ export function resolvePostgresProps(props: PostgresConfigProps, where = 'postgr
   const dataDirectory = p.dataDirectory ?? DEFAULTS.dataDirectory;
   const configDirectory = p.configDirectory ?? DEFAULTS.configDirectory;
   const socketDirectory = p.socketDirectory ?? DEFAULTS.socketDirectory;
+  const secretsDirectory = p.secretsDirectory ?? DEFAULTS.secretsDirectory;
+  const runtimeDirectory = p.runtimeDirectory ?? DEFAULTS.runtimeDirectory;
   for (const [field, value] of [['dataDirectory', dataDirectory], ['configDirectory', configDirectory],
-    ['socketDirectory', socketDirectory]] as const) {
+    ['socketDirectory', socketDirectory], ['secretsDirectory', secretsDirectory],
+    ['runtimeDirectory', runtimeDirectory]] as const) {
     if (!isSafePath(value)) problems.add(field, value, PATH_ALLOWED);
   }
   if (isSafePath(dataDirectory)
@@ -241,6 +250,8 @@ export function resolvePostgresProps(props: PostgresConfigProps, where = 'postgr
     dataDirectory: dataDirectory.replace(/(.)\/+$/, '$1'),
     configDirectory: configDirectory.replace(/(.)\/+$/, '$1'),
     socketDirectory: socketDirectory.replace(/(.)\/+$/, '$1'),
+    secretsDirectory: secretsDirectory.replace(/(.)\/+$/, '$1'),
+    runtimeDirectory: runtimeDirectory.replace(/(.)\/+$/, '$1'),
     walKeepSizeMiB,
     maxSlotWalKeepSizeMiB,
     clientCidrs,

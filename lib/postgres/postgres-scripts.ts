@@ -10,8 +10,6 @@ import { POSTGRES_FILES, type PostgresConfigProps, type PostgresRole } from './p
 import { resolvePostgresProps } from './postgres-resolve';
 import { renderPrimaryInitScript, renderPromoteScript, renderStartScript } from './_postgres-scripts';
 
-export { readSecretLines } from './_postgres-scripts';
-
 /**
  * The command of the primary (`role: 'primary'`) or of a replica (`role: 'replica'`) container: POSIX sh, runs as
  * the postgres OS user, ends by exec-ing postgres (so postgres receives the pod's stop signal).
@@ -25,9 +23,10 @@ export { readSecretLines } from './_postgres-scripts';
  * The standby's `primary_conninfo` (the read-write address, a passfile, `application_name` = its standby name) and
  * `primary_slot_name` are passed on the postgres command line on every start, so they always follow the props.
  *
- * Environment: the replication password in `PG_REPLICATION_PASSWORD` (or a file named by
- * `PG_REPLICATION_PASSWORD_FILE`); `PG_ORDINAL`, else the host name's last number; the primary also passes
- * the application and pooler passwords on to the init script.
+ * Inputs: the replication password in the file `<secretsDirectory>/replication-password` (the primary's init script
+ * reads the application and pooler passwords from the same directory); `PG_ORDINAL`, else the host name's last
+ * number. It writes the passfile into `runtimeDirectory`, and names the uid `postgres` through nss_wrapper when the
+ * image's /etc/passwd does not (a pod's uid of 10000 or more).
  */
 export function postgresStartScript(props: PostgresConfigProps, role: PostgresRole): string {
   const file = role === 'primary' ? POSTGRES_FILES.primaryStart : POSTGRES_FILES.replicaStart;
@@ -36,9 +35,9 @@ export function postgresStartScript(props: PostgresConfigProps, role: PostgresRo
 
 /**
  * The primary's init script (POSIX sh + psql 15 or later): creates or updates, idempotently, the replication role
- * (password read from `PG_REPLICATION_PASSWORD`[`_FILE`], never a literal), its EXECUTE grants for pg_rewind, one
- * physical replication slot per replica (`replica_<ordinal>`, WAL reserved from now on so a replica that starts
- * later misses nothing), and, when configured, the pooler's lookup role and function and the application role and
+ * (password read by psql from the file `<secretsDirectory>/replication-password`, never a literal), its EXECUTE
+ * grants for pg_rewind, one physical replication slot per replica (`replica_<ordinal>`, WAL reserved from now on so
+ * a replica that starts later misses nothing), and, when configured, the pooler's lookup role and function and the application role and
  * database. primary-start.sh runs it on the temporary server of a new cluster; it is also safe to run again on a
  * running primary (e.g. to rotate passwords). Connects as `postgres` through the socket selected by PGHOST/PGPORT.
  *

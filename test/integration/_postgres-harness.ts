@@ -1,5 +1,5 @@
 /**
- * Helpers of test/integration/postgres.test.ts: find the PostgreSQL binaries, run processes as the postgres OS user
+ * Helpers of test/integration/postgres.test.ts: find the PostgreSQL binaries, run processes as the pods' uid
  * (postgres refuses to run as root, and CI runs as root), start the generated scripts, query with psql, wait on
  * conditions with bounded polling, and kill everything at the end.
  */
@@ -8,7 +8,7 @@ import { chownSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readd
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-export const SETUP_HINT = 'run `bash test/integration/setup/postgres.sh` (installs Debian\'s postgresql and pgbouncer)';
+export const SETUP_HINT = 'run `bash test/integration/setup/postgres.sh` (installs Debian\'s postgresql, pgbouncer and libnss-wrapper)';
 
 /** The newest installed PostgreSQL server's bin directory (Debian layout), or undefined. */
 export function findPostgresBin(): { dir: string; version: number } | undefined {
@@ -26,21 +26,39 @@ export function findPgBouncer(): string | undefined {
   return ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => existsSync(p));
 }
 
-/** uid/gid to run servers as: the postgres user when we are root, ourselves otherwise. */
+/** The uid and gid the pods run PostgreSQL and PgBouncer as (PostgresReplicated's POSTGRES_UID). */
+export const POD_UID = 10001;
+
+/**
+ * uid/gid to run servers as: when we are root, the pods' uid 10001, which must have no passwd entry (as in the
+ * image), so the start script has to name it `postgres` through nss_wrapper; ourselves otherwise, if we are the
+ * postgres user.
+ */
 export function serverIdentity(): { uid?: number; gid?: number; describe: string } {
   if (process.getuid?.() !== 0) {
     const me = spawnSync('id', ['-un'], { encoding: 'utf8' }).stdout.trim();
     if (me !== 'postgres') {
-      throw new Error(`run this test as root (it switches to the postgres user) or as the postgres user, not ${me}`);
+      throw new Error(`run this test as root (it runs the servers as uid ${POD_UID}) or as the postgres user, not ${me}`);
     }
     return { describe: 'postgres (self)' };
   }
-  const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
-  const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
-  if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid === 0) {
-    throw new Error(`there is no postgres system user: ${SETUP_HINT}`);
+  if (spawnSync('getent', ['passwd', String(POD_UID)]).status === 0) {
+    throw new Error(`uid ${POD_UID} has a passwd entry on this machine; the test needs it unnamed, as in the pod`);
   }
-  return { uid, gid, describe: `postgres (uid ${uid})` };
+  if (!findNssWrapper()) throw new Error(`libnss_wrapper.so not found: ${SETUP_HINT}`);
+  return { uid: POD_UID, gid: POD_UID, describe: `uid ${POD_UID} (no passwd entry, named by nss_wrapper)` };
+}
+
+/** libnss_wrapper.so, where the start script looks for it, or undefined. */
+export function findNssWrapper(): string | undefined {
+  for (const dir of ['/usr/lib', '/lib']) {
+    if (!existsSync(dir)) continue;
+    for (const sub of ['', ...readdirSync(dir)]) {
+      const candidate = join(dir, sub, 'libnss_wrapper.so');
+      if (existsSync(candidate)) return candidate;
+    }
+  }
+  return undefined;
 }
 
 /** A free TCP port on 127.0.0.1. */

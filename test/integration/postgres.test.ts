@@ -4,20 +4,26 @@
  *
  * Every server runs the generated postgresql.conf, pg_hba.conf and scripts unchanged, except for what cannot be
  * the same on one machine: hosts (127.0.0.1 instead of the read-write Service), ports and directories (data,
- * config, socket), passed as props. Servers run as the postgres OS user. Passwords come from environment variables
- * (PG_TEST_REPLICATION_PASSWORD, PG_TEST_APP_PASSWORD, PG_TEST_POOLER_PASSWORD, random ones by default, with
- * characters that need escaping) and every application connection uses scram-sha-256 over TCP, as in a cluster.
+ * config, socket, secrets, runtime), passed as props. As in the pod, servers and PgBouncer run as uid/gid 10001,
+ * which /etc/passwd does not know (when the test runs as root; otherwise as the postgres user): the start script
+ * names it `postgres` through nss_wrapper, which initdb and peer authentication need. The servers read their
+ * passwords only from files: the test writes them (random by default, with characters that need escaping; or
+ * PG_TEST_REPLICATION_PASSWORD, PG_TEST_APP_PASSWORD, PG_TEST_POOLER_PASSWORD) into a temporary secrets directory,
+ * mode 0400 and owned by the server uid (in a pod the kubelet mounts them read-only, root:fsGroup). Nothing the
+ * servers run gets a password in its environment. The test's own psql clients play the application and pass their
+ * password in PGPASSWORD; every application connection uses scram-sha-256 over TCP, as in a cluster.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pgbouncerIni, pgbouncerStartScript, PGBOUNCER_FILES } from '../../lib/postgres/pgbouncer';
+import { POSTGRES_PORT, SOCKET_DIR, serverContainer } from '../../lib/postgres/_postgres-server';
 import { postgresConfigFiles } from '../../lib/postgres/postgres-conf';
 import {
   POSTGRES_FILES,
-  POSTGRES_PASSWORD_ENV,
+  POSTGRES_SECRET_FILES,
   type PostgresConfigProps,
   type PostgresRole,
 } from '../../lib/postgres/postgres-props';
@@ -77,6 +83,8 @@ let bouncer: { port: number; dir: string; log: string; child?: ChildProcess } | 
 const dataDir = (n: Node): string => join(n.dir, 'data', 'pgdata');
 const confDir = (n: Node): string => join(n.dir, 'conf');
 const socketDir = (n: Node): string => join(n.dir, 'run');
+const runtimeDir = (n: Node): string => join(n.dir, 'tmp');
+const secretsDir = (): string => join(root, 'secrets');
 
 /** The props of one server: the cluster's, with only hosts, ports and directories changed for loopback. */
 function propsOf(n: Node, upstream: Node): PostgresConfigProps {
@@ -88,7 +96,30 @@ function propsOf(n: Node, upstream: Node): PostgresConfigProps {
     dataDirectory: dataDir(n),
     configDirectory: confDir(n),
     socketDirectory: socketDir(n),
+    secretsDirectory: secretsDir(),
+    runtimeDirectory: runtimeDir(n),
   };
+}
+
+/** Writes password files as the kubelet mounts a Secret key: the password alone, mode 0400, readable by the server. */
+function writeSecretFiles(dir: string, files: Record<string, string>): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const [name, value] of Object.entries(files)) {
+    writeFileSync(join(dir, name), `${value}\n`, { mode: 0o400 });
+    if (id.uid !== undefined && id.gid !== undefined) chownSync(join(dir, name), id.uid, id.gid);
+  }
+  if (id.uid !== undefined && id.gid !== undefined) chownSync(dir, id.uid, id.gid);
+}
+
+/** The pids of the processes whose command line mentions the test's temporary directory. */
+function ourProcesses(): number[] {
+  return readdirSync('/proc').filter((e) => /^[0-9]+$/.test(e) && Number(e) !== process.pid).map(Number).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(root);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Writes the generated files of `n` (streaming from `upstream`) and runs its start script. */
@@ -176,14 +207,13 @@ describe('PostgreSQL primary + 2 hot standbys (synchronous ANY 1) from the gener
       nodes.push(n);
     }
     chownTree(root, id);
-    env = {
-      PATH: `${bin.dir}:/usr/sbin:/usr/bin:/sbin:/bin`,
-      HOME: root,
-      LC_ALL: 'C',
-      [POSTGRES_PASSWORD_ENV.replication]: REPLICATION_PASSWORD,
-      [POSTGRES_PASSWORD_ENV.app]: APP_PASSWORD,
-      [POSTGRES_PASSWORD_ENV.poolerAuth]: POOLER_PASSWORD,
-    };
+    writeSecretFiles(secretsDir(), {
+      [POSTGRES_SECRET_FILES.replication]: REPLICATION_PASSWORD,
+      [POSTGRES_SECRET_FILES.app]: APP_PASSWORD,
+      [POSTGRES_SECRET_FILES.poolerAuth]: POOLER_PASSWORD,
+    });
+    // No password in the environment of anything the servers or PgBouncer run.
+    env = { PATH: `${bin.dir}:/usr/sbin:/usr/bin:/sbin:/bin`, HOME: root, LC_ALL: 'C' };
   });
 
   afterAll(async () => {
@@ -215,6 +245,10 @@ describe('PostgreSQL primary + 2 hot standbys (synchronous ANY 1) from the gener
     await waitFor('the primary to accept the application over TCP', async () => (await client(primary.port, 'SELECT 1')).code === 0,
       { timeoutMs: LONG, intervalMs: 200, diagnostics });
     expect(readFileSync(primary.log, 'utf8')).toContain('initialising a new cluster');
+    if (id.uid !== undefined) expect(readFileSync(primary.log, 'utf8')).toContain(`uid ${id.uid} has no passwd entry named postgres`);
+    // The passfile lives in the runtime directory, mode 0600; no copy on the data volume.
+    expect(statSync(join(runtimeDir(primary), 'pgpass')).mode & 0o777).toBe(0o600);
+    expect(existsSync(join(primary.dir, 'data', '.pgpass'))).toBe(false);
 
     start(replica0, primary);
     start(replica1, primary);
@@ -227,6 +261,19 @@ describe('PostgreSQL primary + 2 hot standbys (synchronous ANY 1) from the gener
     expect(await admin(primary, "SELECT string_agg(slot_name || ':' || active, ',' ORDER BY slot_name) FROM pg_replication_slots"))
       .toBe('replica_0:true,replica_1:true');
     for (const r of [replica0, replica1]) expect(await admin(r, 'SELECT pg_is_in_recovery()')).toBe('t');
+  }, LONG);
+
+  test('the pods\' probes pass as the server uid, without nss_wrapper in their environment (as kubelet execs them)', async () => {
+    const resources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } };
+    for (const n of [primary, replica0]) {
+      const c = serverContainer(n.role, 'postgres', resources);
+      for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe]) {
+        const command = probe!.exec!.command!.map((a) => a.split(SOCKET_DIR).join(socketDir(n)).split(String(POSTGRES_PORT)).join(String(n.port)));
+        const [cmd, ...args] = command;
+        const result = await run(cmd, args, { env, id, timeoutMs: 30_000 });
+        expect({ command: command.join(' '), ...result }).toMatchObject({ code: 0 });
+      }
+    }
   }, LONG);
 
   test('a restarted replica keeps its data and streams again without a new base backup', async () => {
@@ -299,10 +346,13 @@ describe('PostgreSQL primary + 2 hot standbys (synchronous ANY 1) from the gener
       listenPort: bouncer.port,
       authPassword: { secretName: 'postgres', key: 'pooler' },
       configDirectory: join(dir, 'conf'),
+      secretsDirectory: join(dir, 'secrets'),
       runtimeDirectory: join(dir, 'run'),
     };
     writeFiles(join(dir, 'conf'), { [PGBOUNCER_FILES.ini]: pgbouncerIni(props), [PGBOUNCER_FILES.start]: pgbouncerStartScript(props) });
     chownTree(dir, id);
+    // Only the lookup role's password, as its own Secret volume would hold it.
+    writeSecretFiles(join(dir, 'secrets'), { [POSTGRES_SECRET_FILES.poolerAuth]: POOLER_PASSWORD });
     bouncer.child = startDetached('sh', [join(dir, 'conf', PGBOUNCER_FILES.start)], { env, id, logFile: bouncer.log });
     const port = bouncer.port;
     const answer = await waitFor('PgBouncer to pass a query to the primary', async () => {
@@ -319,6 +369,31 @@ describe('PostgreSQL primary + 2 hot standbys (synchronous ANY 1) from the gener
     const wrong = await client(port, 'SELECT 1', 'app', 'not the password');
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/authentication failed/);
+    expect(statSync(join(dir, 'run', 'userlist.txt')).mode & 0o777).toBe(0o600);
+  }, LONG);
+
+  test('no server, script or pooler process has a password in its environment or command line', () => {
+    const pids = ourProcesses();
+    // The primary, two standbys, their walsenders and walreceivers, and PgBouncer when installed.
+    expect(pids.length).toBeGreaterThanOrEqual(3);
+    const seen: string[] = [];
+    for (const pid of pids) {
+      let environ = '';
+      let cmdline = '';
+      try {
+        environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      seen.push(cmdline.split('\0')[0]);
+      for (const secret of [REPLICATION_PASSWORD, APP_PASSWORD, POOLER_PASSWORD]) {
+        expect(environ.includes(secret)).toBe(false);
+        expect(cmdline.includes(secret)).toBe(false);
+      }
+      expect(environ).not.toMatch(/(^|\0)(PGPASSWORD|POSTGRES_PASSWORD|PG_[A-Z_]*PASSWORD)=/);
+    }
+    expect(seen.some((c) => /postgres/.test(c))).toBe(true);
   }, LONG);
 
   test('failover: the most advanced replica is promoted with every acknowledged row', async () => {

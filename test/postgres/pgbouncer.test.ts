@@ -81,10 +81,14 @@ describe('pgbouncerStartScript', () => {
     expect(spawnSync('sh', ['-n'], { input: script }).status).toBe(0);
   });
 
-  test('writes the auth file from the environment, mode 0600, then execs pgbouncer', () => {
-    expect(script).toContain('PG_POOLER_AUTH_PASSWORD_FILE');
+  test('writes the auth file from the mounted password file, mode 0600, then execs pgbouncer', () => {
+    expect(script).toContain("require_secret '/var/run/secrets/pgbouncer/pooler-auth-password'");
     expect(script).toContain('umask 077');
-    expect(script).toContain("sed 's/\"/\"\"/g'");
+    expect(script).toContain("\"$(sed 's/\"/\"\"/g' '/var/run/secrets/pgbouncer/pooler-auth-password')\"");
+    expect(script.indexOf('umask 077')).toBeLessThan(script.indexOf('userlist.txt.new'));
+    // Never through the environment or a command line.
+    expect(script).not.toMatch(/PGPASSWORD|_PASSWORD\b|\bunset\b/);
+    expect(pgbouncerStartScript({ ...DEFAULTS, secretsDirectory: '/run/s' })).toContain("require_secret '/run/s/pooler-auth-password'");
     expect(script).toContain("exec pgbouncer '/etc/pgbouncer/pgbouncer.ini'");
   });
 });

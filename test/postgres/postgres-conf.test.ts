@@ -228,13 +228,14 @@ describe('postgresPrimaryInitScript', () => {
     expect(shSyntaxError(script)).toBe('');
   });
 
-  test('reads every password from the environment (or a _FILE), never a literal', () => {
-    expect(script).toContain('\\getenv replication_password PG_REPLICATION_PASSWORD');
+  test('reads every password from its mounted file (psql reads it, not the environment), never a literal', () => {
+    expect(script).toContain("\\set replication_password `cat '/var/run/secrets/postgresql/replication-password'`");
     expect(script).toContain("ALTER ROLE replicator WITH LOGIN REPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD :'replication_password';");
-    expect(script).toContain('if [ -n "${PG_REPLICATION_PASSWORD_FILE:-}" ]; then PG_REPLICATION_PASSWORD=$(cat "$PG_REPLICATION_PASSWORD_FILE"); fi');
-    expect(script).toContain("\\getenv app_password PG_APP_PASSWORD");
-    expect(script).toContain("\\getenv pooler_password PG_POOLER_AUTH_PASSWORD");
+    expect(script).toContain("require_secret '/var/run/secrets/postgresql/replication-password'");
+    expect(script).toContain("\\set app_password `cat '/var/run/secrets/postgresql/app-password'`");
+    expect(script).toContain("\\set pooler_password `cat '/var/run/secrets/postgresql/pooler-auth-password'`");
     expect(script).not.toMatch(/PASSWORD '[^']*'/);
+    expect(script).not.toMatch(/getenv|PGPASSWORD|_PASSWORD\b/);
     expect(script).toContain("export PGOPTIONS='-c synchronous_commit=local -c log_statement=none -c log_min_error_statement=panic'");
     // The heredoc is quoted: the shell expands nothing inside the SQL.
     expect(script).toContain("<<'SQL'");
@@ -263,7 +264,8 @@ describe('postgresPrimaryInitScript', () => {
     expect(minimal).not.toContain('CREATE DATABASE');
     expect(minimal).not.toContain('pgbouncer');
     expect(minimal).not.toContain('pg_create_physical_replication_slot');
-    expect(minimal).toContain('export PG_REPLICATION_PASSWORD\n');
+    expect(minimal).toContain("require_secret '/var/run/secrets/postgresql/replication-password'\n");
+    expect(minimal).not.toContain('app-password');
   });
 });
 
@@ -283,7 +285,9 @@ describe('postgresStartScript', () => {
     expect(replica).toContain('pg_basebackup --pgdata="$PGDATA.new" --dbname="$BASE_CONNINFO" --wal-method=stream --slot="$NAME"');
     expect(replica).toContain('NAME="${ROLE}_$ORDINAL"');
     expect(replica).toContain('ORDINAL=${PG_ORDINAL:-}');
-    expect(replica).not.toContain('initdb');
+    // A replica never initialises (its comments may still name initdb).
+    expect(replica).not.toContain('initdb --pgdata');
+    expect(replica).not.toContain('initialize_primary');
   });
 
   test('every start re-points primary_conninfo at the read-write address, with a passfile', () => {
@@ -314,10 +318,37 @@ describe('postgresStartScript', () => {
     expect(s).toContain("CONFIG_FILE='/tmp/x/conf/postgresql-replica.conf'");
   });
 
-  test('the password never appears in the script', () => {
+  test('the password goes from its file to a passfile in the runtime directory, never into env or a command line', () => {
     expect(replica).not.toMatch(/(conninfo|CONNINFO)=.*password/i);
     expect(replica).toContain('passfile=$PASSFILE');
-    expect(replica).toContain('unset PG_REPLICATION_PASSWORD PG_APP_PASSWORD PG_POOLER_AUTH_PASSWORD');
+    expect(replica).toContain("REPLICATION_PASSWORD_FILE='/var/run/secrets/postgresql/replication-password'");
+    expect(replica).toContain('PASSFILE="$RUNTIME_DIR/pgpass"');
+    expect(replica).toContain("RUNTIME_DIR='/tmp'");
+    expect(replica).toContain('"$(sed -e \'s/[\\\\:]/\\\\&/g\' "$REPLICATION_PASSWORD_FILE")" >"$PASSFILE.new"');
+    // umask 077 before the passfile is written: mode 0600.
+    expect(replica.indexOf('umask 077')).toBeLessThan(replica.indexOf('>"$PASSFILE.new"'));
+    expect(replica).not.toMatch(/PGPASSWORD|_PASSWORD\b|getenv/);
+  });
+
+  test('names an unknown uid postgres through nss_wrapper, as the official image does', () => {
+    for (const s of [primary, replica]) {
+      expect(s).toContain('if [ "$(id -un 2>/dev/null)" != postgres ]; then');
+      expect(s).toContain('for lib in /usr/lib/*/libnss_wrapper.so /usr/lib/libnss_wrapper.so /lib/*/libnss_wrapper.so; do');
+      expect(s).toContain('export LD_PRELOAD="$nss_wrapper${LD_PRELOAD:+ $LD_PRELOAD}" NSS_WRAPPER_PASSWD="$RUNTIME_DIR/passwd" NSS_WRAPPER_GROUP="$RUNTIME_DIR/group"');
+      // Before anything that needs the name (initdb, the server's peer authentication).
+      expect(s.indexOf('NSS_WRAPPER_PASSWD=')).toBeLessThan(s.indexOf('exec postgres'));
+    }
+    expect(primary.indexOf('NSS_WRAPPER_PASSWD=')).toBeLessThan(primary.indexOf('initdb --pgdata'));
+  });
+
+  test('the secrets and runtime directories are parameters, and checked', () => {
+    const s = postgresStartScript({ ...ENTERPRISE, secretsDirectory: '/run/s', runtimeDirectory: '/run/t/' }, 'replica');
+    expect(s).toContain("REPLICATION_PASSWORD_FILE='/run/s/replication-password'");
+    expect(s).toContain("RUNTIME_DIR='/run/t'");
+    expect(() => postgresStartScript({ ...ENTERPRISE, secretsDirectory: 'relative' }, 'replica'))
+      .toThrow('[replica-start.sh] \'secretsDirectory\' must be an absolute path of letters, digits and "._/-", got: "relative"');
+    expect(() => postgresStartScript({ ...ENTERPRISE, runtimeDirectory: "/tmp/x'y" }, 'replica'))
+      .toThrow('\'runtimeDirectory\' must be an absolute path');
   });
 });
 

@@ -118,20 +118,39 @@ describe('PostgresReplicated', () => {
     }
   });
 
-  test('servers run restricted as the image\'s postgres user (999), with the generators\' container contract', () => {
+  test('servers run restricted as uid/gid 10001 (named postgres by nss_wrapper), with the generators\' container contract', () => {
     const { objects } = build({ pooler: POOLER });
 
     const primary = podsOf(objects, 'StatefulSet', 'postgres-primary').spec;
     expect(primary.securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
     });
     const c = primary.containers[0];
     expect(c.command).toEqual(['sh', '/etc/postgresql/primary-start.sh']);
     expect(c.securityContext).toMatchObject({
-      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, capabilities: { drop: ['ALL'] },
     });
+    // No exemption from the gate's UID rule any more.
+    expect(Object.keys(named(objects, 'StatefulSet', 'postgres-primary').metadata.annotations ?? {})).toEqual(['validate.scaling-tiers.io/user-provided']);
     expect(c.resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
-    expect(c.env.map((e: any) => e.name)).toEqual(['PG_ORDINAL', 'PG_REPLICATION_PASSWORD', 'PG_APP_PASSWORD', 'PG_POOLER_AUTH_PASSWORD']);
+    expect(c.env.map((e: any) => e.name)).toEqual(['PG_ORDINAL']);
+    // Every password is a file of one read-only projected Secret volume, mode 0400.
+    expect(c.volumeMounts).toContainEqual({ name: 'secrets', mountPath: '/var/run/secrets/postgresql', readOnly: true });
+    expect(primary.volumes.find((v: any) => v.name === 'secrets')).toEqual({
+      name: 'secrets',
+      projected: {
+        defaultMode: 0o400,
+        sources: [
+          { secret: { name: 'postgres-credentials', items: [{ key: 'replication-password', path: 'replication-password' }] } },
+          { secret: { name: 'postgres-credentials', items: [{ key: 'app-password', path: 'app-password' }] } },
+          { secret: { name: 'postgres-credentials', items: [{ key: 'pooler-password', path: 'pooler-auth-password' }] } },
+        ],
+      },
+    });
+    const files = named(objects, 'ConfigMap', 'postgres-config').data;
+    expect(files['primary-start.sh']).toContain("REPLICATION_PASSWORD_FILE='/var/run/secrets/postgresql/replication-password'");
+    expect(files['primary-start.sh']).toContain("RUNTIME_DIR='/tmp'");
+    expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
     expect(c.lifecycle.preStop.exec.command).toEqual(['pg_ctl', 'stop', '-D', '/var/lib/postgresql/data/pgdata', '-m', 'fast', '-w', '-t', '270']);
     expect(primary.terminationGracePeriodSeconds).toBe(300);
     expect(primary.volumes.filter((v: any) => v.emptyDir).map((v: any) => [v.name, v.emptyDir.medium])).toEqual([['socket', 'Memory'], ['shm', 'Memory'], ['tmp', 'Memory']]);
@@ -139,11 +158,15 @@ describe('PostgresReplicated', () => {
 
     const replica = podsOf(objects, 'StatefulSet', 'postgres-replica').spec.containers[0];
     expect(replica.command).toEqual(['sh', '/etc/postgresql/replica-start.sh']);
-    expect(replica.env.map((e: any) => e.name)).toEqual(['PG_ORDINAL', 'PG_REPLICATION_PASSWORD']);
+    expect(replica.env.map((e: any) => e.name)).toEqual(['PG_ORDINAL']);
+    // A replica gets the replication password only.
+    expect(podsOf(objects, 'StatefulSet', 'postgres-replica').spec.volumes.find((v: any) => v.name === 'secrets').projected.sources).toEqual([
+      { secret: { name: 'postgres-credentials', items: [{ key: 'replication-password', path: 'replication-password' }] } },
+    ]);
     expect(replica.readinessProbe.exec.command.join(' ')).toContain("pg_stat_wal_receiver WHERE status = 'streaming'");
 
     const pooler = podsOf(objects, 'Deployment', 'postgres-pooler').spec;
-    expect(pooler.securityContext.runAsNonRoot).toBe(true);
+    expect(pooler.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 });
     expect(pooler.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
   });
 
@@ -167,9 +190,16 @@ describe('PostgresReplicated', () => {
     expect(ini).toContain('default_pool_size = 25');
     expect(ini).toContain('max_client_conn = 200');
     expect(ini).toContain('* = host=postgres-rw.shop.svc.cluster.local port=5432');
-    expect(deployment.spec.template.spec.containers[0].env).toEqual([
-      { name: 'PG_POOLER_AUTH_PASSWORD', valueFrom: { secretKeyRef: { name: 'postgres-credentials', key: 'pooler-password' } } },
-    ]);
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.env).toBeUndefined();
+    expect(container.volumeMounts).toContainEqual({ name: 'secrets', mountPath: '/var/run/secrets/pgbouncer', readOnly: true });
+    expect(deployment.spec.template.spec.volumes).toContainEqual({
+      name: 'secrets',
+      secret: { secretName: 'postgres-credentials', defaultMode: 0o400, items: [{ key: 'pooler-password', path: 'pooler-auth-password' }] },
+    });
+    expect(named(objects, 'ConfigMap', 'postgres-pooler').data['pgbouncer-start.sh'])
+      .toContain("require_secret '/var/run/secrets/pgbouncer/pooler-auth-password'");
+    expect(deployment.metadata.annotations).toEqual({ 'validate.scaling-tiers.io/user-provided': 'secret/postgres-credentials' });
     const service = named(objects, 'Service', 'postgres-pooler');
     expect(matches(service.spec.selector, deployment.spec.template.metadata.labels)).toBe(true);
     expect(service.spec.ports[0].port).toBe(6432);
@@ -206,15 +236,18 @@ describe('PostgresReplicated', () => {
     expect(pooler.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }], ports: [{ port: 6432, protocol: 'TCP' }] }]);
   });
 
-  test('no password literal anywhere in the output', () => {
+  test('no password literal anywhere in the output, and no Secret in env', () => {
     const { objects } = build({ pooler: POOLER });
 
     const text = Yaml.stringify(...objects);
     expect(text).not.toMatch(/PASSWORD\s*=\s*['"]?[^$'"\s{]/);
+    expect(text).not.toMatch(/secretKeyRef|secretRef|PGPASSWORD/);
     for (const c of objects.flatMap((o) => o.spec?.template?.spec?.containers ?? [])) {
       for (const e of c.env ?? []) {
-        if (/PASSWORD/.test(e.name)) expect(e.value).toBeUndefined();
+        expect(e.value === undefined || !/PASSWORD/.test(e.name)).toBe(true);
+        expect(e.valueFrom?.secretKeyRef).toBeUndefined();
       }
+      expect(c.envFrom).toBeUndefined();
     }
     expect(ofKind(objects, 'Secret')).toEqual([]);
   });

@@ -24,10 +24,10 @@ describe.each(TIERS.map((t) => [t.name]))('tier %s', (name) => {
     expect(templates.length).toBeGreaterThan(0);
     for (const { owner, spec } of templates) {
       expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-      // The one documented exception: PostgreSQL runs as the image's postgres user (999), which peer authentication
-      // on the local socket, initdb and the probes rely on.
-      const postgresServer = owner.metadata.labels?.['app.kubernetes.io/name'] === 'postgresql';
-      expect(spec.securityContext.runAsUser).toBeGreaterThanOrEqual(postgresServer ? 999 : 10000);
+      // No exception: PostgreSQL too runs at 10000 or above (its start script names the uid `postgres` through
+      // nss_wrapper).
+      expect(spec.securityContext.runAsUser).toBeGreaterThanOrEqual(10000);
+      expect(spec.securityContext.runAsGroup).toBeGreaterThanOrEqual(10000);
       expect(spec.securityContext.runAsUser).not.toBe(0);
       expect(spec.automountServiceAccountToken).toBe(false);
       for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {

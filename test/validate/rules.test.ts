@@ -99,7 +99,7 @@ const CASES: Case[] = [
   { rule: 'job-ttl', defect: 'a Job kept forever', object: 'Job/redis-bootstrap', breakIt: (_, o) => { delete o('Job/redis-bootstrap').spec.ttlSecondsAfterFinished; } },
   { rule: 'seccomp-runtime-default', defect: 'a Localhost profile', object: APP, breakIt: (_, o) => { c0(o(APP)).securityContext.seccompProfile = { type: 'Localhost', localhostProfile: 'profiles/app.json' }; } },
   { rule: 'run-as-high-uid', defect: 'uid 1000', object: APP, breakIt: (_, o) => { c0(o(APP)).securityContext.runAsUser = 1000; } },
-  { rule: 'run-as-high-uid', defect: "Postgres's exemption removed", object: 'StatefulSet/postgres-primary', breakIt: (_, o) => { delete o('StatefulSet/postgres-primary').metadata.annotations[`${SKIP_ANNOTATION_PREFIX}run-as-high-uid`]; } },
+  { rule: 'run-as-high-uid', defect: 'Postgres back at the image\'s uid 999', object: 'StatefulSet/postgres-primary', breakIt: (_, o) => { Object.assign(c0(o('StatefulSet/postgres-primary')).securityContext, { runAsUser: 999, runAsGroup: 999 }); } },
   { rule: 'ingress-tls', defect: 'an Ingress without TLS', object: 'Ingress/web', breakIt: (all) => add(all, ingress({})) },
   { rule: 'ingress-snippets', defect: 'a server snippet', object: 'Ingress/web', breakIt: (all) => add(all, ingress({ 'nginx.ingress.kubernetes.io/server-snippet': 'location /x { return 200; }' })) },
   { rule: 'rbac', defect: 'a wildcard ClusterRole', object: 'ClusterRole/everything', breakIt: (all) => add(all, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'everything' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['*'] }] }) },

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real servers that test/integration/postgres.test.ts runs: Debian's PostgreSQL (bookworm: 15) and
-# PgBouncer. Idempotent: safe to run again. Needs root (CI runs as root) or sudo.
+# PgBouncer, and libnss-wrapper (the official postgres images have it too: the start script uses it to name the
+# pods' uid 10001 `postgres`). Idempotent: safe to run again. Needs root (CI runs as root) or sudo.
 #
 #   bash test/integration/setup/postgres.sh
 set -euo pipefail
@@ -15,6 +16,7 @@ need=""
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need="$need postgresql"
 command -v psql >/dev/null 2>&1 || need="$need postgresql-client"
 command -v pgbouncer >/dev/null 2>&1 || need="$need pgbouncer"
+ls /usr/lib/*/libnss_wrapper.so /usr/lib/libnss_wrapper.so >/dev/null 2>&1 || need="$need libnss-wrapper"
 
 if [ -n "$need" ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q
@@ -35,3 +37,4 @@ fi
 
 echo "postgres: $(ls -d /usr/lib/postgresql/*/bin | tr '\n' ' ')"
 echo "pgbouncer: $(command -v pgbouncer || echo missing)"
+echo "nss_wrapper: $(ls /usr/lib/*/libnss_wrapper.so /usr/lib/libnss_wrapper.so 2>/dev/null | head -n 1 || true)"
