@@ -5,6 +5,7 @@ import { ContainerResources, checkContainerResources } from '../lib/core/contain
 import { HorizontalScaling, checkHorizontalScaling } from '../lib/app/horizontal-scaling';
 import { VerticalScaling, checkVerticalScaling } from '../lib/app/vertical-scaling';
 import { TierNginxProps, TierPostgresProps, TierRedisProps } from '../lib/chart/tier-chart';
+import { checkPostgresBackupPolicy } from '../lib/postgres/postgres-cluster';
 import { VPC_CIDR_ALLOWED, isVpcCidr } from '../lib/cloud/vpc-cidr';
 import { isCidr } from '../lib/core/checks';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../lib/core/names';
@@ -300,5 +301,11 @@ function checkPostgres(p: Problems, pg: TierPostgres | undefined): void {
     if (!isInt(pg.pooler.maxClientConnections, 1, 100000)) {
       p.add('postgres.pooler.maxClientConnections', pg.pooler.maxClientConnections, 'an integer between 1 and 100000');
     }
+  }
+  const engine = pg.engine ?? 'statefulset';
+  if (engine !== 'statefulset' && engine !== 'cloudnative-pg') p.add('postgres.engine', engine, "'statefulset' or 'cloudnative-pg'");
+  if (pg.backup !== undefined) {
+    if (engine !== 'cloudnative-pg') p.add('postgres.backup', pg.backup, "unset unless 'postgres.engine' is 'cloudnative-pg' (backups use CloudNativePG's Barman Cloud plugin)");
+    checkPostgresBackupPolicy(p, 'postgres.backup', pg.backup);
   }
 }

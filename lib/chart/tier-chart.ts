@@ -7,6 +7,9 @@ import { NginxRateLimit } from '../nginx/nginx-conf';
 import { LoadBalancerBinding } from './load-balancer-binding';
 import { NginxLoadBalancer } from '../nginx/nginx-load-balancer';
 import { PostgresReplicated, PostgresReplicatedProps } from '../postgres/postgres-replicated';
+import { PostgresBackupPolicy, PostgresCluster, PostgresClusterRecovery } from '../postgres/postgres-cluster';
+import { postgresClusterTopologyFor, type PostgresRegionRole } from '../postgres/postgres-cluster-endpoints';
+import { DEFAULT_BACKUP_BUCKET_PREFIX, postgresBackupLocationFor } from '../cloud/postgres-backup-location';
 import { RedisDeployment } from '../redis/redis-deployment';
 import { ScalableService, ScalableServiceProps } from '../app/scalable-service';
 import { synthesizeCharts } from './_synthesize-charts';
@@ -79,11 +82,32 @@ export interface TierRedisProps {
   readonly appendOnly: boolean;
 }
 
-/** PostgreSQL for a tier: the sizing part of {@link PostgresReplicatedProps}. */
+/** The engine that runs a tier's PostgreSQL. */
+export type TierPostgresEngine = 'statefulset' | 'cloudnative-pg';
+
+/** Backups of a tier's PostgreSQL (CloudNativePG only): the schedule, the retention and how far the archive may lag. */
+export type TierPostgresBackup = PostgresBackupPolicy;
+
+/** PostgreSQL for a tier: the sizing part of {@link PostgresReplicatedProps}, the engine and the backups. */
 export type TierPostgresProps = Pick<
   PostgresReplicatedProps,
   'readReplicas' | 'synchronousReplicas' | 'primaryResources' | 'replicaResources' | 'storage' | 'storageClass' | 'maxConnections' | 'pooler'
->;
+> & {
+  /**
+   * `statefulset`: {@link PostgresReplicated}, no operator, failover by hand. `cloudnative-pg`: {@link PostgresCluster},
+   * automatic failover, backups and point-in-time recovery, replica clusters in the other regions (needs the
+   * CloudNativePG operator 1.27+ and, for backups, its Barman Cloud plugin).
+   *
+   * @default 'statefulset'
+   */
+  readonly engine?: TierPostgresEngine;
+  /**
+   * Scheduled base backups and WAL archiving to the region's S3 bucket (`cloudnative-pg` only).
+   *
+   * @default - none
+   */
+  readonly backup?: TierPostgresBackup;
+};
 
 /**
  * Props of {@link TierChart}. A `TierSpec` from `tiers/` is assignable to it as it is.
@@ -138,11 +162,43 @@ export interface TierChartProps {
   readonly postgres?: TierPostgresProps;
   /**
    * The Secret (created by the platform team, not by this chart) holding the Postgres passwords under the keys
-   * `replication-password`, `app-password` and `pooler-password`.
+   * `replication-password`, `app-password` and `pooler-password`. With the `cloudnative-pg` engine the application
+   * role's credentials are instead in `<postgresSecretName>-app`, a `kubernetes.io/basic-auth` Secret (keys
+   * `username`: `app`, `password`), also created by the platform team.
    *
    * @default 'postgres-auth'
    */
   readonly postgresSecretName?: string;
+  /**
+   * The tier's regions (a `TierSpec`'s): with the `cloudnative-pg` engine and more than one region, each region's
+   * cluster is a member of one distributed topology, primary in the `primary` region.
+   *
+   * @default - one region, `us-east-1`, primary
+   */
+  readonly regions?: ReadonlyArray<{ readonly name: string; readonly role: PostgresRegionRole }>;
+  /**
+   * The first part of the PostgreSQL backup buckets' names (`<prefix>-<tier>-pg-backups-<short region>`): the
+   * same value the cloud app is given (context `backupBucketPrefix`), so both sides compute the same names with
+   * `postgresBackupLocationFor`.
+   *
+   * @default 'scaling-tiers' - a placeholder (`DEFAULT_BACKUP_BUCKET_PREFIX`); S3 bucket names are global
+   */
+  readonly backupBucketPrefix?: string;
+  /**
+   * Point-in-time recovery (`cloudnative-pg` engine with backups): the Cluster bootstraps from the object store up to
+   * `targetTime` instead of `initdb`. Only takes effect when the Cluster is created (delete the old one first: see
+   * the README's restore runbook). Refused with more than one region: recover the primary cluster alone first.
+   *
+   * @default - a new, empty database
+   */
+  readonly postgresRecovery?: PostgresClusterRecovery;
+  /**
+   * The region whose PostgreSQL this chart renders (`cloudnative-pg` engine): the primary cluster in the primary
+   * region, a replica cluster fed from the primary's backups in every other region.
+   *
+   * @default - the primary region
+   */
+  readonly postgresRegion?: string;
 }
 
 /** What {@link TierChart.synthesizeComponents} returns. */
@@ -172,8 +228,10 @@ export class TierChart extends Chart {
   public readonly nginx?: NginxLoadBalancer;
   /** Redis, when the tier has it. */
   public readonly redis?: RedisDeployment;
-  /** PostgreSQL, when the tier has it. */
+  /** PostgreSQL, when the tier has it and uses the `statefulset` engine. */
   public readonly postgres?: PostgresReplicated;
+  /** PostgreSQL, when the tier has it and uses the `cloudnative-pg` engine. */
+  public readonly postgresCluster?: PostgresCluster;
   private readonly tierLabels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: TierChartProps) {
@@ -254,8 +312,10 @@ export class TierChart extends Chart {
       });
     }
 
-    if (props.postgres) {
-      const pg = props.postgres;
+    if (props.postgres?.engine === 'cloudnative-pg') {
+      this.postgresCluster = this.addPostgresCluster(props, props.postgres, namespace);
+    } else if (props.postgres) {
+      const { engine: _engine, backup: _backup, ...pg } = props.postgres;
       const secretName = props.postgresSecretName ?? 'postgres-auth';
       this.postgres = new PostgresReplicated(this.addComponent('postgres'), 'postgres', {
         ...pg,
@@ -273,6 +333,38 @@ export class TierChart extends Chart {
       this.regionalComponents.set(region.name, chart);
       new LoadBalancerBinding(chart, 'LoadBalancerBinding', { tier: props.name, region: region.name, vpcCidr: region.vpcCidr, service: entry });
     }
+  }
+
+  private addPostgresCluster(props: TierChartProps, pg: TierPostgresProps, namespace: string): PostgresCluster {
+    const name = 'postgres';
+    const regions = props.regions ?? [{ name: 'us-east-1', role: 'primary' as const }];
+    const region = props.postgresRegion ?? regions.find((r) => r.role === 'primary')?.name ?? regions[0].name;
+    const b = pg.backup;
+    const location = b ? postgresBackupLocationFor({ tier: props.name, region, bucketPrefix: props.backupBucketPrefix ?? DEFAULT_BACKUP_BUCKET_PREFIX, clusterName: name, namespace }) : undefined;
+    return new PostgresCluster(this.addComponent('postgres'), name, {
+      name,
+      namespace,
+      readReplicas: pg.readReplicas,
+      synchronousReplicas: pg.synchronousReplicas,
+      // Every instance is sized as the primary: CloudNativePG sizes instances alike, and any replica can be promoted.
+      resources: pg.primaryResources,
+      storage: pg.storage,
+      storageClass: pg.storageClass,
+      maxConnections: pg.maxConnections,
+      pooler: pg.pooler,
+      appSecretName: `${props.postgresSecretName ?? 'postgres-auth'}-app`,
+      allowIngressFrom: [{ podLabels: this.app.selectorLabels }],
+      backup: b && location ? {
+        destinationPath: location.destinationPath,
+        region,
+        intervalHours: b.intervalHours,
+        retentionPolicy: b.retentionPolicy,
+        archiveTimeoutSeconds: b.archiveTimeoutSeconds,
+      } : undefined,
+      recovery: props.postgresRecovery,
+      // More than one region: one distributed topology, primary in the primary region (needs the object store).
+      topology: b && regions.length > 1 ? postgresClusterTopologyFor(regions, region, name) : undefined,
+    });
   }
 
   /**

@@ -8,10 +8,17 @@ import { TierSpec, enterprise } from '../../tiers';
 export type Obj = Record<string, any>;
 
 /**
+ * The enterprise tier with the operator-free PostgreSQL engine: the rule tests break fields of the StatefulSet
+ * engine's pod templates, which CloudNativePG (the tier's engine) leaves to the operator. The CloudNativePG objects
+ * are checked by test/postgres/postgres-cluster-crd.test.ts and, with the real tiers, by test/validate/tiers.test.ts.
+ */
+export const BASELINE_TIER: TierSpec = { ...enterprise, postgres: { ...enterprise.postgres, engine: 'statefulset', backup: undefined } };
+
+/**
  * A tier's whole output as the gate sees it: every component's objects plus the first region's overlay, each with
  * the file the app would write it to.
  */
-export function tierManifests(tier: TierSpec = enterprise): Manifest[] {
+export function tierManifests(tier: TierSpec = BASELINE_TIER): Manifest[] {
   const chart = new TierChart(new App({ outdir: '/dev/null' }), tier.name, { ...tier, loadBalancerRegions: tier.regions });
   const out: Manifest[] = [];
   for (const component of chart.components) {
