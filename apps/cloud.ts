@@ -14,6 +14,14 @@
  *   CDN (`cdn.enabled`); a tier without one gets the placeholder.
  * - `originPrefixLists`: a JSON object `{ "<region>": "pl-..." }`: the id of
  *   `com.amazonaws.global.cloudfront.origin-facing` where the library's table lacks the region.
+ * - `backupBucketPrefix`: the first part of every Postgres backup bucket name (S3 names are global); default
+ *   `scaling-tiers` (placeholder). The Kubernetes app must use the same prefix (`postgresBackupLocationFor`).
+ * - `eksClusterNames`: a JSON object `{ "<region>": "<EKS cluster name>" }` for the Pod Identity association of the
+ *   CloudNativePG ServiceAccount; a region without one gets the placeholder `<tier>-<region>` (synthesises; the
+ *   association fails to deploy until the name is right).
+ *
+ * Tiers with `postgres.backup` get, in every region's stack, a `PostgresBackupBucket` (bucket, key, the
+ * ServiceAccount's role); the primary region's bucket replicates to the others (weak references to their keys).
  *
  * Cross-region references (ALB DNS names from the regional stacks into the DNS stack) are weak
  * (`@aws-cdk/core:defaultCrossStackReferences: weak` in cdk.json): CloudFormation `Fn::GetStackOutput`, no custom
@@ -24,11 +32,16 @@ import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { EDGE_REGION, EdgeDistribution, GlobalDns, OriginProtection, PLACEHOLDER_CERTIFICATE_ARN, RegionalIngress, RegionalStack } from '../lib/cloud';
+import {
+  DEFAULT_BACKUP_BUCKET_PREFIX, EDGE_REGION, EdgeDistribution, GlobalDns, OriginProtection, PLACEHOLDER_CERTIFICATE_ARN,
+  PostgresBackupAccess, PostgresBackupBucket, RegionalIngress, RegionalStack, backupRetentionDays,
+} from '../lib/cloud';
 import { TIERS, TierSpec, hasCloudIngress } from '../tiers';
 
 /** The account used when neither context `account` nor `CDK_DEFAULT_ACCOUNT` is set. */
 const PLACEHOLDER_ACCOUNT = '111111111111';
+/** The CloudNativePG cluster's name on the Kubernetes side (`PostgresCluster`'s default). */
+const POSTGRES_CLUSTER_NAME = 'postgres';
 /** Route 53 is global; its stack lives in its control-plane region. */
 const DNS_REGION = 'us-east-1';
 
@@ -46,10 +59,12 @@ export function createCloudApp(options: { outdir?: string; context?: Record<stri
   const certificateArns: Record<string, string> = typeof rawArns === 'string' ? JSON.parse(rawArns) : (rawArns ?? {});
   const edgeCertificateArns = jsonContext(app, 'edgeCertificateArns');
   const originPrefixLists = jsonContext(app, 'originPrefixLists');
+  const eksClusterNames = jsonContext(app, 'eksClusterNames');
+  const backupBucketPrefix = ctx('backupBucketPrefix') ?? DEFAULT_BACKUP_BUCKET_PREFIX;
 
   (options.tiers ?? TIERS).forEach((tier) => {
     if (!hasCloudIngress(tier)) return; // single-region tiers have no cloud resources (DESIGN: cloud column)
-    addTier(app, tier, { account, domain, hostedZoneId, certificateArns, edgeCertificateArns, originPrefixLists });
+    addTier(app, tier, { account, domain, hostedZoneId, certificateArns, edgeCertificateArns, originPrefixLists, eksClusterNames, backupBucketPrefix });
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
@@ -63,11 +78,13 @@ function addTier(
 ): void {
   const production = tier.sla !== undefined;
   const edge = tier.cdn?.enabled ? addEdge(app, tier, o) : undefined;
+  const stacks = new Map<string, RegionalStack>();
   const ingresses = tier.regions.map((r) => {
     const stack = new RegionalStack(app, `${tier.name}-${r.name}`, {
       env: { account: o.account, region: r.name },
-      description: `scaling-tiers ${tier.name}: ingress in ${r.name} (${r.role})`,
+      description: `scaling-tiers ${tier.name}: ingress${tier.postgres.backup ? ' and Postgres backups' : ''} in ${r.name} (${r.role})`,
     });
+    stacks.set(r.name, stack);
     const ingress = new RegionalIngress(stack, 'Ingress', {
       tier: tier.name,
       production,
@@ -78,8 +95,26 @@ function addTier(
       originProtection: edge?.protection(r.name),
     });
     if (edge) stack.addStackDependency(edge.stack, 'the origin secret replica must exist before the listener rule resolves it');
-    return { region: r.name, role: r.role, loadBalancer: ingress.loadBalancer };
+    return { region: r.name, role: r.role, loadBalancer: ingress.loadBalancer, logsBucket: ingress.logsBucket };
   });
+  const backup = tier.postgres.backup;
+  if (backup) {
+    // The other regions first: the primary's bucket replicates to theirs and refers to their keys.
+    const [primary, ...others] = tier.regions;
+    const bucketIn = (region: string, access: PostgresBackupAccess, replicateTo?: PostgresBackupBucket[]) =>
+      new PostgresBackupBucket(stacks.get(region)!, 'PostgresBackups', {
+        tier: tier.name,
+        bucketPrefix: o.backupBucketPrefix,
+        clusterName: POSTGRES_CLUSTER_NAME,
+        retentionDays: backupRetentionDays(backup.retentionPolicy),
+        access,
+        replicateTo,
+        eksClusterName: o.eksClusterNames[region] ?? `${tier.name}-${region}`,
+        serverAccessLogsBucket: ingresses.find((i) => i.region === region)!.logsBucket,
+      });
+    const replicas = others.map((r) => bucketIn(r.name, PostgresBackupAccess.REPLICA));
+    bucketIn(primary.name, PostgresBackupAccess.READ_WRITE, replicas);
+  }
   const dnsStack = new Stack(app, `${tier.name}-dns`, {
     env: { account: o.account, region: DNS_REGION },
     description: `scaling-tiers ${tier.name}: Route 53 records and health checks`,
@@ -100,6 +135,8 @@ interface TierOptions {
   certificateArns: Record<string, string>;
   edgeCertificateArns: Record<string, string>;
   originPrefixLists: Record<string, string>;
+  eksClusterNames: Record<string, string>;
+  backupBucketPrefix: string;
 }
 
 /**

@@ -1,8 +1,9 @@
 // The root entry: every Kubernetes-side component. The cloud constructs (aws-cdk-lib) are the separate entry point
 // `scaling-tiers/cloud` (lib/cloud/index.ts), so that a Kubernetes-only app never loads aws-cdk-lib. The target
-// group name is shared by both sides and is pure.
+// group name and the Postgres backup location are shared by both sides and are pure.
 export * from './core';
 export * from './cloud/target-group-name';
+export * from './cloud/postgres-backup-location';
 export * from './cloud/vpc-cidr';
 export * from './cloud/edge-distribution-check';
 export * from './app';

@@ -1,5 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { TierChart } from '../lib';
+import { LOAD_BALANCER_BINDING_COMPONENT, TierChart, regionalComponentsOf } from '../lib';
 import { TierSpec } from '../tiers';
 
 /** A Kubernetes object as synthesised. */
@@ -11,7 +11,11 @@ export function synthTier(tier: TierSpec): { chart: TierChart; objects: Manifest
   const chart = new TierChart(app, tier.name, tier);
   const errors = chart.node.findAll().flatMap((c) => c.node.validate());
   if (errors.length > 0) throw new Error(errors.join('\n'));
-  return { chart, objects: chart.components.flatMap((c) => c.toJson()) as Manifest[] };
+  // What the tier folder applies: the base and the primary region's own components (its CloudNativePG cluster, its
+  // TargetGroupBinding).
+  const primary = tier.regions.find((r) => r.role === 'primary')?.name;
+  const regional = regionalComponentsOf(chart).filter((c) => c.region === primary && c.name !== LOAD_BALANCER_BINDING_COMPONENT);
+  return { chart, objects: [...chart.components, ...regional.map((c) => c.chart)].flatMap((c) => c.toJson()) as Manifest[] };
 }
 
 /** A chart for unit tests of one construct. */

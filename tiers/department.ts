@@ -66,12 +66,14 @@ export const department: TierSpec = {
     appendOnly: true, // [003] appendonly yes
   },
   postgres: {
+    engine: 'cloudnative-pg', // automatic failover, backups and PITR, a replica cluster in the standby region
     readReplicas: 2, // [003] read replicas
     primaryResources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
     replicaResources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
     storage: '50Gi',
     maxConnections: 200, // [004] maxConnections 200
     pooler: { poolSize: 25, maxClientConnections: 200 }, // [004] connection pooling
+    backup: { intervalHours: 6, retentionPolicy: '90d', archiveTimeoutSeconds: 60 }, // [002] every 6 h, kept 90 days
   },
   cdn: {
     enabled: false, // opt in with deriveTier(department, { cdn: { enabled: true } })

@@ -39,6 +39,7 @@ export const development: TierSpec = {
     appendOnly: false,
   },
   postgres: {
+    engine: 'statefulset', // one server, no operator to install for a developer or a CI preview
     readReplicas: 0, // [003] single server, local PostgreSQL
     primaryResources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     replicaResources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },

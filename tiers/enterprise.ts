@@ -80,6 +80,7 @@ export const enterprise: TierSpec = {
     appendOnly: true, // [003]
   },
   postgres: {
+    engine: 'cloudnative-pg', // automatic failover, backups and PITR, replica clusters in the other regions
     readReplicas: 3, // [004] readReplicas count 3
     synchronousReplicas: 1, // ANY 1: an acknowledged commit survives losing the primary
     primaryResources: { requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } }, // [004]
@@ -88,6 +89,8 @@ export const enterprise: TierSpec = {
     storageClass: 'fast-ssd', // [004] storageClass fast-ssd
     maxConnections: 200, // [004] maxConnections 200
     pooler: { poolSize: 25, maxClientConnections: 200 }, // [004]
+    // [002] every 1 h, kept 7 years (the CRD's retention has no years: 84 months)
+    backup: { intervalHours: 1, retentionPolicy: '84m', archiveTimeoutSeconds: 60 },
   },
   cdn: {
     enabled: true, // [002] cdn: enabled

@@ -50,10 +50,12 @@ export const team: TierSpec = {
     appendOnly: true,
   },
   postgres: {
+    engine: 'cloudnative-pg', // automatic failover: the replica is promoted without a person
     readReplicas: 1, // [003] primary + streaming replica
     primaryResources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
     replicaResources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
     storage: '20Gi',
     maxConnections: 100,
+    pooler: { poolSize: 20, maxClientConnections: 100 }, // CloudNativePG Poolers (rw, ro): 20 of the 100 server connections per database/user
   },
 };

@@ -1,8 +1,7 @@
 import { Problems, isIntegerIn, isObjectName, objectNameAllowed } from '../lib/core';
-import { checkPostgresReplicatedSizing } from '../lib/postgres';
 import { checkScalableServiceProps } from '../lib/app';
 import { checkNginxLoadBalancerProps } from '../lib/nginx';
-import { TierAppProps, TierNginxProps, TierPostgresProps, TierRedisProps, tierNginxLoadBalancerProps } from '../lib/chart';
+import { TierAppProps, TierNginxProps, TierPostgresProps, TierRedisProps, checkTierPostgresProps, tierNginxLoadBalancerProps } from '../lib/chart';
 import { VPC_CIDR_ALLOWED, checkEdgeDistributionProps, isVpcCidr } from '../lib';
 import { checkRedisDeploymentProps } from '../lib/redis';
 
@@ -231,5 +230,5 @@ function checkRedis(p: Problems, r: TierRedis | undefined): void {
 
 function checkPostgres(p: Problems, pg: TierPostgres | undefined): void {
   if (pg === undefined) p.add('postgres', pg, 'the PostgreSQL settings');
-  else checkPostgresReplicatedSizing(p, 'postgres', pg);
+  else checkTierPostgresProps(p, 'postgres', pg);
 }

@@ -44,6 +44,8 @@ export function tierTable(tiers: readonly TierSpec[]): string {
     row('nginx', (t) => (t.nginx ? `${t.nginx.replicas}${t.nginx.maxReplicas && t.nginx.maxReplicas > t.nginx.replicas ? `-${t.nginx.maxReplicas}` : ''} replicas, ${t.nginx.upstream?.method ?? DEFAULT_NGINX_UPSTREAM.method}` : 'none'), tiers),
     row('Redis', (t) => (t.redis.mode === 'cluster' ? `cluster ${t.redis.masters} masters + ${t.redis.masters * t.redis.replicasPerMaster} replicas` : t.redis.mode === 'replicated' ? `primary + ${t.redis.replicasPerMaster}` : 'standalone') + `, ${t.redis.maxMemory}`, tiers),
     row('Postgres', (t) => `${t.postgres.readReplicas === 0 ? 'primary only' : `primary + ${t.postgres.readReplicas} read replica${t.postgres.readReplicas > 1 ? 's' : ''}`}${t.postgres.synchronousReplicas ? ` (sync ANY ${t.postgres.synchronousReplicas})` : ''}${t.postgres.pooler ? ', pooler' : ''}`, tiers),
+    row('Postgres engine', (t) => ((t.postgres.engine ?? 'statefulset') === 'cloudnative-pg' ? 'CloudNativePG (automatic failover)' : 'StatefulSet (no operator)'), tiers),
+    row('Postgres backups', (t) => (t.postgres.backup ? `every ${t.postgres.backup.intervalHours} h, kept ${t.postgres.backup.retentionPolicy}, WAL archived (archive_timeout ${t.postgres.backup.archiveTimeoutSeconds ?? 60} s)` : 'none'), tiers),
     row('replication factor', (t) => String(t.replicationFactor), tiers),
     row('regions', (t) => t.regions.map((r) => `${r.name} (${r.role})`).join(', '), tiers),
     row('SLA', (t) => (t.sla ? `${t.sla.availabilityPercent} %, p95 < ${t.sla.p95LatencyMs} ms${t.sla.maxErrorRatePercent !== undefined ? `, errors < ${t.sla.maxErrorRatePercent} %` : ''}` : '—'), tiers),

@@ -55,6 +55,7 @@ export function addDeployment(scope: Construct, r: ResolvedScalableService, sele
             imagePullPolicy: r.imagePullPolicy,
             ports: [{ name: 'http', containerPort: r.containerPort, protocol: 'TCP' }],
             env: envVars.length > 0 ? envVars : undefined,
+            envFrom: r.envFromConfigMaps.length > 0 ? r.envFromConfigMaps.map((name) => ({ configMapRef: { name } })) : undefined,
             resources: toResourceRequirements(r.resources),
             securityContext: restrictedContainerSecurityContext(identity),
             startupProbe: { httpGet: httpGet(r.readinessPath), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: Math.ceil(r.startupTimeoutSeconds / 5) },

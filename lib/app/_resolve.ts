@@ -2,7 +2,7 @@
  * The defaults and checks of {@link ScalableServiceProps}: the props resolved once, for the construct's builders to
  * read. Internal to lib/app.
  */
-import { fieldAt, isIntegerIn } from '../core/checks';
+import { fieldAt, isDnsSubdomain, isIntegerIn } from '../core/checks';
 import { ContainerResources, checkContainerResources } from '../core/container-resources';
 import { IngressPeer, checkIngressPeers } from '../core/ingress-peer';
 import { CREDENTIAL_NAME, ENV_NAME, IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../core/names';
@@ -34,6 +34,7 @@ export interface ResolvedScalableService {
   readonly startupTimeoutSeconds: number;
   readonly env: Record<string, string>;
   readonly secretEnv: Record<string, SecretKeyRef>;
+  readonly envFromConfigMaps: string[];
   readonly runAsUser: number;
   readonly runAsGroup: number;
   readonly writableTmp: boolean;
@@ -75,6 +76,7 @@ export function resolveScalableServiceProps(problems: Problems, path: string, pr
     startupTimeoutSeconds: props.startupTimeoutSeconds ?? 60,
     env: props.env ?? {},
     secretEnv: props.secretEnv ?? {},
+    envFromConfigMaps: props.envFromConfigMaps ?? [],
     runAsUser: props.runAsUser ?? 10001,
     runAsGroup: props.runAsGroup ?? 10001,
     writableTmp: props.writableTmp ?? true,
@@ -151,6 +153,9 @@ export function resolveScalableServiceProps(problems: Problems, path: string, pr
     }
     if (!/^[-._a-zA-Z0-9]+$/.test(ref?.key ?? '')) add(`secretEnv.${key}.key`, ref?.key, 'a Secret key (letters, digits, -, _, .)');
   }
+  r.envFromConfigMaps.forEach((name, i) => {
+    if (!isDnsSubdomain(name)) add(`envFromConfigMaps[${i}]`, name, 'a ConfigMap name (DNS-1123 subdomain)');
+  });
   checkIngressPeers(problems, field('allowIngressFrom'), r.allowIngressFrom);
   r.configFiles.forEach((f, i) => {
     if (!/^\/[^\0]*[^/]$/.test(f.mountPath ?? '')) add(`configFiles[${i}].mountPath`, f.mountPath, 'an absolute file path');

@@ -114,6 +114,14 @@ export interface ScalableServiceProps {
   readonly secretEnv?: Record<string, SecretKeyRef>;
 
   /**
+   * ConfigMaps whose keys all become environment variables (`envFrom`), e.g. the database endpoints a tier writes
+   * per region. Never for credentials: those are Secrets, mounted as files.
+   *
+   * @default []
+   */
+  readonly envFromConfigMaps?: string[];
+
+  /**
    * The UID the container runs as.
    *
    * @default 10001 - non-root and above 10000, so it cannot collide with a host user (kube-score, Checkov CKV_K8S_40)

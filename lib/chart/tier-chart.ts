@@ -2,12 +2,17 @@ import { Chart } from 'cdk8s';
 import { k8s } from '../core/k8s';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
+import { fieldAt } from '../core/checks';
 import { isObjectName, objectNameAllowed } from '../core/names';
 import type { SecretKeyRef } from '../core/secret-ref';
 import type { NginxRateLimit } from '../nginx/nginx-conf';
 import { LoadBalancerBinding } from './load-balancer-binding';
 import { NginxLoadBalancer, NginxLoadBalancerProps } from '../nginx/nginx-load-balancer';
-import { PostgresReplicated, PostgresReplicatedSizing } from '../postgres';
+import { PostgresReplicated, PostgresReplicatedSizing, checkPostgresReplicatedSizing } from '../postgres';
+import { PostgresBackupPolicy, PostgresCluster, PostgresClusterRecovery, checkPostgresBackupPolicy } from '../postgres/postgres-cluster';
+import { postgresClusterEnv, postgresClusterTopologyFor, type PostgresRegionRole } from '../postgres/postgres-cluster-endpoints';
+import { addRegionalComponent } from './regional-component';
+import { DEFAULT_BACKUP_BUCKET_PREFIX, postgresBackupLocationFor } from '../cloud/postgres-backup-location';
 import { RedisDeployment, RedisDeploymentProps } from '../redis/redis-deployment';
 import { ScalableService, ScalableServiceProps } from '../app/scalable-service';
 import { synthesizeCharts } from './_synthesize-charts';
@@ -78,8 +83,48 @@ export function tierNginxLoadBalancerProps(n: TierNginxProps): Omit<NginxLoadBal
  */
 export type TierRedisProps = Required<Pick<RedisDeploymentProps, 'mode' | 'masters' | 'replicasPerMaster' | 'maxMemory' | 'use' | 'appendOnly'>>;
 
-/** PostgreSQL for a tier: the sizing part of PostgresReplicatedProps (the chart supplies names, Secrets and peers). */
-export type TierPostgresProps = PostgresReplicatedSizing;
+/** The engine that runs a tier's PostgreSQL. */
+export type TierPostgresEngine = 'statefulset' | 'cloudnative-pg';
+
+/** Backups of a tier's PostgreSQL (CloudNativePG only): the schedule, the retention and how far the archive may lag. */
+export type TierPostgresBackup = PostgresBackupPolicy;
+
+/** PostgreSQL for a tier: the sizing part of PostgresReplicatedProps (the chart supplies names, Secrets and peers), the engine and the backups. */
+export type TierPostgresProps = PostgresReplicatedSizing & {
+  /**
+   * `statefulset`: {@link PostgresReplicated}, no operator, failover by hand. `cloudnative-pg`: {@link PostgresCluster},
+   * automatic failover, backups and point-in-time recovery, replica clusters in the other regions (needs the
+   * CloudNativePG operator 1.27+ and, for backups, its Barman Cloud plugin).
+   *
+   * @default 'statefulset'
+   */
+  readonly engine?: TierPostgresEngine;
+  /**
+   * Scheduled base backups and WAL archiving to the region's S3 bucket (`cloudnative-pg` only).
+   *
+   * @default - none
+   */
+  readonly backup?: TierPostgresBackup;
+};
+
+/** The ConfigMap of the app's database endpoints in its region (`DATABASE_RW_ENDPOINT`, `DATABASE_RO_ENDPOINT`, `DATABASE_READ_ONLY`). */
+export const POSTGRES_ENDPOINTS_CONFIG_MAP = 'postgres-endpoints';
+
+/**
+ * Records every problem of a tier's PostgreSQL: the sizing rules of the engines (stated once, in
+ * `checkPostgresReplicatedSizing`), the engine choice, and the backup policy, which only CloudNativePG runs.
+ */
+export function checkTierPostgresProps(problems: Problems, path: string, pg: TierPostgresProps): void {
+  checkPostgresReplicatedSizing(problems, path, pg);
+  const engine = pg.engine ?? 'statefulset';
+  if (engine !== 'statefulset' && engine !== 'cloudnative-pg') problems.add(fieldAt(path, 'engine'), engine, "'statefulset' or 'cloudnative-pg'");
+  if (pg.backup !== undefined) {
+    if (engine !== 'cloudnative-pg') {
+      problems.add(fieldAt(path, 'backup'), pg.backup, `unset unless '${fieldAt(path, 'engine')}' is 'cloudnative-pg' (backups use CloudNativePG's Barman Cloud plugin)`);
+    }
+    checkPostgresBackupPolicy(problems, fieldAt(path, 'backup'), pg.backup);
+  }
+}
 
 /**
  * Props of {@link TierChart}. A `TierSpec` from `tiers/` is assignable to it as it is.
@@ -134,11 +179,43 @@ export interface TierChartProps {
   readonly postgres?: TierPostgresProps;
   /**
    * The Secret (created by the platform team, not by this chart) holding the Postgres passwords under the keys
-   * `replication-password`, `app-password` and `pooler-password`.
+   * `replication-password`, `app-password` and `pooler-password`. With the `cloudnative-pg` engine the application
+   * role's credentials are instead in `<postgresSecretName>-app`, a `kubernetes.io/basic-auth` Secret (keys
+   * `username`: `app`, `password`), also created by the platform team.
    *
    * @default 'postgres-auth'
    */
   readonly postgresSecretName?: string;
+  /**
+   * The tier's regions (a `TierSpec`'s): with the `cloudnative-pg` engine and more than one region, each region's
+   * cluster is a member of one distributed topology, primary in the `primary` region.
+   *
+   * @default - one region, `us-east-1`, primary
+   */
+  readonly regions?: ReadonlyArray<{ readonly name: string; readonly role: PostgresRegionRole }>;
+  /**
+   * The first part of the PostgreSQL backup buckets' names (`<prefix>-<tier>-pg-backups-<short region>`): the
+   * same value the cloud app is given (context `backupBucketPrefix`), so both sides compute the same names with
+   * `postgresBackupLocationFor`.
+   *
+   * @default 'scaling-tiers' - a placeholder (`DEFAULT_BACKUP_BUCKET_PREFIX`); S3 bucket names are global
+   */
+  readonly backupBucketPrefix?: string;
+  /**
+   * Point-in-time recovery (`cloudnative-pg` engine with backups): the Cluster bootstraps from the object store up to
+   * `targetTime` instead of `initdb`. Only takes effect when the Cluster is created (delete the old one first: see
+   * the README's restore runbook). Refused with more than one region: recover the primary cluster alone first.
+   *
+   * @default - a new, empty database
+   */
+  readonly postgresRecovery?: PostgresClusterRecovery;
+  /**
+   * The region whose PostgreSQL this chart renders (`cloudnative-pg` engine): the primary cluster in the primary
+   * region, a replica cluster fed from the primary's backups in every other region.
+   *
+   * @default - the primary region
+   */
+  readonly postgresRegion?: string;
 }
 
 /** What {@link TierChart.synthesizeComponents} returns. */
@@ -168,8 +245,10 @@ export class TierChart extends Chart {
   public readonly nginx?: NginxLoadBalancer;
   /** Redis, when the tier has it. */
   public readonly redis?: RedisDeployment;
-  /** PostgreSQL, when the tier has it. */
+  /** PostgreSQL, when the tier has it and uses the `statefulset` engine. */
   public readonly postgres?: PostgresReplicated;
+  /** PostgreSQL, when the tier has it and uses the `cloudnative-pg` engine. */
+  public readonly postgresCluster?: PostgresCluster;
   private readonly tierLabels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: TierChartProps) {
@@ -208,6 +287,8 @@ export class TierChart extends Chart {
       headlessService: props.nginx !== undefined,
       // Only nginx may call the app when there is one; otherwise any pod of the tier's namespace.
       allowIngressFrom: [{ podLabels: props.nginx ? { 'app.kubernetes.io/name': nginxName, 'app.kubernetes.io/instance': nginxName } : {} }],
+      // Where the app finds its database in its region (written beside each PostgresCluster).
+      envFromConfigMaps: props.postgres?.engine === 'cloudnative-pg' ? [POSTGRES_ENDPOINTS_CONFIG_MAP] : undefined,
     });
 
     if (props.nginx) {
@@ -228,8 +309,10 @@ export class TierChart extends Chart {
       });
     }
 
-    if (props.postgres) {
-      const pg = props.postgres;
+    if (props.postgres?.engine === 'cloudnative-pg') {
+      this.postgresCluster = this.addPostgresClusters(props, props.postgres, namespace);
+    } else if (props.postgres) {
+      const { engine: _engine, backup: _backup, ...pg } = props.postgres;
       const secretName = props.postgresSecretName ?? 'postgres-auth';
       this.postgres = new PostgresReplicated(this.addComponent('postgres'), 'postgres', {
         ...pg,
@@ -247,6 +330,70 @@ export class TierChart extends Chart {
       this.regionalComponents.set(region.name, chart);
       new LoadBalancerBinding(chart, 'LoadBalancerBinding', { tier: props.name, region: region.name, vpcCidr: region.vpcCidr, service: entry });
     }
+  }
+
+  /**
+   * The tier's CloudNativePG clusters. One region: a cluster in the base. Several regions with backups: a cluster per
+   * region, each in that region's overlay (`regions/<region>/postgres.yaml`), the primary region's the primary and
+   * the others replica clusters of one distributed topology fed from the object store, so no region ever runs a
+   * second primary. Beside each cluster, the ConfigMap of the app's database endpoints for that region.
+   *
+   * @returns the primary region's cluster
+   */
+  private addPostgresClusters(props: TierChartProps, pg: TierPostgresProps, namespace: string): PostgresCluster {
+    const regions = props.regions ?? [{ name: 'us-east-1', role: 'primary' as const }];
+    const primary = props.postgresRegion ?? regions.find((r) => r.role === 'primary')?.name ?? regions[0].name;
+    if (!pg.backup || regions.length < 2 || props.postgresRegion !== undefined) {
+      const role = regions.find((r) => r.name === primary)?.role ?? 'primary';
+      return this.addPostgresCluster(this.addComponent('postgres'), props, pg, namespace, primary, role);
+    }
+    let primaryCluster: PostgresCluster | undefined;
+    for (const r of regions) {
+      const cluster = this.addPostgresCluster(addRegionalComponent(this, r.name, 'postgres'), props, pg, namespace, r.name, r.role);
+      if (r.name === primary) primaryCluster = cluster;
+    }
+    return primaryCluster!;
+  }
+
+  private addPostgresCluster(scope: Chart, props: TierChartProps, pg: TierPostgresProps, namespace: string, region: string, role: PostgresRegionRole): PostgresCluster {
+    const name = 'postgres';
+    const regions = props.regions ?? [{ name: 'us-east-1', role: 'primary' as const }];
+    const b = pg.backup;
+    const location = b ? postgresBackupLocationFor({ tier: props.name, region, bucketPrefix: props.backupBucketPrefix ?? DEFAULT_BACKUP_BUCKET_PREFIX, clusterName: name, namespace }) : undefined;
+    const cluster = new PostgresCluster(scope, name, {
+      name,
+      namespace,
+      readReplicas: pg.readReplicas,
+      synchronousReplicas: pg.synchronousReplicas,
+      // Every instance is sized as the primary: CloudNativePG sizes instances alike, and any replica can be promoted.
+      resources: pg.primaryResources,
+      storage: pg.storage,
+      storageClass: pg.storageClass,
+      maxConnections: pg.maxConnections,
+      pooler: pg.pooler,
+      appSecretName: `${props.postgresSecretName ?? 'postgres-auth'}-app`,
+      allowIngressFrom: [{ podLabels: this.app.selectorLabels }],
+      backup: b && location ? {
+        destinationPath: location.destinationPath,
+        region,
+        intervalHours: b.intervalHours,
+        retentionPolicy: b.retentionPolicy,
+        archiveTimeoutSeconds: b.archiveTimeoutSeconds,
+      } : undefined,
+      recovery: props.postgresRecovery,
+      // More than one region: one distributed topology, primary in the primary region (needs the object store).
+      topology: b && regions.length > 1 ? postgresClusterTopologyFor(regions, region, name) : undefined,
+    });
+    new k8s.KubeConfigMap(scope, 'Endpoints', {
+      metadata: { name: POSTGRES_ENDPOINTS_CONFIG_MAP },
+      data: Object.fromEntries(postgresClusterEnv({
+        readWritePoolerName: cluster.readWritePoolerName,
+        readOnlyPoolerName: cluster.readOnlyPoolerName,
+        namespace,
+        regionRole: role,
+      }).map((e) => [e.name, e.value])),
+    });
+    return cluster;
   }
 
   /**

@@ -1,5 +1,7 @@
 export * from './edge-distribution';
 export * from './global-dns';
+export * from './postgres-backup-bucket';
+export * from './postgres-backup-location';
 export * from './regional-ingress';
 export * from './regional-stack';
 export * from './regional-web-acl';

@@ -6,3 +6,7 @@ export * from './pgbouncer';
 export * from './postgres-replicated-props';
 export * from './postgres-replicated';
 export { ResolvedPostgresConfig, resolvePostgresProps } from './postgres-resolve';
+export * from './postgres-cluster';
+export * from './postgres-cluster-endpoints';
+export * from './cnpg-parameters';
+export * from './cnpg-backup-schedule';

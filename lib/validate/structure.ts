@@ -34,8 +34,8 @@ export interface JsonSchema {
   readonly [keyword: string]: unknown;
 }
 
-/** The CRDs of the custom resources this library emits. */
-export const BUILT_IN_CRDS: readonly CustomResourceDefinition[] = [
+/** The small built-in CRDs, whose validators are in `imports/schema-validators.ts` with the Kubernetes kinds. */
+export const BUNDLED_CRDS: readonly CustomResourceDefinition[] = [
   verticalPodAutoscalerCrd as CustomResourceDefinition,
   targetGroupBindingCrd as CustomResourceDefinition,
 ];
@@ -54,6 +54,44 @@ export function gitOpsCrds(): readonly CustomResourceDefinition[] {
 }
 
 const GITOPS_GROUPS = new Set(['argoproj.io', 'source.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io']);
+
+/**
+ * A module of `imports/crd-validators/`: one operator CRD's precompiled validator and its structural schema (the
+ * schema without descriptions, for the unknown-field walk).
+ */
+export interface OperatorCrdModule {
+  readonly key: string;
+  readonly validate: CompiledValidator;
+  readonly schema: JsonSchema;
+}
+
+/**
+ * The operator CRDs whose resources the library emits (CloudNativePG, its Barman Cloud plugin, the Prometheus
+ * Operator). Their schemas are large (the Cluster's and the Pooler's hold a whole pod template), so each one's
+ * validator and schema are a module of their own, loaded the first time a resource of that kind is checked: a tier
+ * without CloudNativePG never pays for them. Literal `require`s, so the compiled package ships them.
+ */
+export const OPERATOR_CRD_MODULES: Readonly<Record<string, () => OperatorCrdModule>> = {
+  'postgresql.cnpg.io/v1/Cluster': () => require('../../imports/crd-validators/cnpg-cluster-v1') as OperatorCrdModule,
+  'postgresql.cnpg.io/v1/Pooler': () => require('../../imports/crd-validators/cnpg-pooler-v1') as OperatorCrdModule,
+  'postgresql.cnpg.io/v1/ScheduledBackup': () => require('../../imports/crd-validators/cnpg-scheduledbackup-v1') as OperatorCrdModule,
+  'barmancloud.cnpg.io/v1/ObjectStore': () => require('../../imports/crd-validators/barmancloud-objectstore-v1') as OperatorCrdModule,
+  'monitoring.coreos.com/v1/PodMonitor': () => require('../../imports/crd-validators/podmonitor-v1') as OperatorCrdModule,
+};
+
+/** A CRD whose schema is read from its {@link OPERATOR_CRD_MODULES} module when first needed. */
+function operatorCrd(key: string): CustomResourceDefinition {
+  const [group, name, kind] = key.split('/');
+  const version = { name, served: true } as { name: string; served: boolean; schema?: { openAPIV3Schema?: JsonSchema } };
+  Object.defineProperty(version, 'schema', { enumerable: true, get: () => ({ openAPIV3Schema: OPERATOR_CRD_MODULES[key]().schema }) });
+  return { spec: { group, scope: 'Namespaced', names: { kind }, versions: [version] } };
+}
+
+/** The CRDs of the custom resources this library emits. */
+export const BUILT_IN_CRDS: readonly CustomResourceDefinition[] = [
+  ...BUNDLED_CRDS,
+  ...Object.keys(OPERATOR_CRD_MODULES).map(operatorCrd),
+];
 
 /** The ajv options of CRD schemas, at run time and in the precompiled validators alike. */
 export const CRD_AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false } as const;
@@ -182,7 +220,9 @@ export class SchemaRegistry {
       const schema = version?.schema?.openAPIV3Schema;
       if (!version || !schema) continue;
       // The built-in CRDs' validators are precompiled; a user's CRD is compiled here.
-      const validate = (BUILT_IN_CRDS.includes(crd) && precompiledValidators().customResources[crdValidatorKey(crd, version.name)]) || walkingValidator(schema) || compileCrdSchema(schema);
+      const key = crdValidatorKey(crd, version.name);
+      const validate = (BUILT_IN_CRDS.includes(crd) && (OPERATOR_CRD_MODULES[key]?.().validate ?? precompiledValidators().customResources[key]))
+        || walkingValidator(schema) || compileCrdSchema(schema);
       return { validate, schema, namespaced: crd.spec.scope !== 'Cluster' };
     }
     return undefined;

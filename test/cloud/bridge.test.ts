@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdk8s';
-import { Template } from 'aws-cdk-lib/assertions';
+import { ApiObject, App } from 'cdk8s';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
 import { createCloudApp } from '../../apps/cloud';
-import { TierChart } from '../../lib';
+import { DEFAULT_BACKUP_BUCKET_PREFIX, TierChart, postgresBackupLocationFor } from '../../lib';
 import { TIERS, hasCloudIngress } from '../../tiers';
 
 describe('the cluster side binds to the cloud side by target group name', () => {
@@ -33,5 +33,68 @@ describe('the cluster side binds to the cloud side by target group name', () => 
     for (const tier of TIERS.filter((t) => !hasCloudIngress(t))) {
       expect(new TierChart(new App(), tier.name, tier).regionalComponents.size).toBe(0);
     }
+  });
+});
+
+describe('the cluster side finds its Postgres backups where the cloud side put them (bucket, prefix, role)', () => {
+  const cloud = createCloudApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-pg-')) });
+  const stacks = cloud.node.children.filter((c): c is Stack => c instanceof Stack);
+  const withBackups = TIERS.filter((t) => t.postgres.backup !== undefined);
+
+  interface StoreConfiguration {
+    destinationPath: string;
+    s3Credentials: unknown;
+    wal?: { encryption?: string; archiveAdditionalCommandArgs?: string[] };
+    data?: { encryption?: string; additionalCommandArgs?: string[] };
+  }
+  interface K8sObject {
+    kind: string;
+    metadata: { name: string; namespace?: string };
+    spec: { configuration: StoreConfiguration; plugins: Array<{ isWALArchiver?: boolean; parameters: { serverName: string } }> };
+  }
+  /** Every Kubernetes object of a chart, as JSON. */
+  const objectsOf = (chart: TierChart) => chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson() as K8sObject);
+  const arnJoin = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${rest}`]] });
+
+  test('department and enterprise have backups (the tiers the issue names)', () => {
+    expect(withBackups.map((t) => t.name)).toEqual(['department', 'enterprise']);
+  });
+
+  test.each(withBackups.map((t) => [t.name, t]))('%s: every region', (_name, tier) => {
+    for (const region of tier.regions) {
+      // GIVEN the Kubernetes side of this region and the cloud stack of this region
+      const objects = objectsOf(new TierChart(new App(), tier.name, { ...tier, postgresRegion: region.name }));
+      const cluster = objects.find((o) => o.kind === 'Cluster')!;
+      const store = objects.find((o) => o.kind === 'ObjectStore')!;
+      const template = Template.fromStack(stacks.find((s) => s.stackName === `${tier.name}-${region.name}`)!);
+      const [bucket] = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { BucketName: Match.stringLikeRegexp('-pg-backups-') } })) as Array<{ Properties: { BucketName: string } }>;
+      const [association] = Object.values(template.findResources('AWS::EKS::PodIdentityAssociation')) as Array<{ Properties: Record<string, string> }>;
+      const [role] = Object.values(template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' } })] } } })) as Array<{ Properties: { RoleName: string } }>;
+      const policy = (Object.values(template.findResources('AWS::IAM::ManagedPolicy')) as Array<{ Properties: { Description: string; PolicyDocument: { Statement: Array<{ Sid?: string; Resource: unknown }> } } }>)
+        .find((p) => p.Properties.Description.startsWith('Barman Cloud'))!.Properties.PolicyDocument.Statement;
+
+      // THEN the same names, computed once
+      const location = postgresBackupLocationFor({ tier: tier.name, region: region.name, bucketPrefix: DEFAULT_BACKUP_BUCKET_PREFIX, clusterName: cluster.metadata.name, namespace: cluster.metadata.namespace });
+      expect(store.spec.configuration.destinationPath).toBe(`s3://${bucket.Properties.BucketName}/${location.path}`);
+      expect(store.spec.configuration.destinationPath).toBe(location.destinationPath);
+      expect(store.spec.configuration.s3Credentials).toEqual({ inheritFromIAMRole: true }); // no static keys
+      // The ServiceAccount CNPG creates is named after the Cluster; Pod Identity associates exactly it with the role.
+      expect(association.Properties).toMatchObject({ Namespace: cluster.metadata.namespace, ServiceAccount: cluster.metadata.name });
+      expect(role.Properties.RoleName).toBe(location.roleName);
+      // The role reads the prefix the ObjectStore writes under, and writes this region's server folder (or all of it).
+      expect(policy.find((s) => s.Sid === 'ReadOwnPrefix')!.Resource).toEqual(arnJoin(`${bucket.Properties.BucketName}/${location.path}*`));
+      const archiver = cluster.spec.plugins.find((p) => p.isWALArchiver)!;
+      const write = policy.find((s) => s.Sid === 'WriteOwnFolder')!.Resource;
+      expect(write).toEqual(arnJoin(`${bucket.Properties.BucketName}/${location.path}${region.role === 'primary' ? '' : `${archiver.parameters.serverName}/`}*`));
+      expect(archiver.parameters.serverName).toBe(location.serverName);
+    }
+  });
+
+  test.each(withBackups.map((t) => [t.name, t]))('%s: the ObjectStore lets the bucket key encrypt (the bucket refuses aws:kms without a key id)', (_name, tier) => {
+    // S3 serves `aws:kms` without a key id with the AWS managed key (aws/s3), not the bucket's customer-managed key;
+    // the bucket policy refuses such uploads. Barman must send no encryption header (the bucket default applies).
+    const { wal, data } = objectsOf(new TierChart(new App(), tier.name, tier)).find((o) => o.kind === 'ObjectStore')!.spec.configuration;
+    expect({ wal: wal?.encryption, data: data?.encryption }).toEqual({ wal: undefined, data: undefined });
+    expect([...(wal?.archiveAdditionalCommandArgs ?? []), ...(data?.additionalCommandArgs ?? [])].filter((a) => a.startsWith('--sse-kms-key-id'))).toEqual([]);
   });
 });

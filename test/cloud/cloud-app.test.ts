@@ -67,6 +67,24 @@ describe('apps/cloud.ts', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  test('tiers with Postgres backups get a backup bucket per region; the primary region replicates to the others', () => {
+    const app = createCloudApp({ outdir: outdir() });
+    const template = (name: string) => Template.fromStack(app.node.findChild(name) as Stack);
+    for (const [stack, bucket, replicates] of [
+      ['enterprise-us-east-1', 'scaling-tiers-enterprise-pg-backups-use1', 2],
+      ['enterprise-eu-west-1', 'scaling-tiers-enterprise-pg-backups-euw1', 0],
+      ['enterprise-ap-southeast-1', 'scaling-tiers-enterprise-pg-backups-apse1', 0],
+      ['department-us-east-1', 'scaling-tiers-department-pg-backups-use1', 1],
+      ['department-us-west-2', 'scaling-tiers-department-pg-backups-usw2', 0],
+    ] as const) {
+      const buckets = Object.values(template(stack).findResources('AWS::S3::Bucket', { Properties: { BucketName: bucket } })) as Array<{ Properties: { ReplicationConfiguration?: { Rules: unknown[] }; LifecycleConfiguration: { Rules: Array<{ ExpirationInDays?: number }> } } }>;
+      expect(buckets).toHaveLength(1);
+      expect(buckets[0].Properties.ReplicationConfiguration?.Rules.length ?? 0).toBe(replicates);
+      // Retention 84m (enterprise) or 90d (department), plus the 7-day margin.
+      expect(buckets[0].Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(stack.startsWith('enterprise') ? 84 * 31 + 7 : 97);
+    }
+  });
+
   test('regional templates are stable (snapshot of one)', () => {
     const app = createCloudApp({ outdir: outdir() });
     expect(Template.fromStack(app.node.findChild('department-us-west-2') as Stack).toJSON()).toMatchSnapshot();

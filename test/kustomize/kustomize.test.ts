@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ARGO_CD_SYNC_WAVES, KUSTOMIZATION_FILE, TierChart, writeTierManifests } from '../../lib';
-import { TIERS, hasCloudIngress } from '../../tiers';
+import { TIERS, TierSpec, hasCloudIngress } from '../../tiers';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> } };
 
@@ -44,6 +44,11 @@ function objectsListed(dir: string): Obj[] {
 
 const key = (o: Obj) => `${o.apiVersion} ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 const byKey = (objects: Obj[]) => new Map(objects.map((o) => [key(o), o]));
+
+/** Whether the tier runs a CloudNativePG cluster per region (several regions, fed through the object store). */
+function perRegionPostgres(tier: TierSpec): boolean {
+  return tier.postgres.engine === 'cloudnative-pg' && tier.postgres.backup !== undefined && tier.regions.length > 1;
+}
 
 describeWithKubectl('kustomize renders the output', () => {
   let out: string;
@@ -85,7 +90,12 @@ describeWithKubectl('kustomize renders the output', () => {
         const own = fs.readdirSync(path.join(out, dir)).filter((f) => f.endsWith('.yaml')).flatMap((f) => readObjects(path.join(out, dir, f)));
         expect([...overlay.keys()].filter((k) => !base.has(k)).sort()).toEqual(own.map(key).sort());
         for (const [k, o] of base) expect(overlay.get(k)).toEqual(o);
-        expect(own.length).toBe(hasCloudIngress(tier) ? 1 : 0);
+        // What a region adds: its TargetGroupBinding where an ALB serves the tier, and its own CloudNativePG cluster (a
+        // primary in the primary region, a replica cluster elsewhere) where the tier runs one per region.
+        const kinds = own.map((o) => o.kind);
+        expect(kinds.filter((k) => k === 'TargetGroupBinding').length).toBe(hasCloudIngress(tier) ? 1 : 0);
+        expect(kinds.filter((k) => k === 'Cluster').length).toBe(perRegionPostgres(tier) ? 1 : 0);
+        expect(base.size > 0 && [...base.values()].some((o) => (o as { kind: string }).kind === 'Cluster')).toBe(!perRegionPostgres(tier) && tier.postgres.engine === 'cloudnative-pg');
       }
       expect(rendered.get(tier.name)).toEqual(rendered.get(path.join(tier.name, 'regions', tier.regions[0].name)));
     }

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { TierChart } from '../../lib';
+import { TierChart, regionalComponentsOf } from '../../lib';
 import { KubeObject, Manifest } from '../../lib/validate';
 import { TierSpec, enterprise } from '../../tiers';
 
@@ -8,17 +8,27 @@ import { TierSpec, enterprise } from '../../tiers';
 export type Obj = Record<string, any>;
 
 /**
+ * The enterprise tier with the operator-free PostgreSQL engine: the rule tests break fields of the StatefulSet
+ * engine's pod templates, which CloudNativePG (the tier's engine) leaves to the operator. The CloudNativePG objects
+ * are checked by test/postgres/postgres-cluster-crd.test.ts and, with the real tiers, by test/validate/tiers.test.ts.
+ */
+export const BASELINE_TIER: TierSpec = { ...enterprise, postgres: { ...enterprise.postgres, engine: 'statefulset', backup: undefined } };
+
+/**
  * A tier's whole output as the gate sees it: every component's objects plus the first region's overlay, each with
  * the file the app would write it to.
  */
-export function tierManifests(tier: TierSpec = enterprise): Manifest[] {
+export function tierManifests(tier: TierSpec = BASELINE_TIER): Manifest[] {
   const chart = new TierChart(new App({ outdir: '/dev/null' }), tier.name, { ...tier, loadBalancerRegions: tier.regions });
   const out: Manifest[] = [];
   for (const component of chart.components) {
     for (const object of component.toJson()) out.push({ file: `${tier.name}/${component.node.id}.yaml`, object: object as KubeObject });
   }
-  const [region, regional] = [...chart.regionalComponents][0] ?? [];
-  if (regional) for (const object of regional.toJson()) out.push({ file: `${tier.name}/regions/${region}/load-balancer-binding.yaml`, object: object as KubeObject });
+  // The primary region's overlay: its TargetGroupBinding and, where the tier runs a cluster per region, its Postgres.
+  const primary = tier.regions.find((r) => r.role === 'primary')?.name ?? tier.regions[0].name;
+  for (const c of regionalComponentsOf(chart).filter((r) => r.region === primary)) {
+    for (const object of c.chart.toJson()) out.push({ file: `${tier.name}/regions/${c.region}/${c.name}.yaml`, object: object as KubeObject });
+  }
   return out;
 }
 

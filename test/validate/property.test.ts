@@ -5,13 +5,13 @@ import * as path from 'node:path';
 import { App } from 'cdk8s';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { PropsError, TierChart } from '../../lib';
+import { PropsError, TierChart, regionalComponentsOf } from '../../lib';
 import { KubeObject, formatFindings, validateManifests } from '../../lib/validate';
 import { TIERS, TierSpec, deriveTier } from '../../tiers';
 
 /**
  * Random overrides of the built-in tiers — replica bounds, resources, HPA metric targets, VPA modes, Redis and
- * Postgres shapes, regions — mostly sensible, sometimes not. Every case must either be refused with a clear
+ * Postgres shapes (engine, replica and synchronous counts, backup intervals and retentions), regions — mostly sensible, sometimes not. Every case must either be refused with a clear
  * validation error (a PropsError naming the path and the field) or synthesise output that passes the gate and,
  * once for all cases, the strict Kubernetes schema check of `kube-validate`.
  */
@@ -87,11 +87,31 @@ const redis = fc
   .tuple(mostly(saneRedis, wildRedis), fc.record({ maxMemory: mostly(fc.constantFrom('100Mi', '500Mi', '1Gi', '3Gi'), fc.constantFrom('0', 'lots')), use: fc.constantFrom('cache' as const, 'data' as const), appendOnly: fc.boolean() }, { requiredKeys: [] }))
   .map(([shape, rest]) => ({ ...shape, ...rest }));
 
+/** CloudNativePG backups: mostly intervals that divide a day and retentions the CRD's pattern accepts. */
+const postgresBackup = fc.record(
+  {
+    intervalHours: mostly(fc.constantFrom(1, 2, 3, 4, 6, 8, 12, 24), fc.integer({ min: -1, max: 30 }), 15),
+    retentionPolicy: mostly(fc.constantFrom('7d', '90d', '4w', '84m'), fc.constantFrom('7y', '0d', '90', '')),
+    archiveTimeoutSeconds: mostly(fc.integer({ min: 10, max: 3600 }), fc.integer({ min: -1, max: 9 })),
+  },
+  { requiredKeys: ['intervalHours', 'retentionPolicy'] },
+);
+/** The engine (and, for CloudNativePG, maybe backups); absent keeps the base tier's. */
+const postgresEngine = fc.option(
+  fc.oneof(
+    { weight: 10, arbitrary: fc.record({ engine: fc.constant('statefulset' as const) }) },
+    { weight: 20, arbitrary: fc.record({ engine: fc.constant('cloudnative-pg' as const), backup: postgresBackup }, { requiredKeys: ['engine'] }) },
+    { weight: 1, arbitrary: fc.record({ engine: fc.constant('crunchy' as never) }) },
+  ),
+  { nil: undefined },
+);
+
 const postgres = fc
   .integer({ min: 0, max: 4 })
   .chain((readReplicas) =>
     fc.record(
       {
+        engineAndBackup: postgresEngine,
         readReplicas: mostly(fc.constant(readReplicas), fc.constantFrom(-1, 40)),
         synchronousReplicas: mostly(fc.integer({ min: 0, max: readReplicas }), fc.integer({ min: readReplicas + 1, max: readReplicas + 3 })),
         primaryResources: resources,
@@ -106,7 +126,8 @@ const postgres = fc
       },
       { requiredKeys: [] },
     ),
-  );
+  )
+  .map(({ engineAndBackup, ...rest }) => ({ ...rest, ...engineAndBackup }));
 
 const verticalScaling = fc.record({ updateMode: fc.constantFrom('Off' as const, 'Initial' as const, 'Recreate' as const, 'InPlaceOrRecreate' as const), controlledResources: fc.subarray(['cpu' as const, 'memory' as const], { minLength: 1 }) });
 /** A tier scales its app either by a fixed count or by an HPA; overrides mostly keep to the base tier's way. */
@@ -128,7 +149,10 @@ function attempt(base: TierSpec, o: object): Outcome {
     const chart = new TierChart(new App({ outdir: '/dev/null' }), tier.name, { ...tier, loadBalancerRegions: tier.regions });
     const errors = chart.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
     if (errors.length > 0) throw new PropsError(errors.join('\n'));
-    const objects = [...chart.components, ...chart.regionalComponents.values()].flatMap((c) => c.toJson()) as KubeObject[];
+    // The tier as its primary region applies it: the base and that region's own components.
+    const primary = tier.regions.find((r) => r.role === 'primary')?.name;
+    const regional = regionalComponentsOf(chart).filter((c) => c.region === primary).map((c) => c.chart);
+    const objects = [...chart.components, ...regional].flatMap((c) => c.toJson()) as KubeObject[];
     return { kind: 'synthesised', objects };
   } catch (e) {
     // A clear error: the library's own error type, and every line names a construct path and a field.

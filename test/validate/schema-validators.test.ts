@@ -4,7 +4,9 @@ import { types } from 'node:util';
 import { kubernetes, customResources, fields } from '../../imports/schema-validators';
 import { CompactFieldTrees, CompiledValidator, seedFields, validateStrictly } from '../../lib/validate/_known-fields';
 import { formats as bundledFormats } from '../tools/kubernetes-models-formats';
-import { GENERATED_FILE, PRECOMPILED_KINDS, generateSchemaValidators } from '../tools/generate-schema-validators';
+import { GENERATED_FILE, OPERATOR_MODULES_DIR, PRECOMPILED_KINDS, generateOperatorCrdModules, generateSchemaValidators } from '../tools/generate-schema-validators';
+import { OPERATOR_CRD_MODULES } from '../../lib/validate/structure';
+import * as path from 'node:path';
 import { tierManifests } from './_baseline';
 
 type Validate = ((data: unknown) => boolean) & { errors?: { instancePath: string; keyword: string }[] | null };
@@ -30,6 +32,19 @@ describe('imports/schema-validators.ts', () => {
   test('is what the generator writes from the installed packages (run `npm run generate:validators` after an upgrade)', async () => {
     expect(fs.readFileSync(GENERATED_FILE, 'utf8')).toBe(await generateSchemaValidators());
   }, 30_000);
+
+  test('imports/crd-validators/ is what the generator writes from imports/crds (run `npm run generate:validators`)', async () => {
+    const modules = await generateOperatorCrdModules();
+    expect(fs.readdirSync(OPERATOR_MODULES_DIR).sort()).toEqual(Object.keys(modules).sort());
+    for (const [file, text] of Object.entries(modules)) expect(fs.readFileSync(path.join(OPERATOR_MODULES_DIR, file), 'utf8')).toBe(text);
+  }, 60_000);
+
+  test('each operator CRD module is keyed as the gate looks it up', () => {
+    for (const [key, load] of Object.entries(OPERATOR_CRD_MODULES)) {
+      expect(load().key).toBe(key);
+      expect(typeof load().validate).toBe('function');
+    }
+  });
 
   test('has a validator for each precompiled kind and each built-in CRD', () => {
     expect(Object.keys(kubernetes).sort()).toEqual(PRECOMPILED_KINDS.map(([apiVersion, kind]) => `${apiVersion}/${kind}`).sort());

@@ -1,0 +1,233 @@
+/**
+ * Every CloudNativePG, Barman Cloud and PodMonitor object PostgresCluster emits, in every shape (the tiers, each
+ * region of a distributed topology, point-in-time recovery, no backups), against the CRDs:
+ *   - strictly against their openAPIV3Schema, by the gate and by the shared kube-validate tool;
+ *   - against their CEL rules (`x-kubernetes-validations`), which JSON Schema does not check: each rule of the CRDs
+ *     is restated here and evaluated, and a CRD rule without a restatement fails the test (so an upgraded CRD with a
+ *     new rule is noticed);
+ *   - against the rules CloudNativePG's admission webhook enforces (not in the CRD): synchronous number below
+ *     `instances`, references between the objects, six-field schedules.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Yaml } from 'cdk8s';
+import { PostgresCluster, PostgresClusterProps } from '../../lib/postgres/postgres-cluster';
+import { postgresClusterTopologyFor } from '../../lib/postgres/postgres-cluster-endpoints';
+import { CNPG_FIXED_PARAMETERS } from '../../lib/postgres/cnpg-parameters';
+import { postgresBackupLocationFor } from '../../lib/cloud/postgres-backup-location';
+import { SchemaRegistry } from '../../lib/validate/structure';
+import { department, enterprise, team } from '../../tiers';
+import { Manifest, synth, synthTier, testChart } from '../_synth';
+
+const VALIDATOR = path.resolve(__dirname, '../../../shared/tools/kube-validate/validate');
+const CRD_DIR = path.resolve(__dirname, '../../imports/crds');
+const CRD_FILES: Record<string, string> = {
+  Cluster: 'cnpg-cluster-v1.json',
+  Pooler: 'cnpg-pooler-v1.json',
+  ScheduledBackup: 'cnpg-scheduledbackup-v1.json',
+  ObjectStore: 'barmancloud-objectstore-v1.json',
+  PodMonitor: 'podmonitor-v1.json',
+};
+const CUSTOM_KINDS = Object.keys(CRD_FILES);
+
+const REGIONS = [
+  { name: 'us-east-1', role: 'primary' as const },
+  { name: 'eu-west-1', role: 'secondary' as const },
+  { name: 'ap-southeast-1', role: 'read-only' as const },
+];
+
+function cluster(props: Partial<PostgresClusterProps>): Manifest[] {
+  const chart = testChart();
+  const location = postgresBackupLocationFor({ tier: 'enterprise', region: 'eu-west-1', bucketPrefix: 'acme', clusterName: 'postgres' });
+  new PostgresCluster(chart, 'pg', {
+    namespace: 'shop',
+    readReplicas: 3,
+    synchronousReplicas: 1,
+    resources: { requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } },
+    storage: '100Gi',
+    appSecretName: 'postgres-app',
+    allowIngressFrom: [{ podLabels: { app: 'web' } }],
+    backup: { destinationPath: location.destinationPath, region: 'eu-west-1', intervalHours: 6, retentionPolicy: '90d' },
+    ...props,
+  });
+  return synth(chart);
+}
+
+/** Every shape of the output: name -> objects (each scenario's objects reference each other). */
+const SCENARIOS: Record<string, Manifest[]> = {
+  'team tier': synthTier(team).objects,
+  'department tier': synthTier(department).objects,
+  'enterprise tier': synthTier(enterprise).objects,
+  'no backups, no replicas': cluster({ backup: undefined, readReplicas: 0, synchronousReplicas: 0 }),
+  'synchronous preferred, every replica': cluster({ synchronousReplicas: 3, dataDurability: 'preferred', superuserSecretName: 'postgres-superuser' }),
+  'point-in-time recovery': cluster({ recovery: { targetTime: '2026-11-29T14:05:00+01:00' } }),
+  ...Object.fromEntries(REGIONS.map((r) => [`topology, ${r.name} (${r.role})`, cluster({
+    topology: postgresClusterTopologyFor(REGIONS, r.name, 'postgres', r.role === 'primary' ? {} : {
+      'postgres-us-east-1': { host: 'pg-use1.db.example.internal', replicationSecretName: 'use1-replication', caSecretName: 'use1-ca' },
+    }),
+  })])),
+};
+
+const custom = (objects: Manifest[]) => objects.filter((o) => CUSTOM_KINDS.includes(o.kind));
+
+// ---- CEL rules ------------------------------------------------------------------------------------------------
+
+type Json = any;
+/** A CEL rule of a CRD restated: evaluated on `self` (and `oldSelf` for transition rules). */
+type Rule = (self: Json, oldSelf: Json) => boolean;
+const has = (o: Json, key: string) => o !== null && typeof o === 'object' && o[key] !== undefined;
+
+/** Each CEL rule of the CRDs, by kind and the rule's text, restated in TypeScript. */
+const CEL: Record<string, Record<string, Rule>> = {
+  Cluster: {
+    '!(has(self.imageCatalogRef) && has(self.imageName))': (s) => !(has(s, 'imageCatalogRef') && has(s, 'imageName')),
+    "!has(self.builtinLocale) || self.localeProvider == 'builtin'": (s) => !has(s, 'builtinLocale') || s.localeProvider === 'builtin',
+    "!has(self.icuLocale) || self.localeProvider == 'icu'": (s) => !has(s, 'icuLocale') || s.localeProvider === 'icu',
+    "!has(self.icuRules) || self.localeProvider == 'icu'": (s) => !has(s, 'icuRules') || s.localeProvider === 'icu',
+    "self.kind == 'ImageCatalog' || self.kind == 'ClusterImageCatalog'": (s) => s.kind === 'ImageCatalog' || s.kind === 'ClusterImageCatalog',
+    "self.apiGroup == 'postgresql.cnpg.io'": (s) => s.apiGroup === 'postgresql.cnpg.io',
+    "self.dataDurability!='preferred' || ((!has(self.standbyNamesPre) || self.standbyNamesPre.size()==0) && (!has(self.standbyNamesPost) || self.standbyNamesPost.size()==0))":
+      (s) => s.dataDurability !== 'preferred' || ((s.standbyNamesPre ?? []).length === 0 && (s.standbyNamesPost ?? []).length === 0),
+    'self > 0': (s) => typeof s === 'number' && s > 0,
+    'self == oldSelf': (s, old) => JSON.stringify(s) === JSON.stringify(old),
+  },
+  Pooler: {
+    'self == oldSelf': (s, old) => JSON.stringify(s) === JSON.stringify(old),
+  },
+  ObjectStore: {
+    '!has(self.serverName)': (s) => !has(s, 'serverName'),
+  },
+  ScheduledBackup: {},
+  PodMonitor: {},
+};
+
+/** The CEL rules of a CRD: the path of the object they apply to (`[]` = each item) and the rule's text. */
+const celCache = new Map<string, { path: string[]; rule: string }[]>();
+function celRules(kind: string): { path: string[]; rule: string }[] {
+  const cached = celCache.get(kind);
+  if (cached) return cached;
+  const crd = JSON.parse(fs.readFileSync(path.join(CRD_DIR, CRD_FILES[kind]), 'utf8'));
+  const out: { path: string[]; rule: string }[] = [];
+  const walk = (node: Json, at: string[]) => {
+    for (const v of node['x-kubernetes-validations'] ?? []) out.push({ path: at, rule: v.rule });
+    for (const [k, child] of Object.entries(node.properties ?? {})) walk(child, [...at, k]);
+    if (node.items) walk(node.items, [...at, '[]']);
+    if (typeof node.additionalProperties === 'object') walk(node.additionalProperties, [...at, '{}']);
+  };
+  walk(crd.spec.versions[0].schema.openAPIV3Schema, []);
+  celCache.set(kind, out);
+  return out;
+}
+
+/** The values at `at` in `o` (several below an array). */
+function valuesAt(o: Json, at: string[]): Json[] {
+  if (at.length === 0) return o === undefined ? [] : [o];
+  if (o === null || typeof o !== 'object') return [];
+  const [head, ...rest] = at;
+  if (head === '[]') return Array.isArray(o) ? o.flatMap((x) => valuesAt(x, rest)) : [];
+  if (head === '{}') return Object.values(o).flatMap((x) => valuesAt(x, rest));
+  return valuesAt(o[head], rest);
+}
+
+describe('PostgresCluster output against the CRDs', () => {
+  test('every scenario emits each custom kind it should', () => {
+    const kinds = (objects: Manifest[]) => [...new Set(custom(objects).map((o) => o.kind))].sort();
+    expect(kinds(SCENARIOS['enterprise tier'])).toEqual(['Cluster', 'ObjectStore', 'PodMonitor', 'Pooler', 'ScheduledBackup']);
+    expect(kinds(SCENARIOS['team tier'])).toEqual(['Cluster', 'PodMonitor', 'Pooler']);
+  });
+
+  describe.each(Object.entries(SCENARIOS))('%s', (_, objects) => {
+    test('passes the gate\'s strict schema check (unknown fields rejected)', () => {
+      const registry = new SchemaRegistry();
+      const findings = custom(objects).flatMap((object) => registry.check({ file: 'postgres.yaml', object }));
+      expect(findings).toEqual([]);
+    });
+
+    test('satisfies every CEL rule of the CRDs (x-kubernetes-validations)', () => {
+      for (const o of custom(objects)) {
+        for (const { path: at, rule } of celRules(o.kind)) {
+          const check = CEL[o.kind][rule];
+          expect({ kind: o.kind, rule, restated: check !== undefined }).toEqual({ kind: o.kind, rule, restated: true });
+          // Transition rules compare with the previous version: a second synthesis must not change the field.
+          for (const value of valuesAt(o, at)) expect({ kind: o.kind, at: at.join('.'), rule, ok: check(value, value) }).toMatchObject({ ok: true });
+        }
+      }
+    });
+
+    test("satisfies CloudNativePG's webhook rules and the references between the objects", () => {
+      const clusters = objects.filter((o) => o.kind === 'Cluster');
+      expect(clusters).toHaveLength(1);
+      const c = clusters[0].spec;
+      const stores = objects.filter((o) => o.kind === 'ObjectStore').map((o) => o.metadata.name);
+      const external = (c.externalClusters ?? []).map((e: Json) => e.name);
+      // synchronous: 0 < number < instances (the CEL rule checks only > 0)
+      if (c.postgresql.synchronous) expect(c.postgresql.synchronous.number).toBeLessThanOrEqual(c.instances - 1);
+      expect(c.minSyncReplicas).toBeUndefined();
+      // No parameter the operator fixes; every value a string (map[string]string).
+      for (const [k, v] of Object.entries(c.postgresql.parameters)) {
+        expect(CNPG_FIXED_PARAMETERS).not.toContain(k);
+        expect(typeof v).toBe('string');
+      }
+      // Plugins and external clusters name an ObjectStore of the output; sources name an external cluster.
+      for (const p of [...(c.plugins ?? []), ...(c.externalClusters ?? []).map((e: Json) => e.plugin)]) {
+        expect(p.name).toBe('barman-cloud.cloudnative-pg.io');
+        expect(stores).toContain(p.parameters.barmanObjectName);
+      }
+      expect((c.plugins ?? []).filter((p: Json) => p.isWALArchiver)).toHaveLength(c.plugins ? 1 : 0);
+      if (c.bootstrap.recovery) expect(external).toContain(c.bootstrap.recovery.source);
+      if (c.replica) {
+        expect(external).toEqual(expect.arrayContaining([c.replica.primary, c.replica.self, c.replica.source]));
+        expect(c.replica.enabled).toBeUndefined();
+      }
+      // A cluster never archives into the server name it recovers or replicates from.
+      if (c.plugins && c.bootstrap.recovery) {
+        const from = c.externalClusters.find((e: Json) => e.name === c.bootstrap.recovery.source).plugin.parameters.serverName;
+        expect(c.plugins[0].parameters.serverName).not.toBe(from);
+      }
+      for (const o of objects.filter((x) => x.kind === 'Pooler' || x.kind === 'ScheduledBackup')) expect(o.spec.cluster.name).toBe(clusters[0].metadata.name);
+      for (const o of objects.filter((x) => x.kind === 'Pooler')) {
+        expect(o.spec.instances).toBeGreaterThanOrEqual(2);
+        expect(o.spec.pgbouncer.poolMode).toBe('transaction');
+      }
+      for (const o of objects.filter((x) => x.kind === 'ScheduledBackup')) {
+        expect(o.spec.schedule.split(' ')).toHaveLength(6);
+        expect(o.spec.method).toBe('plugin');
+      }
+      for (const o of objects.filter((x) => x.kind === 'ObjectStore')) {
+        expect(o.spec.retentionPolicy).toMatch(/^[1-9][0-9]*[dwm]$/);
+        expect(o.spec.configuration.s3Credentials).toEqual({ inheritFromIAMRole: true });
+        expect(o.spec.configuration.destinationPath).toMatch(/^s3:\/\/[a-z0-9-]+\/[a-z0-9-]+\/postgres\/$/);
+      }
+    });
+  });
+
+  test('every object passes the shared strict validator (kube-validate)', () => {
+    if (!fs.existsSync(VALIDATOR)) {
+      console.warn(`skipped: the strict validator ${VALIDATOR} does not exist here`);
+      return;
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'postgres-cluster-'));
+    try {
+      Object.values(SCENARIOS).forEach((objects, i) => fs.writeFileSync(path.join(dir, `${i}.yaml`), Yaml.stringify(...custom(objects))));
+      const out = execFileSync(VALIDATOR, [dir], { encoding: 'utf8', stdio: 'pipe' });
+      expect(out).toMatch(/ 0 invalid/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  test('a broken copy is caught: the gate rejects an unknown field (additionalProperties) and a bad enum, the CEL restatement a zero', () => {
+    const registry = new SchemaRegistry();
+    const c = JSON.parse(JSON.stringify(SCENARIOS['enterprise tier'].find((o) => o.kind === 'Cluster')));
+    c.spec.postgresql.synchronous.method = 'all';
+    c.spec.minReplicas = 2;
+    const findings = registry.check({ file: 'x.yaml', object: c }).map((f) => `${f.rule} ${f.field}`);
+    expect(findings).toEqual(['schema spec', 'schema spec.postgresql.synchronous.method']);
+    delete c.spec.postgresql.synchronous.method;
+    c.spec.postgresql.synchronous.method = 'any';
+    expect(registry.check({ file: 'x.yaml', object: c }).map((f) => `${f.rule} ${f.field}`)).toEqual(['schema spec']);
+    expect(CEL.Cluster['self > 0'](0, 0)).toBe(false);
+  });
+});
