@@ -170,6 +170,7 @@ function tlsReloaderContainer(o: RedisPodOptions): k8s.Container {
     command: ['sh', `${CONFIG_DIR}/redis-tls-reloader.sh`],
     resources: toResources({ requests: { cpu: '5m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } }),
     securityContext: restrictedContainerSecurityContext(IDENTITY),
+    startupProbe: { exec: { command: ['test', '-f', '/run/tls-reloader/alive'] }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 },
     readinessProbe: { exec: { command: ['test', '-f', '/run/tls-reloader/alive'] }, periodSeconds: 30, timeoutSeconds: 2, failureThreshold: 3 },
     livenessProbe: { ...alive, periodSeconds: 60, timeoutSeconds: 5, failureThreshold: 3 },
     volumeMounts: [

@@ -111,7 +111,10 @@ describe('RedisDeployment', () => {
     expect(job.spec.backoffLimit).toBeGreaterThan(0);
     expect(job.spec.ttlSecondsAfterFinished).toBeGreaterThan(0);
     const jobPod = job.spec.template.spec;
-    expect(jobPod.containers[0].env).toEqual([{ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'redis-auth', key: 'password' } } }]);
+    // The password is a mounted file (mode 0400, read-only), never env.
+    expect(jobPod.containers[0].env).toBeUndefined();
+    expect(jobPod.volumes).toContainEqual({ name: 'auth', secret: { secretName: 'redis-auth', defaultMode: 0o400, items: [{ key: 'password', path: 'password' }] } });
+    expect(jobPod.containers[0].volumeMounts).toContainEqual({ name: 'auth', mountPath: '/etc/redis-auth', readOnly: true });
     expect(jobPod.containers[0].resources.limits).toBeDefined();
     const script = named(objects, 'ConfigMap', 'redis-bootstrap').data['cluster-bootstrap.sh'];
     for (let i = 0; i < 12; i++) expect(script).toContain(`redis-${i}.redis-headless.shop.svc.cluster.local:6379`);
@@ -160,7 +163,9 @@ describe('RedisDeployment', () => {
           expect(c.resources.limits).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
           if (o.kind === 'StatefulSet') {
             expect(c.startupProbe.tcpSocket).toEqual({ port: 'redis' });
-            expect(c.readinessProbe.exec.command.join(' ')).toContain('REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli');
+            // The password reaches redis-cli on stdin (--askpass), from the mounted file: not argv, not env.
+            expect(c.readinessProbe.exec.command.join(' ')).toContain('redis-cli --askpass -h 127.0.0.1 -p 6379 ping < /etc/redis-auth/password');
+            expect(JSON.stringify(c)).not.toMatch(/REDISCLI_AUTH|secretKeyRef/);
             expect(c.livenessProbe).toBeDefined();
             expect(JSON.stringify([c.readinessProbe, c.livenessProbe])).not.toMatch(/ -a /);
           }
@@ -295,7 +300,7 @@ describe('RedisDeployment', () => {
       expect(named(objects, 'StatefulSet', 'redis').spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['redis']);
     });
 
-    test('a restricted redis_exporter with probes, the password by Secret reference, port 9121 open to the scrapers only', () => {
+    test('a restricted redis_exporter with probes, the password from a file its init container writes, port 9121 open to the scrapers only', () => {
       const { objects } = build({ exporter: { allowScrapeFrom: [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }] } });
       const [, exporter] = named(objects, 'StatefulSet', 'redis').spec.template.spec.containers;
       expect(exporter).toMatchObject({
@@ -305,8 +310,12 @@ describe('RedisDeployment', () => {
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
         resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
       });
-      expect(exporter.env).toContainEqual({ name: 'REDIS_ADDR', value: 'redis://127.0.0.1:6379' });
-      expect(exporter.env.find((e: { name: string }) => e.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef).toBeDefined();
+      expect(exporter.args).toEqual(['--redis.addr=redis://127.0.0.1:6379', '--redis.password-file=/run/exporter/passwords.json']);
+      expect(exporter.env).toBeUndefined();
+      const pod = named(objects, 'StatefulSet', 'redis').spec.template.spec;
+      expect(pod.initContainers.map((c: { name: string }) => c.name)).toEqual(['exporter-auth']);
+      expect(pod.initContainers[0].command).toEqual(['sh', '/etc/redis/exporter-auth.sh', '/run/exporter/passwords.json', 'redis://127.0.0.1:6379', '/etc/redis-auth/password']);
+      expect(pod.volumes).toContainEqual({ name: 'exporter-auth', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
       for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) expect(exporter[probe].httpGet.path).toBe('/health');
       expect(named(objects, 'NetworkPolicy', 'redis').spec.ingress).toContainEqual({
         from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: {} }],
