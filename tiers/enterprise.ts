@@ -78,6 +78,9 @@ export const enterprise: TierSpec = {
     maxMemory: '8Gi', // [003] maxmemory 8gb
     use: 'cache', // [003] allkeys-lru
     appendOnly: true, // [003]
+    // [002] encryption at_rest_and_transit: TLS only, client to server, primary to replica and the cluster bus.
+    // The platform provides the ClusterIssuer; the app's client certificate comes from the same issuer.
+    tls: { issuer: { name: 'internal-ca', kind: 'ClusterIssuer' }, authClients: 'yes', duration: '2160h', renewBefore: '720h' },
   },
   postgres: {
     engine: 'cloudnative-pg', // automatic failover, backups and PITR, replica clusters in the other regions

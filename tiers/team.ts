@@ -4,7 +4,7 @@ import { TierSpec } from './tier-spec';
 /** Team: a small team's shared environment; the app scales 2-10 on CPU, nginx round-robins over it. */
 export const team: TierSpec = {
   name: 'team',
-  description: 'A shared environment for a small team: HPA 2-10 on CPU, nginx in front, Redis and Postgres replicated once.',
+  description: 'A shared environment for a small team: HPA 2-10 on CPU, nginx in front, Redis replicated once with Sentinel failover, Postgres replicated once.',
   capacity: {
     concurrentUsers: { min: 5, max: 25 }, // [002]
     cores: { min: 4, max: 8 }, // [002]
@@ -48,6 +48,12 @@ export const team: TierSpec = {
     maxMemory: '500Mi', // [002] cache 500 MB
     use: 'cache', // [003] allkeys-lru
     appendOnly: true,
+    // 3 Sentinels, quorum 2: the primary is replaced automatically (about down-after + 5 s, see the README).
+    sentinel: {
+      downAfterMilliseconds: 5000, // a dead primary is noticed after 5 s of silence
+      failoverTimeout: 60000,
+      parallelSyncs: 1,
+    },
   },
   postgres: {
     engine: 'cloudnative-pg', // automatic failover: the replica is promoted without a person

@@ -79,9 +79,11 @@ export function tierNginxLoadBalancerProps(n: TierNginxProps): Omit<NginxLoadBal
 
 /**
  * Redis for a tier: the sizing part of {@link RedisDeploymentProps}, every field stated (a tier's data spells out
- * each figure; `masters` is 1 outside cluster mode). Checked by `checkRedisDeploymentProps`.
+ * each figure; `masters` is 1 outside cluster mode), plus Sentinel (replicated mode) and TLS when the tier has them.
+ * Checked by `checkRedisDeploymentProps`.
  */
-export type TierRedisProps = Required<Pick<RedisDeploymentProps, 'mode' | 'masters' | 'replicasPerMaster' | 'maxMemory' | 'use' | 'appendOnly'>>;
+export type TierRedisProps = Required<Pick<RedisDeploymentProps, 'mode' | 'masters' | 'replicasPerMaster' | 'maxMemory' | 'use' | 'appendOnly'>>
+  & Pick<RedisDeploymentProps, 'sentinel' | 'tls'>;
 
 /** The engine that runs a tier's PostgreSQL. */
 export type TierPostgresEngine = 'statefulset' | 'cloudnative-pg';

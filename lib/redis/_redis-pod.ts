@@ -3,8 +3,9 @@
  */
 import { k8s } from '../core/k8s';
 import { Construct } from 'constructs';
-import { REDIS_ANNOUNCE_HOSTNAME_ENV, REDIS_CONF_PATH, REDIS_PASSWORD_ENV } from './redis-props';
+import { REDIS_ANNOUNCE_HOSTNAME_ENV, REDIS_CONF_PATH, REDIS_PASSWORD_FILE } from './redis-props';
 import { RedisMode } from './redis-shape';
+import { REDIS_TLS_DIR, ResolvedRedisTlsProps, redisCliTlsArgs } from './redis-tls';
 import { SecretKeyRef } from '../core/secret-ref';
 import { validationAnnotations } from '../validate/annotations';
 import { ContainerResources } from '../core/container-resources';
@@ -21,6 +22,13 @@ export const REDIS_BUS_PORT = 16379;
  * (>= 10000, no collision with a host user) works with the official image unchanged.
  */
 export const REDIS_UID = 10001;
+/** The folder the auth Secret's key is mounted in (as the file `password`). */
+export const AUTH_DIR = REDIS_PASSWORD_FILE.slice(0, REDIS_PASSWORD_FILE.lastIndexOf('/'));
+/** The TLS files as the construct mounts them (cert-manager's Secret keys). */
+export const TLS_FILES = { certFile: `${REDIS_TLS_DIR}/tls.crt`, keyFile: `${REDIS_TLS_DIR}/tls.key`, caFile: `${REDIS_TLS_DIR}/ca.crt` };
+/** Where the exporter's password map is written by its init container (memory only). */
+const EXPORTER_AUTH_FILE = '/run/exporter/passwords.json';
+
 /** Where the ConfigMap (confs and startup script) is mounted: redis.conf lands at REDIS_CONF_PATH. */
 export const CONFIG_DIR = REDIS_CONF_PATH.slice(0, REDIS_CONF_PATH.lastIndexOf('/'));
 /** The startup script's path in the Redis container. */
@@ -37,10 +45,13 @@ export interface RedisPodOptions {
   readonly clusterDomain: string;
   readonly headless: string;
   readonly auth: SecretKeyRef | undefined;
+  readonly tls: ResolvedRedisTlsProps | undefined;
   readonly resources: ContainerResources;
   readonly serviceAccountName: string;
   readonly configMapName: string;
   readonly confKeys: string[];
+  /** Replicated mode with Sentinel: one conf for every pod, the startup script asks Sentinel for the primary. */
+  readonly sentinel: boolean;
   readonly selector: Record<string, string>;
   readonly spread: boolean;
   readonly exporter?: RedisExporter;
@@ -75,30 +86,102 @@ function exporterContainer(o: RedisPodOptions, exporter: RedisExporter): k8s.Con
     image: exporter.image ?? DEFAULT_REDIS_EXPORTER_IMAGE,
     imagePullPolicy: 'IfNotPresent',
     ports: [{ name: 'metrics', containerPort: REDIS_EXPORTER_PORT, protocol: 'TCP' }],
-    // redis_exporter reads REDIS_ADDR and REDIS_PASSWORD from its environment: the password stays a Secret reference.
-    env: [{ name: 'REDIS_ADDR', value: `redis://127.0.0.1:${REDIS_PORT}` }, ...passwordEnv(o.auth)],
+    // Flags, not env: the password comes from the map file its init container writes (--redis.password-file).
+    env: o.tls ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : undefined,
+    args: [
+      `--redis.addr=${exporterAddress(o)}`,
+      ...(o.auth ? [`--redis.password-file=${EXPORTER_AUTH_FILE}`] : []),
+      ...(o.tls ? [`--tls-ca-cert-file=${TLS_FILES.caFile}`, `--tls-client-cert-file=${TLS_FILES.certFile}`, `--tls-client-key-file=${TLS_FILES.keyFile}`] : []),
+    ],
     resources: toResources({ requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
     securityContext: restrictedContainerSecurityContext(IDENTITY),
     startupProbe: { ...http('/health'), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 12 },
     readinessProbe: { ...http('/health'), periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
     livenessProbe: { ...http('/health'), periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 },
+    volumeMounts: [
+      ...(o.auth ? [{ name: 'exporter-auth', mountPath: '/run/exporter', readOnly: true }] : []),
+      ...(o.tls ? [{ name: 'tls', mountPath: REDIS_TLS_DIR, readOnly: true }] : []),
+    ],
   };
 }
 
-function passwordEnv(auth: SecretKeyRef | undefined): k8s.EnvVar[] {
-  return auth ? [{ name: REDIS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: auth.secretName, key: auth.key } } }] : [];
+/**
+ * The address the exporter scrapes: loopback in plaintext; with TLS the pod's own DNS name, which the certificate
+ * names (Go's TLS client checks the name, unlike redis-cli).
+ */
+function exporterAddress(o: RedisPodOptions): string {
+  return o.tls ? `rediss://$(POD_NAME).${o.headless}.${o.namespace}.svc.${o.clusterDomain}:${REDIS_PORT}` : `redis://127.0.0.1:${REDIS_PORT}`;
+}
+
+/** The init container that writes the exporter's password map from the mounted Secret file. */
+function exporterAuthContainer(o: RedisPodOptions): k8s.Container {
+  return {
+    name: 'exporter-auth',
+    image: o.image,
+    imagePullPolicy: 'IfNotPresent',
+    env: o.tls ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : undefined,
+    command: ['sh', `${CONFIG_DIR}/exporter-auth.sh`, EXPORTER_AUTH_FILE, exporterAddress(o), REDIS_PASSWORD_FILE],
+    resources: toResources({ requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } }),
+    securityContext: restrictedContainerSecurityContext(IDENTITY),
+    volumeMounts: [
+      { name: 'exporter-auth', mountPath: '/run/exporter' },
+      { name: 'auth', mountPath: AUTH_DIR, readOnly: true },
+      { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+    ],
+  };
+}
+
+/** The volume of the auth Secret: only its key, as the file `password`, mode 0400 (group-readable through fsGroup). */
+export function authVolume(auth: SecretKeyRef): k8s.Volume {
+  return { name: 'auth', secret: { secretName: auth.secretName, defaultMode: 0o400, items: [{ key: auth.key, path: 'password' }] } };
+}
+
+/** The volume of the cert-manager Secret (tls.crt, tls.key, ca.crt), mode 0400. */
+export function tlsVolume(tls: ResolvedRedisTlsProps): k8s.Volume {
+  return { name: 'tls', secret: { secretName: tls.secretName, defaultMode: 0o400 } };
+}
+
+/** The read-only mounts of the auth and TLS Secrets, for the containers that talk to Redis. */
+export function secretMounts(auth: SecretKeyRef | undefined, tls: ResolvedRedisTlsProps | undefined): k8s.VolumeMount[] {
+  return [
+    ...(auth ? [{ name: 'auth', mountPath: AUTH_DIR, readOnly: true }] : []),
+    ...(tls ? [{ name: 'tls', mountPath: REDIS_TLS_DIR, readOnly: true }] : []),
+  ];
 }
 
 /**
- * An exec probe that PINGs the local server. The password goes through redis-cli's `REDISCLI_AUTH` env var, set
- * inside the probe's shell from `$REDIS_PASSWORD`: it never appears on a command line (`ps`) or in the manifest.
+ * An exec probe that PINGs a local server (Redis or Sentinel), over TLS when it is on. The password reaches
+ * redis-cli on its stdin (`--askpass`, from the mounted file): never on a command line, in env or in the manifest.
  */
-function pingProbe(auth: boolean, accept: string): k8s.ExecAction {
-  const login = auth ? `REDISCLI_AUTH="$${REDIS_PASSWORD_ENV}" ` : '';
-  return { command: ['sh', '-c', `${login}redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping 2>&1 | grep -Eq '${accept}'`] };
+export function pingProbe(port: number, auth: boolean, tls: boolean, accept: string): k8s.ExecAction {
+  const tlsArgs = tls ? `${redisCliTlsArgs({ ...TLS_FILES, authClients: 'yes' })} ` : '';
+  const login = auth ? `--askpass ` : '';
+  const input = auth ? REDIS_PASSWORD_FILE : '/dev/null';
+  return { command: ['sh', '-c', `redis-cli ${tlsArgs}${login}-h 127.0.0.1 -p ${port} ping < ${input} 2>&1 | grep -Eq '${accept}'`] };
 }
 
-function toResources(r: ContainerResources): k8s.ResourceRequirements {
+/** The TLS reloader sidecar: see `redisTlsReloaderScript`. */
+function tlsReloaderContainer(o: RedisPodOptions): k8s.Container {
+  const alive = { exec: { command: ['sh', '-c', 'test -n "$(find /run/tls-reloader/alive -mmin -5 2>/dev/null)"'] } };
+  return {
+    name: 'tls-reloader',
+    image: o.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['sh', `${CONFIG_DIR}/redis-tls-reloader.sh`],
+    resources: toResources({ requests: { cpu: '5m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } }),
+    securityContext: restrictedContainerSecurityContext(IDENTITY),
+    startupProbe: { exec: { command: ['test', '-f', '/run/tls-reloader/alive'] }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 },
+    readinessProbe: { exec: { command: ['test', '-f', '/run/tls-reloader/alive'] }, periodSeconds: 30, timeoutSeconds: 2, failureThreshold: 3 },
+    livenessProbe: { ...alive, periodSeconds: 60, timeoutSeconds: 5, failureThreshold: 3 },
+    volumeMounts: [
+      { name: 'tls-reloader', mountPath: '/run/tls-reloader' },
+      { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+      ...secretMounts(o.auth, o.tls),
+    ],
+  };
+}
+
+export function toResources(r: ContainerResources): k8s.ResourceRequirements {
   const q = k8s.Quantity.fromString;
   return {
     requests: { cpu: q(r.requests.cpu), memory: q(r.requests.memory) },
@@ -110,7 +193,7 @@ function toResources(r: ContainerResources): k8s.ResourceRequirements {
  * Spread the servers over zones (`ScheduleAnyway`: a one-zone cluster still schedules them); nodes are kept apart
  * by the required anti-affinity below. No `matchLabelKeys`: every server counts, whatever its revision.
  */
-function spreadConstraints(selector: Record<string, string>): k8s.TopologySpreadConstraint[] {
+export function spreadConstraints(selector: Record<string, string>): k8s.TopologySpreadConstraint[] {
   return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
     topologyKey, maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector },
   }));
@@ -122,7 +205,7 @@ function spreadConstraints(selector: Record<string, string>): k8s.TopologySpread
  * pair is kept apart. The cost: as many schedulable nodes as servers (6 for a 3x1 cluster); with fewer, the extra
  * pods stay Pending and the bootstrap Job waits for them.
  */
-function requiredAntiAffinity(selector: Record<string, string>): k8s.Affinity {
+export function requiredAntiAffinity(selector: Record<string, string>): k8s.Affinity {
   return {
     podAntiAffinity: {
       requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } }],
@@ -133,12 +216,15 @@ function requiredAntiAffinity(selector: Record<string, string>): k8s.Affinity {
 /** The Redis StatefulSet's pod spec. */
 export function redisPodSpec(o: RedisPodOptions): k8s.PodSpec {
   const startup = ['sh', STARTUP_SCRIPT_PATH];
-  // Replicated: pod 0 is the primary, every other pod a replica of it (the startup script execs its arguments).
-  const command = o.mode === 'replicated'
+  // Replicated without Sentinel: pod 0 is the primary, every other pod a replica of it (the startup script execs its
+  // arguments). With Sentinel, one conf: the startup script asks Sentinel which server is the primary.
+  const command = o.mode === 'replicated' && !o.sentinel
     ? ['sh', '-c', `case "$POD_NAME" in *-0) conf=primary.conf ;; *) conf=replica.conf ;; esac; exec sh ${STARTUP_SCRIPT_PATH} redis-server "${CONFIG_DIR}/$conf"`]
     : startup;
   const tcp = { tcpSocket: { port: k8s.IntOrString.fromString('redis') } };
   const auth = o.auth !== undefined;
+  const tls = o.tls !== undefined;
+  const scripts = ['redis-startup.sh', ...(tls ? ['redis-tls-reloader.sh'] : []), ...(o.exporter && auth ? ['exporter-auth.sh'] : [])];
   return {
     serviceAccountName: o.serviceAccountName,
     automountServiceAccountToken: false,
@@ -160,23 +246,30 @@ export function redisPodSpec(o: RedisPodOptions): k8s.PodSpec {
       env: [
         { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
         { name: REDIS_ANNOUNCE_HOSTNAME_ENV, value: `$(POD_NAME).${o.headless}.${o.namespace}.svc.${o.clusterDomain}` },
-        ...passwordEnv(o.auth),
       ],
       resources: toResources(o.resources),
       securityContext: restrictedContainerSecurityContext(IDENTITY),
       // The port opens before the dataset is loaded: a long AOF/RDB load is not a failed start (up to 10 minutes).
       startupProbe: { ...tcp, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 120 },
       // Ready only when it answers PONG (not LOADING, not NOAUTH).
-      readinessProbe: { exec: pingProbe(auth, '^PONG'), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+      readinessProbe: { exec: pingProbe(REDIS_PORT, auth, tls, '^PONG'), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
       // Alive while it answers at all, loading a dataset or cut from its primary included: a restart would not help.
-      livenessProbe: { exec: pingProbe(auth, 'PONG|LOADING|MASTERDOWN'), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+      livenessProbe: { exec: pingProbe(REDIS_PORT, auth, tls, 'PONG|LOADING|MASTERDOWN'), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
       volumeMounts: [
         { name: 'data', mountPath: '/data' },
         { name: 'run', mountPath: '/run/redis' },
         { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+        ...secretMounts(o.auth, o.tls),
       ],
-    }, ...(o.exporter ? [exporterContainer(o, o.exporter)] : [])],
+    },
+    ...(tls ? [tlsReloaderContainer(o)] : []),
+    ...(o.exporter ? [exporterContainer(o, o.exporter)] : [])],
+    initContainers: o.exporter && auth ? [exporterAuthContainer(o)] : undefined,
     volumes: [
+      ...(o.auth ? [authVolume(o.auth)] : []),
+      ...(o.tls ? [tlsVolume(o.tls)] : []),
+      ...(tls ? [{ name: 'tls-reloader', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } }] : []),
+      ...(o.exporter && auth ? [{ name: 'exporter-auth', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } }] : []),
       // The runtime conf holds the password: memory only, never on a disk.
       { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
       {
@@ -184,7 +277,7 @@ export function redisPodSpec(o: RedisPodOptions): k8s.PodSpec {
         configMap: {
           name: o.configMapName,
           defaultMode: 0o444,
-          items: [...o.confKeys, 'redis-startup.sh'].map((key) => ({ key, path: key })),
+          items: [...o.confKeys, ...scripts].map((key) => ({ key, path: key })),
         },
       },
     ],
@@ -196,6 +289,7 @@ export interface BootstrapJobOptions {
   readonly name: string;
   readonly image: string;
   readonly auth: SecretKeyRef | undefined;
+  readonly tls: ResolvedRedisTlsProps | undefined;
   readonly serviceAccountName: string;
   readonly configMapName: string;
   readonly labels: Record<string, string>;
@@ -207,7 +301,7 @@ export interface BootstrapJobOptions {
  */
 export function bootstrapJob(scope: Construct, id: string, o: BootstrapJobOptions): k8s.KubeJob {
   return new k8s.KubeJob(scope, id, {
-    metadata: { name: o.name, labels: o.labels, ...userProvidedSecret(o.auth) },
+    metadata: { name: o.name, labels: o.labels, ...userProvidedSecret(o.auth, o.tls) },
     spec: {
       backoffLimit: 4,
       ttlSecondsAfterFinished: 86400,
@@ -224,12 +318,15 @@ export function bootstrapJob(scope: Construct, id: string, o: BootstrapJobOption
             image: o.image,
             imagePullPolicy: 'IfNotPresent',
             command: ['sh', '/scripts/cluster-bootstrap.sh'],
-            env: passwordEnv(o.auth).length > 0 ? passwordEnv(o.auth) : undefined,
             resources: toResources({ requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } }),
             securityContext: restrictedContainerSecurityContext(IDENTITY),
-            volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }],
+            volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }, ...secretMounts(o.auth, o.tls)],
           }],
-          volumes: [{ name: 'scripts', configMap: { name: o.configMapName, defaultMode: 0o444 } }],
+          volumes: [
+            { name: 'scripts', configMap: { name: o.configMapName, defaultMode: 0o444 } },
+            ...(o.auth ? [authVolume(o.auth)] : []),
+            ...(o.tls ? [tlsVolume(o.tls)] : []),
+          ],
         },
       },
     },
@@ -245,6 +342,8 @@ export interface RedisNetworkPolicyOptions {
   readonly cluster: boolean;
   readonly bootstrapLabels: Record<string, string> | undefined;
   readonly scrapers?: IngressPeer[];
+  /** The Sentinel pods' labels: they monitor and reconfigure the servers on 6379. */
+  readonly sentinelLabels?: Record<string, string>;
 }
 
 /**
@@ -257,6 +356,7 @@ export function redisNetworkPolicy(scope: Construct, id: string, o: RedisNetwork
     { from: [{ podSelector: { matchLabels: o.selector } }], ports: o.cluster ? [port(REDIS_PORT), port(REDIS_BUS_PORT)] : [port(REDIS_PORT)] },
   ];
   if (o.bootstrapLabels) ingress.push({ from: [{ podSelector: { matchLabels: o.bootstrapLabels } }], ports: [port(REDIS_PORT)] });
+  if (o.sentinelLabels) ingress.push({ from: [{ podSelector: { matchLabels: o.sentinelLabels } }], ports: [port(REDIS_PORT)] });
   if (o.peers.length > 0) ingress.push({ from: networkPolicyPeers(o.peers), ports: [port(REDIS_PORT)] });
   if (o.scrapers && o.scrapers.length > 0) ingress.push({ from: networkPolicyPeers(o.scrapers), ports: [port(REDIS_EXPORTER_PORT)] });
   return new k8s.KubeNetworkPolicy(scope, id, {
@@ -265,7 +365,11 @@ export function redisNetworkPolicy(scope: Construct, id: string, o: RedisNetwork
   });
 }
 
-/** The validation gate's note that the password Secret is the user's to provide. */
-export function userProvidedSecret(auth: SecretKeyRef | undefined): { annotations?: Record<string, string> } {
-  return auth ? { annotations: validationAnnotations([{ kind: 'Secret', name: auth.secretName }]) } : {};
+/**
+ * The validation gate's note that the password Secret is the user's to provide, and that the TLS Secret is written
+ * by cert-manager from the Certificate in this output.
+ */
+export function userProvidedSecret(auth: SecretKeyRef | undefined, tls?: ResolvedRedisTlsProps): { annotations?: Record<string, string> } {
+  const refs = [...(auth ? [{ kind: 'Secret' as const, name: auth.secretName }] : []), ...(tls ? [{ kind: 'Secret' as const, name: tls.secretName }] : [])];
+  return refs.length > 0 ? { annotations: validationAnnotations(refs) } : {};
 }

@@ -4,4 +4,6 @@ export * from './redis-memory';
 export * from './redis-props';
 export * from './redis-shape';
 export * from './redis-scripts';
+export * from './redis-sentinel';
+export * from './redis-tls';
 export * from './redis-deployment';

@@ -4,14 +4,15 @@
  *
  * Secrets never appear in the generated text. The conf ends with an `include` of a small runtime file that the
  * container's startup script (`redisStartupScript` in `redis-scripts.ts`) writes just before it execs
- * redis-server: it holds `requirepass`/`masterauth` (from the `REDIS_PASSWORD` env var, which the pod fills from the
- * Secret named in `RedisConfProps.auth`) and, in cluster mode, `cluster-announce-hostname` (the pod's stable
- * StatefulSet DNS name, from `REDIS_ANNOUNCE_HOSTNAME`). The ConfigMap that carries this conf is therefore safe to
- * print, diff and commit.
+ * redis-server: it holds `requirepass`/`masterauth` (read from the file the pod mounts from the Secret named in
+ * `RedisConfProps.auth`), in cluster mode `cluster-announce-hostname` (the pod's stable StatefulSet DNS name, from
+ * `REDIS_ANNOUNCE_HOSTNAME`) and, with Sentinel, `replica-announce-ip` and the `replicaof` of the current primary.
+ * The ConfigMap that carries this conf is therefore safe to print, diff and commit.
  *
  * @see https://raw.githubusercontent.com/redis/redis/7.0/redis.conf
  */
 import { RedisConfProps, ResolvedRedisProps, resolveRedisProps } from './redis-props';
+import { redisTlsConfLines } from './redis-tls';
 
 /**
  * Renders redis.conf (accepted by Redis 7.0, Debian bookworm's 7.0.15). Throws a `PropsError` for invalid
@@ -33,8 +34,8 @@ export function renderRedisConf(p: ResolvedRedisProps): string {
     `# mode ${p.mode}, use ${p.use}.`,
     '# Secrets and per-pod settings are not in this file: see the include at the end.',
     '',
-    '## Network',
-    `port ${p.port}`,
+    p.tls ? '## Network: TLS only (no plaintext port)' : '## Network',
+    ...(p.tls ? redisTlsConfLines(p.tls, p.port, p.mode === 'cluster') : [`port ${p.port}`]),
     `bind ${p.bind.join(' ')}`,
     `protected-mode ${yesNo(p.protectedMode)}`,
     'tcp-keepalive 300',
@@ -93,10 +94,12 @@ export function renderRedisConf(p: ResolvedRedisProps): string {
       'cluster-preferred-endpoint-type hostname',
     );
   }
+  const runtime = ['requirepass/masterauth (from the mounted Secret file)'];
+  if (p.mode === 'cluster') runtime.push('cluster-announce-hostname');
+  if (p.sentinel) runtime.push('replica-announce-ip and the replicaof of the primary Sentinel names');
   lines.push(
     '',
-    '## Written by the startup script from the env: requirepass/masterauth (from the Secret)'
-      + (p.mode === 'cluster' ? ', cluster-announce-hostname' : '') + '.',
+    `## Written by the startup script: ${runtime.join(', ')}.`,
     '## Last, so that it overrides anything above.',
     `include ${p.runtimeConfigPath}`,
     '',

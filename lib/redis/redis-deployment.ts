@@ -16,7 +16,15 @@ import { RedisMode } from './redis-shape';
 import { ContainerResources, checkContainerResources } from '../core/container-resources';
 import { IngressPeer, checkIngressPeers } from '../core/ingress-peer';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../core/names';
-import { REDIS_BUS_PORT, REDIS_PORT, RedisExporter, bootstrapJob, redisNetworkPolicy, redisPodSpec, userProvidedSecret } from './_redis-pod';
+import { REDIS_BUS_PORT, REDIS_PORT, RedisExporter, TLS_FILES, bootstrapJob, redisNetworkPolicy, redisPodSpec, userProvidedSecret } from './_redis-pod';
+import { redisCertificate } from './_redis-certificate';
+import { SENTINEL_SCRIPT_KEY, redisSentinel, sentinelHostnames, sentinelNames } from './_redis-sentinel-pod';
+import { REDIS_EXPORTER_AUTH_SCRIPT, redisTlsReloaderScript } from './redis-scripts';
+import {
+  REDIS_SENTINEL_PORT, RedisSentinelProps, ResolvedRedisSentinelTimings, redisSentinelStartupScript, resolveRedisSentinelTimings,
+} from './redis-sentinel';
+import { RedisTlsProps, ResolvedRedisTlsProps, resolveRedisTlsProps } from './redis-tls';
+import { REDIS_PASSWORD_FILE } from './redis-props';
 
 export { DEFAULT_REDIS_EXPORTER_IMAGE, RedisExporter } from './_redis-pod';
 
@@ -39,8 +47,9 @@ export interface RedisDeploymentProps {
   readonly namespace?: string;
 
   /**
-   * standalone (one server), replicated (a primary and `replicasPerMaster` read replicas, no automatic failover) or
-   * cluster (a Redis Cluster of `masters` x (1 + `replicasPerMaster`) servers, formed by a bootstrap Job).
+   * standalone (one server), replicated (a primary and `replicasPerMaster` read replicas; automatic failover with
+   * `sentinel`) or cluster (a Redis Cluster of `masters` x (1 + `replicasPerMaster`) servers, formed by a bootstrap
+   * Job, failing over by itself).
    */
   readonly mode: RedisMode;
 
@@ -136,12 +145,33 @@ export interface RedisDeploymentProps {
    * @default - no exporter
    */
   readonly exporter?: RedisExporter;
+
+  /**
+   * Replicated mode only: 3 Sentinels (quorum 2) that promote a replica when the primary fails. Clients then find
+   * the primary through the `<name>-sentinel` Service on port 26379 (master name `<name>`), and the servers refuse
+   * writes when no replica acknowledges them (`min-replicas-to-write 1`, `min-replicas-max-lag 10`), so an
+   * isolated old primary stops taking writes that the failover would lose. Without Sentinel the `<name>` Service
+   * points at pod 0, which stays the primary.
+   *
+   * @default - no Sentinel, no automatic failover
+   */
+  readonly sentinel?: RedisSentinelProps;
+
+  /**
+   * TLS only, for servers, replication, the cluster bus, Sentinel, probes, the bootstrap Job and the exporter, with
+   * a certificate from a cert-manager `Certificate` this construct emits (signed by the issuer named here).
+   *
+   * @default - plaintext (inside the NetworkPolicy)
+   */
+  readonly tls?: RedisTlsProps;
 }
 
 /** The label a StatefulSet controller puts on each pod, with the pod's name. */
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 
 const NAME_SUFFIX_ROOM = 11;
+/** `-sentinel` + the StatefulSet's 11-character revision hash suffix, and `-sentinel-headless`. */
+const SENTINEL_SUFFIX_ROOM = 20;
 const GI = 1024 ** 3;
 
 /**
@@ -153,9 +183,12 @@ const GI = 1024 ** 3;
  * writable).
  *
  * Client Services: standalone and cluster mode `<name>` (every pod; cluster clients use it as a seed and follow
- * redirects to the pods' DNS names). Replicated mode: `<name>` selects pod 0, the primary, by its
- * `statefulset.kubernetes.io/pod-name` label (writes), and `<name>-read` every pod (reads; a Service selector
- * cannot exclude pod 0, and the primary serving reads too is harmless).
+ * redirects to the pods' DNS names). Replicated mode: `<name>-read` every pod (reads; a Service selector cannot
+ * exclude the primary, and the primary serving reads too is harmless) and, without Sentinel, `<name>` selecting pod
+ * 0, the primary, by its `statefulset.kubernetes.io/pod-name` label (writes). With Sentinel (3 Sentinels, quorum 2,
+ * a StatefulSet of their own: see `_redis-sentinel-pod.ts`) clients ask `<name>-sentinel:26379` for the primary of
+ * master `<name>`. With TLS, a cert-manager `Certificate` names every pod and Service, and a `tls-reloader` sidecar
+ * reloads a renewed certificate without a restart.
  */
 export class RedisDeployment extends Construct {
   /** The name of the StatefulSet and of the client Service. */
@@ -176,7 +209,7 @@ export class RedisDeployment extends Construct {
     const problems = new Problems(this.node.path);
     const r = resolveDeployment(problems, '', props, { chartNamespace: Chart.of(this).namespace });
     problems.throwIfAny();
-    const { name, namespace, mode, image, clusterDomain, peers, storage, resources, conf } = r;
+    const { name, namespace, mode, image, clusterDomain, peers, storage, resources, conf, tls, sentinel } = r;
     const { masters, replicasPerMaster, totalNodes: replicas } = conf;
 
     const headless = `${name}-headless`;
@@ -190,10 +223,37 @@ export class RedisDeployment extends Construct {
     const common = { 'app.kubernetes.io/part-of': name, 'app.kubernetes.io/managed-by': 'scaling-tiers' };
     const labels = { ...common, ...this.selectorLabels };
 
-    const confs: Record<string, string> = mode === 'replicated'
+    const sentinelSelector = { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'sentinel' };
+    const sentinels = sentinel ? sentinelHostnames(name, namespace, clusterDomain) : [];
+    // With Sentinel every server runs one conf: its startup script asks the Sentinels which server is the primary.
+    const serverConf: ResolvedRedisProps = sentinel
+      ? {
+        ...conf,
+        sentinel: {
+          masterName: name,
+          sentinels: sentinels.map((host) => ({ host, port: REDIS_SENTINEL_PORT })),
+          firstBootPrimary: { host: fqdn(0), port: REDIS_PORT },
+          waitSeconds: 30,
+        },
+      }
+      : conf;
+    const confs: Record<string, string> = mode === 'replicated' && !sentinel
       ? { 'primary.conf': renderRedisConf(conf), 'replica.conf': renderRedisConf({ ...conf, replicaOf: { host: fqdn(0), port: REDIS_PORT } }) }
-      : { 'redis.conf': renderRedisConf(conf) };
-    const configData = { ...confs, 'redis-startup.sh': renderRedisStartupScript(conf) };
+      : { 'redis.conf': renderRedisConf(serverConf) };
+    const tlsFiles = tls ? { ...TLS_FILES, authClients: tls.authClients } : undefined;
+    const configData: Record<string, string> = { ...confs, 'redis-startup.sh': renderRedisStartupScript(serverConf) };
+    if (tlsFiles) configData['redis-tls-reloader.sh'] = redisTlsReloaderScript({ port: REDIS_PORT, tls: tlsFiles, passwordFile: conf.auth ? REDIS_PASSWORD_FILE : undefined });
+    if (props.exporter && conf.auth) configData['exporter-auth.sh'] = REDIS_EXPORTER_AUTH_SCRIPT;
+    if (sentinel) {
+      configData[SENTINEL_SCRIPT_KEY] = redisSentinelStartupScript({
+        ...sentinel,
+        masterName: name,
+        firstBootPrimary: { host: fqdn(0), port: REDIS_PORT },
+        sentinels: sentinels.map((host) => ({ host, port: REDIS_SENTINEL_PORT })),
+        passwordFile: conf.auth ? REDIS_PASSWORD_FILE : undefined,
+        tls: tlsFiles,
+      });
+    }
     const config = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name: `${name}-config`, labels }, data: configData });
     const checksum = createHash('sha256').update(JSON.stringify(configData)).digest('hex');
 
@@ -210,14 +270,18 @@ export class RedisDeployment extends Construct {
       metadata: { name: headless, labels },
       spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: this.selectorLabels, ports: [...ports, ...busPorts] },
     });
-    new k8s.KubeService(this, 'Service', {
-      metadata: { name, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector: mode === 'replicated' ? { ...this.selectorLabels, [POD_NAME_LABEL]: `${name}-0` } : this.selectorLabels,
-        ports,
-      },
-    });
+    // With Sentinel the primary moves: there is no `<name>` Service for it (one pinned to pod 0 would send writes
+    // to a replica after a failover); clients ask `<name>-sentinel`.
+    if (!sentinel) {
+      new k8s.KubeService(this, 'Service', {
+        metadata: { name, labels },
+        spec: {
+          type: 'ClusterIP',
+          selector: mode === 'replicated' ? { ...this.selectorLabels, [POD_NAME_LABEL]: `${name}-0` } : this.selectorLabels,
+          ports,
+        },
+      });
+    }
     if (mode === 'replicated') {
       new k8s.KubeService(this, 'ReadService', {
         metadata: { name: `${name}-read`, labels },
@@ -237,7 +301,7 @@ export class RedisDeployment extends Construct {
       template: {
         metadata: { labels, annotations: { 'scaling-tiers.io/config-sha256': checksum } },
         spec: redisPodSpec({
-          name, mode, image, namespace, clusterDomain, headless, auth: conf.auth, resources,
+          name, mode, image, namespace, clusterDomain, headless, auth: conf.auth, tls, sentinel: sentinel !== undefined, resources,
           serviceAccountName: serviceAccount.name, configMapName: config.name, confKeys: Object.keys(confs),
           selector: this.selectorLabels, spread: replicas > 1, exporter: props.exporter,
         }),
@@ -253,7 +317,7 @@ export class RedisDeployment extends Construct {
     };
     this.statefulSet = new ApiObject(this, 'StatefulSet', {
       ...k8s.KubeStatefulSet.GVK,
-      metadata: { name, labels, ...userProvidedSecret(conf.auth) },
+      metadata: { name, labels, ...userProvidedSecret(conf.auth, tls) },
       spec: k8s.toJson_StatefulSetSpec(spec),
     });
 
@@ -268,20 +332,45 @@ export class RedisDeployment extends Construct {
     const bootstrapLabels = mode === 'cluster'
       ? { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'cluster-bootstrap' }
       : undefined;
-    redisNetworkPolicy(this, 'NetworkPolicy', { name, labels, selector: this.selectorLabels, peers, cluster: mode === 'cluster', bootstrapLabels, scrapers: props.exporter?.allowScrapeFrom });
+    redisNetworkPolicy(this, 'NetworkPolicy', {
+      name, labels, selector: this.selectorLabels, peers, cluster: mode === 'cluster', bootstrapLabels, scrapers: props.exporter?.allowScrapeFrom,
+      sentinelLabels: sentinel ? sentinelSelector : undefined,
+    });
+
+    if (sentinel) {
+      redisSentinel(this, {
+        name, namespace, clusterDomain, image, auth: conf.auth, tls, resources: sentinel.resources,
+        serviceAccountName: serviceAccount.name, configMapName: config.name, common, selector: sentinelSelector,
+        serverSelector: this.selectorLabels, peers,
+      });
+    }
+
+    if (tls) {
+      const qualified = (service: string) => [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.${clusterDomain}`];
+      const services = [headless, ...(sentinel ? [] : [name]), ...(mode === 'replicated' ? [`${name}-read`] : [])];
+      const sentinelServices = sentinel ? [sentinelNames(name).headless, sentinelNames(name).service] : [];
+      redisCertificate(this, 'Certificate', {
+        name: `${name}-tls`,
+        labels,
+        tls,
+        dnsNames: [...this.podHostnames, ...sentinels, ...[...services, ...sentinelServices].flatMap(qualified)],
+      });
+    }
 
     if (bootstrapLabels) {
       const script = redisClusterBootstrapScript({
         nodes: this.podHostnames.map((host) => ({ host, port: REDIS_PORT })),
         masters,
         replicasPerMaster,
+        passwordFile: REDIS_PASSWORD_FILE,
+        tls: tlsFiles,
       });
       const scriptMap = new k8s.KubeConfigMap(this, 'BootstrapConfigMap', {
         metadata: { name: `${name}-bootstrap`, labels: { ...common, ...bootstrapLabels } },
         data: { 'cluster-bootstrap.sh': script },
       });
       bootstrapJob(this, 'BootstrapJob', {
-        name: `${name}-bootstrap`, image, auth: conf.auth, serviceAccountName: serviceAccount.name,
+        name: `${name}-bootstrap`, image, auth: conf.auth, tls, serviceAccountName: serviceAccount.name,
         configMapName: scriptMap.name, labels: { ...common, ...bootstrapLabels },
       });
       // The bootstrap pods serve nothing: no ingress at all (their egress to the servers is admitted above).
@@ -315,6 +404,10 @@ interface ResolvedRedisDeployment {
   readonly resources: ContainerResources;
   /** The config generators' props, resolved once: the confs and the startup script are rendered from them. */
   readonly conf: ResolvedRedisProps;
+  /** The TLS props with defaults; undefined without TLS. */
+  readonly tls: ResolvedRedisTlsProps | undefined;
+  /** The Sentinel timings and size; undefined without Sentinel. */
+  readonly sentinel: (ResolvedRedisSentinelTimings & { resources: ContainerResources }) | undefined;
 }
 
 /**
@@ -333,6 +426,9 @@ function resolveDeployment(
   const peers = props.allowIngressFrom ?? [];
 
   if (!isObjectName(name, NAME_SUFFIX_ROOM)) problems.add(at('name'), name, objectNameAllowed(NAME_SUFFIX_ROOM));
+  else if (props.sentinel !== undefined && !isObjectName(name, SENTINEL_SUFFIX_ROOM)) {
+    problems.add(at('name'), name, `${objectNameAllowed(SENTINEL_SUFFIX_ROOM)} with '${at('sentinel')}' (room for "-sentinel-headless")`);
+  }
   if (namespace === undefined) {
     if (context) problems.addMessage(`'${at('namespace')}' must be set when the chart has no namespace (it is part of the pods' DNS names)`);
   } else if (!isObjectName(namespace)) {
@@ -351,7 +447,24 @@ function resolveDeployment(
     appendOnly: props.appendOnly,
     auth: props.auth,
     protectedMode: props.auth === undefined ? false : undefined,
+    // With Sentinel an isolated old primary must stop taking writes: they would be lost when it rejoins as a replica.
+    minReplicasToWrite: props.mode === 'replicated' && props.sentinel !== undefined ? 1 : undefined,
+    tls: props.tls === undefined ? undefined : { ...TLS_FILES, authClients: props.tls.authClients },
   });
+  const tls = resolveRedisTlsProps(problems, at('tls'), props.tls, name);
+  let sentinel: ResolvedRedisDeployment['sentinel'];
+  if (props.sentinel !== undefined) {
+    if (props.mode !== 'replicated') {
+      problems.add(at('sentinel'), props.sentinel, `unset unless '${at('mode')}' is "replicated" (a Redis Cluster fails over by itself)`);
+    } else {
+      const sentinelResources: ContainerResources = props.sentinel.resources ?? {
+        requests: { cpu: '20m', memory: '32Mi' },
+        limits: { cpu: '200m', memory: '64Mi' },
+      };
+      checkContainerResources(problems, at('sentinel.resources'), sentinelResources);
+      sentinel = { ...resolveRedisSentinelTimings(problems, at('sentinel'), props.sentinel), resources: sentinelResources };
+    }
+  }
   const maxMemoryOk = Number.isFinite(conf.maxMemoryBytes);
   const storage = props.storage ?? (maxMemoryOk ? `${Math.max(1, Math.ceil((3 * conf.maxMemoryBytes) / GI))}Gi` : '1Gi');
   if (parseMemory(storage) === undefined) problems.add(at('storage'), storage, MEMORY_ALLOWED);
@@ -374,5 +487,5 @@ function resolveDeployment(
       + `${props.maxMemory} (redisMemoryLimit: fragmentation, buffers and fork copy-on-write)`);
   }
   checkIngressPeers(problems, at('allowIngressFrom'), peers);
-  return { name, namespace: namespace as string, mode: props.mode, image, clusterDomain, peers, storage, resources, conf };
+  return { name, namespace: namespace as string, mode: props.mode, image, clusterDomain, peers, storage, resources, conf, tls, sentinel };
 }

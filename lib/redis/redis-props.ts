@@ -8,6 +8,7 @@ import { SecretKeyRef, checkSecretKeyRef } from '../core/secret-ref';
 import { checkLiteralPasswords, isRedisHost } from './_redis-checks';
 import { fieldAt } from '../core/checks';
 import { RedisMode, resolveRedisShape } from './redis-shape';
+import { RedisTlsFiles, ResolvedRedisTls, resolveRedisTlsFiles } from './redis-tls';
 
 /** What the data is: a cache can be evicted and rebuilt, data (queues, sessions, locks) must not be evicted. */
 export type RedisUse = 'cache' | 'data';
@@ -46,9 +47,38 @@ export interface RedisReplicaOf {
   readonly port?: number;
 }
 
+/** host:port of one Redis server or Sentinel. */
+export interface RedisNodeAddress {
+  /** DNS name (e.g. `redis-0.redis-headless.ns.svc.cluster.local`) or IP address. */
+  readonly host: string;
+  /** Port. */
+  readonly port: number;
+}
+
+/**
+ * Replicated mode with Sentinel: how a server's startup script finds the current primary. It asks the Sentinels
+ * (`SENTINEL get-master-addr-by-name`), each in turn, for up to `waitSeconds`; a server is the primary when the
+ * answer is its own announced `host:port`, a replica of the answer otherwise. When no Sentinel answers (the very
+ * first start, before any Sentinel knows the primary), `firstBootPrimary` is the primary.
+ */
+export interface RedisSentinelDiscovery {
+  /** The name the Sentinels monitor the primary under (`sentinel monitor <masterName> ...`). */
+  readonly masterName: string;
+  /** Every Sentinel, e.g. their stable StatefulSet DNS names on port 26379. */
+  readonly sentinels: RedisNodeAddress[];
+  /** The primary of the first start, e.g. pod 0's DNS name and port. */
+  readonly firstBootPrimary: RedisNodeAddress;
+  /**
+   * How long to keep asking the Sentinels before falling back to `firstBootPrimary`.
+   *
+   * @default 30 - Sentinels start in seconds and answer even before the primary is up
+   */
+  readonly waitSeconds?: number;
+}
+
 /** Props of `redisConf`, `redisStartupScript` and {@link resolveRedisProps}. */
 export interface RedisConfProps {
-  /** standalone (one server), replicated (a primary and its replicas, no automatic failover) or cluster. */
+  /** standalone (one server), replicated (a primary and its replicas, failing over through Sentinel) or cluster. */
   readonly mode: RedisMode;
   /**
    * The dataset limit (`maxmemory`) as a Kubernetes memory quantity, e.g. `100Mi`, `2Gi`. Converted to bytes. The
@@ -89,12 +119,34 @@ export interface RedisConfProps {
    */
   readonly protectedMode?: boolean;
   /**
-   * The Secret that holds the password; the pod exposes it as the `REDIS_PASSWORD` env var and the startup script
-   * turns it into `requirepass` and `masterauth`.
+   * The Secret that holds the password. The pod mounts it as a file (`passwordFile`, mode 0400, read-only); the
+   * startup script turns it into `requirepass` and `masterauth` in the in-memory runtime conf. It is never in env,
+   * on a command line or in a log.
    *
    * @default - no password; only sensible on a development tier behind a NetworkPolicy
    */
   readonly auth?: SecretKeyRef;
+  /**
+   * The file the password is read from (the mounted `auth` Secret key). Its content up to the first newline is the
+   * password.
+   *
+   * @default '/etc/redis-auth/password' - where RedisDeployment mounts the key
+   */
+  readonly passwordFile?: string;
+  /**
+   * TLS only: `port 0` and `tls-port <port>`, replication (and the cluster bus in cluster mode) over TLS.
+   *
+   * @default - no TLS
+   */
+  readonly tls?: RedisTlsFiles;
+  /**
+   * Replicated mode only: find the primary through Sentinel at every start (see {@link RedisSentinelDiscovery}),
+   * and announce `$REDIS_ANNOUNCE_HOSTNAME` (`replica-announce-ip`) so that Sentinel knows every server by its
+   * stable DNS name. Mutually exclusive with `replicaOf`.
+   *
+   * @default - no Sentinel: the conf is the primary's, or a replica's with `replicaOf`
+   */
+  readonly sentinel?: RedisSentinelDiscovery;
   /**
    * Data directory (`dir`): RDB snapshots, the AOF directory and, in cluster mode, nodes.conf. Mount the PVC here.
    *
@@ -204,6 +256,12 @@ export interface ResolvedRedisProps {
   readonly protectedMode: boolean;
   /** As in {@link RedisConfProps.auth}. */
   readonly auth: SecretKeyRef | undefined;
+  /** As in {@link RedisConfProps.passwordFile}. */
+  readonly passwordFile: string;
+  /** As in {@link RedisConfProps.tls}, with the defaults applied. */
+  readonly tls: ResolvedRedisTls | undefined;
+  /** As in {@link RedisConfProps.sentinel}, with the defaults applied. */
+  readonly sentinel: Required<RedisSentinelDiscovery> | undefined;
   /** As in {@link RedisConfProps.dataDir}. */
   readonly dataDir: string;
   /** As in {@link RedisConfProps.runtimeConfigPath}. */
@@ -234,8 +292,8 @@ export interface ResolvedRedisProps {
   readonly clusterConfigFile: string;
 }
 
-/** The env var (filled from the auth Secret) that the startup script and the bootstrap Job read the password from. */
-export const REDIS_PASSWORD_ENV = 'REDIS_PASSWORD';
+/** Where the auth Secret's key is mounted (mode 0400, read-only): the scripts and probes read the password there. */
+export const REDIS_PASSWORD_FILE = '/etc/redis-auth/password';
 
 /** The env var holding the pod's stable DNS name, announced to the cluster (`cluster-announce-hostname`). */
 export const REDIS_ANNOUNCE_HOSTNAME_ENV = 'REDIS_ANNOUNCE_HOSTNAME';
@@ -258,7 +316,7 @@ const DEFAULT_SNAPSHOTS: readonly RedisSnapshotRule[] = [
   { seconds: 60, changes: 10000 },
 ];
 const CLUSTER_ONLY = ['clusterNodeTimeout', 'clusterRequireFullCoverage', 'clusterConfigFile'] as const;
-const REPLICATED_ONLY = ['replicaOf'] as const;
+const REPLICATED_ONLY = ['replicaOf', 'sentinel'] as const;
 
 const MIB = 1024 ** 2;
 const SAFE_PATH = /^\/[A-Za-z0-9._\/-]*$/;
@@ -318,6 +376,10 @@ export function resolveRedisConfProps(problems: Problems, path: string, props: R
   const auth = props.auth;
   checkSecretKeyRef(problems, at('auth'), auth, false);
 
+  const passwordFile = props.passwordFile ?? REDIS_PASSWORD_FILE;
+  checkPath(problems, at('passwordFile'), passwordFile);
+  const tls = resolveRedisTlsFiles(problems, at('tls'), props.tls);
+
   const protectedMode = props.protectedMode ?? true;
   if (auth === undefined && protectedMode && bindOk && bind.some((b) => !isLoopback(b))) {
     problems.add(at('protectedMode'), protectedMode, `false when '${at('auth')}' is not set and '${at('bind')}' listens `
@@ -356,6 +418,22 @@ export function resolveRedisConfProps(problems: Problems, path: string, props: R
     if (!isIntegerIn(replicaOf.port, 1, 65535)) problems.add(at('replicaOf.port'), replicaOf.port, 'an integer between 1 and 65535');
   }
 
+  let sentinel: Required<RedisSentinelDiscovery> | undefined;
+  if (mode === 'replicated' && props.sentinel !== undefined) {
+    const d = props.sentinel;
+    sentinel = { masterName: d.masterName, sentinels: d.sentinels, firstBootPrimary: d.firstBootPrimary, waitSeconds: d.waitSeconds ?? 30 };
+    if (typeof d.masterName !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(d.masterName)) {
+      problems.add(at('sentinel.masterName'), d.masterName, 'a name of 1 to 64 letters, digits, ".", "_" and "-"');
+    }
+    if (!Array.isArray(d.sentinels) || d.sentinels.length === 0) problems.add(at('sentinel.sentinels'), d.sentinels, 'at least one Sentinel address');
+    else d.sentinels.forEach((a, i) => checkAddress(problems, at(`sentinel.sentinels[${i}]`), a));
+    checkAddress(problems, at('sentinel.firstBootPrimary'), d.firstBootPrimary);
+    if (!isIntegerIn(sentinel.waitSeconds, 1, 3600)) problems.add(at('sentinel.waitSeconds'), sentinel.waitSeconds, 'an integer number of seconds between 1 and 3600');
+    if (props.replicaOf !== undefined) {
+      problems.add(at('replicaOf'), props.replicaOf, `unset when '${at('sentinel')}' is set (the primary is found through Sentinel)`);
+    }
+  }
+
   const minReplicasToWrite = props.minReplicasToWrite ?? 0;
   if (!isIntegerIn(minReplicasToWrite, 0, Infinity)) {
     problems.add(at('minReplicasToWrite'), minReplicasToWrite, 'an integer of at least 0');
@@ -385,6 +463,9 @@ export function resolveRedisConfProps(problems: Problems, path: string, props: R
     bind,
     protectedMode,
     auth,
+    passwordFile,
+    tls,
+    sentinel,
     dataDir,
     runtimeConfigPath,
     appendOnly,
@@ -406,6 +487,11 @@ function checkPath(problems: Problems, field: string, value: unknown): void {
   if (typeof value !== 'string' || !SAFE_PATH.test(value) || value.split('/').includes('..')) {
     problems.add(field, value, 'an absolute path of letters, digits, ".", "_", "-" and "/"');
   }
+}
+
+function checkAddress(problems: Problems, field: string, a: RedisNodeAddress | undefined): void {
+  if (!isRedisHost(a?.host)) problems.add(`${field}.host`, a?.host, 'a DNS name or an IP address');
+  if (!isIntegerIn(a?.port, 1, 65535)) problems.add(`${field}.port`, a?.port, 'an integer between 1 and 65535');
 }
 
 function isLoopback(address: string): boolean {

@@ -14,27 +14,62 @@ import {
   REDIS_ANNOUNCE_HOSTNAME_ENV,
   REDIS_CLUSTER_SLOTS,
   REDIS_CONF_PATH,
-  REDIS_PASSWORD_ENV,
+  REDIS_PASSWORD_FILE,
   RedisConfProps,
+  RedisNodeAddress,
   ResolvedRedisProps,
   resolveRedisProps,
 } from './redis-props';
 import { RedisShape, resolveRedisShape } from './redis-shape';
+import { RedisTlsFiles, redisCliTlsArgs, resolveRedisTlsFiles } from './redis-tls';
+
+export type { RedisNodeAddress } from './redis-props';
+
+/**
+ * The sh function every generated script uses to call redis-cli: `rcli <host:port> <command...>`. The password,
+ * when `$PASSWORD_FILE` names a non-empty file, reaches redis-cli on its stdin through `--askpass` (redis-cli reads
+ * one line there when stdin is not a terminal, and prints no prompt): it is never in argv (`ps`, /proc/<pid>/cmdline)
+ * nor in env (/proc/<pid>/environ). The reply comes without carriage returns, errors included, on stdout.
+ * Needs `$CMD_BOUND` (a `timeout N` prefix or empty) and `$TLS_ARGS`.
+ */
+export const SH_REDIS_CLI_FUNCTION = `rcli() {
+  hp=$1
+  shift
+  if [ -n "$PASSWORD_FILE" ] && [ -s "$PASSWORD_FILE" ]; then
+    # shellcheck disable=SC2086 # TLS_ARGS is a list of flags
+    $CMD_BOUND redis-cli $TLS_ARGS --askpass -h "\${hp%:*}" -p "\${hp##*:}" "$@" < "$PASSWORD_FILE" 2>&1 | tr -d '\\r'
+  else
+    # shellcheck disable=SC2086
+    $CMD_BOUND redis-cli $TLS_ARGS -h "\${hp%:*}" -p "\${hp##*:}" "$@" < /dev/null 2>&1 | tr -d '\\r'
+  fi
+}`;
+
+/**
+ * The sh lines that put the password file's first line, every byte as \\xHH, in \`$pw\` (redis.conf's own escape
+ * syntax inside double quotes, so no character can break the line). \`printf\` is a shell builtin: the password is
+ * never in a process's argv.
+ */
+const SH_HEX_PASSWORD = `raw_pw=
+IFS= read -r raw_pw < "$PASSWORD_FILE" || true
+[ -n "$raw_pw" ] || fail "the password file $PASSWORD_FILE has an empty first line"
+pw=$(printf '%s' "$raw_pw" | od -An -v -tx1 | tr -d ' \\n' | sed 's/../\\\\x&/g')
+raw_pw=`;
 
 /**
  * The Redis container's entrypoint, for the same props as the conf it starts (`sh startup.sh [command...]`):
  *
  * 1. writes the runtime file that redis.conf `include`s (mode 0600, meant for an in-memory emptyDir):
- *    `requirepass`/`masterauth` from `$REDIS_PASSWORD` (every byte hex-escaped, so any character is safe) and, in
- *    cluster mode, `cluster-announce-hostname` from `$REDIS_ANNOUNCE_HOSTNAME` (the pod's stable DNS name,
- *    `$(POD_NAME).<headless service>.<namespace>.svc.cluster.local`);
+ *    `requirepass`/`masterauth` from the mounted password file (every byte hex-escaped, so any character is safe),
+ *    in cluster mode `cluster-announce-hostname` from `$REDIS_ANNOUNCE_HOSTNAME` (the pod's stable DNS name,
+ *    `$(POD_NAME).<headless service>.<namespace>.svc.cluster.local`) and, with Sentinel, `replica-announce-ip`
+ *    (the same name) and `replicaof` the primary the Sentinels name (none when it is this server; the first-boot
+ *    primary when no Sentinel answers within the wait);
  * 2. in cluster mode, when nodes.conf exists, replaces each node's recorded IP by the current address of the
  *    hostname recorded beside it (Redis 7 stores announced hostnames in nodes.conf). This is what lets a pod, or a
  *    whole cluster, restarted with new IPs find its peers again: the cluster bus connects to IPs only, and a node
  *    that knows no valid peer address never rejoins. Requires the headless Service to publish not-ready addresses;
  *    a hostname that does not resolve keeps its old IP (a peer that reaches this node updates it by gossip);
- * 3. unsets `$REDIS_PASSWORD` and execs the command given as arguments, by default
- *    `redis-server /etc/redis/redis.conf`.
+ * 3. execs the command given as arguments, by default `redis-server /etc/redis/redis.conf`.
  *
  * Throws a `PropsError` for invalid props, like `redisConf`.
  */
@@ -48,18 +83,57 @@ export function redisStartupScript(props: RedisConfProps): string {
  */
 export function renderRedisStartupScript(p: ResolvedRedisProps): string {
   const cluster = p.mode === 'cluster';
+  const s = p.sentinel;
+  const announced = cluster || s !== undefined;
+  const sentinelPart = s === undefined ? '' : `
+# Sentinel: the current primary, from the first Sentinel that names it ("host:port"), asked for up to
+# $SENTINEL_WAIT seconds (bounded); empty when none does.
+SENTINELS=${sq(s.sentinels.map((a) => `${a.host}:${a.port}`).join(' '))}
+MASTER_NAME=${sq(s.masterName)}
+FIRST_BOOT_PRIMARY=${sq(`${s.firstBootPrimary.host}:${s.firstBootPrimary.port}`)}
+SENTINEL_WAIT=${s.waitSeconds}
+if command -v timeout >/dev/null 2>&1; then CMD_BOUND="timeout 5"; else CMD_BOUND=; fi
+TLS_ARGS=${sq(redisCliTlsArgs(p.tls))}
+${SH_REDIS_CLI_FUNCTION}
+ask_sentinels() {
+  for sentinel in $SENTINELS; do
+    reply=$(rcli "$sentinel" SENTINEL get-master-addr-by-name "$MASTER_NAME" || true)
+    answer=$(printf '%s\n' "$reply" | awk 'NR == 1 { h = $0 } NR == 2 { p = $0 } END { if (NR == 2 && h ~ /^[A-Za-z0-9.:-]+$/ && p ~ /^[0-9]+$/) print h ":" p }')
+    if [ -n "$answer" ]; then echo "$answer"; return 0; fi
+  done
+  return 1
+}
+primary=
+until_time=$(( $(date +%s) + SENTINEL_WAIT ))
+while :; do
+  primary=$(ask_sentinels || true)
+  [ -n "$primary" ] && break
+  [ "$(date +%s)" -lt "$until_time" ] || break
+  sleep 1
+done
+if [ -z "$primary" ]; then
+  primary=$FIRST_BOOT_PRIMARY
+  echo "redis-startup: no Sentinel named a primary within \${SENTINEL_WAIT}s (first start): the primary is $primary" >&2
+fi
+me="$${REDIS_ANNOUNCE_HOSTNAME_ENV}:${p.port}"
+`;
   return `#!/bin/sh
 # Redis container entrypoint generated by scaling-tiers (mode ${p.mode}): writes the runtime part of redis.conf
-# from the env${cluster ? ', refreshes the peer IPs in nodes.conf from their hostnames' : ''}, then execs redis-server.
+# (password from the mounted Secret file${cluster ? ', announce hostname' : ''}${s ? ', announce hostname, the primary named by Sentinel' : ''})${cluster ? ',\n# refreshes the peer IPs in nodes.conf from their hostnames' : ''}, then execs redis-server.
 set -eu
 
 RUNTIME_CONF=${sq(p.runtimeConfigPath)}
 AUTH_REQUIRED=${p.auth ? 1 : 0}
+PASSWORD_FILE=${p.auth ? sq(p.passwordFile) : "''"}
 CLUSTER=${cluster ? 1 : 0}
 NODES_CONF=${sq(p.clusterConfigFile)}
 
 fail() { echo "redis-startup: ERROR: $*" >&2; exit 1; }
-
+${announced ? `
+case "\${${REDIS_ANNOUNCE_HOSTNAME_ENV}:-}" in
+  ''|*[!A-Za-z0-9.-]*) fail "${REDIS_ANNOUNCE_HOSTNAME_ENV} must be the pod's DNS name, got: '\${${REDIS_ANNOUNCE_HOSTNAME_ENV}:-}'" ;;
+esac
+` : ''}${sentinelPart}
 # Prints the first address of a host name; an IP literal is printed as is.
 resolve_ip() {
   case "$1" in
@@ -102,19 +176,22 @@ mkdir -p "$(dirname "$RUNTIME_CONF")"
 tmp="$RUNTIME_CONF.$$"
 {
   echo '# Written at container start by the startup script; never persisted.'
-  if [ -n "\${${REDIS_PASSWORD_ENV}:-}" ]; then
-    # Every byte as \\xHH inside double quotes: redis.conf's own escape syntax, so no character can break the line.
-    pw=$(printf '%s' "$${REDIS_PASSWORD_ENV}" | od -An -v -tx1 | tr -d ' \\n' | sed 's/../\\\\x&/g')
+  if [ "$AUTH_REQUIRED" = 1 ]; then
+    [ -s "$PASSWORD_FILE" ] || fail "the password file $PASSWORD_FILE is missing or empty: the pod must mount it from the auth Secret"
+    ${SH_HEX_PASSWORD.split('\n').join('\n    ')}
     printf 'requirepass "%s"\\nmasterauth "%s"\\n' "$pw" "$pw"
-  elif [ "$AUTH_REQUIRED" = 1 ]; then
-    fail "${REDIS_PASSWORD_ENV} is empty: the pod must set it from the auth Secret"
+    pw=
   fi
   if [ "$CLUSTER" = 1 ]; then
-    case "\${${REDIS_ANNOUNCE_HOSTNAME_ENV}:-}" in
-      ''|*[!A-Za-z0-9.-]*) fail "${REDIS_ANNOUNCE_HOSTNAME_ENV} must be the pod's DNS name, got: '\${${REDIS_ANNOUNCE_HOSTNAME_ENV}:-}'" ;;
-    esac
     printf 'cluster-announce-hostname %s\\n' "$${REDIS_ANNOUNCE_HOSTNAME_ENV}"
-  fi
+  fi${s ? `
+  printf 'replica-announce-ip %s\\n' "$${REDIS_ANNOUNCE_HOSTNAME_ENV}"
+  if [ "$primary" = "$me" ]; then
+    echo "redis-startup: Sentinel names this server ($me) the primary" >&2
+  else
+    echo "redis-startup: replica of $primary" >&2
+    printf 'replicaof %s %s\\n' "\${primary%:*}" "\${primary##*:}"
+  fi` : ''}
 } > "$tmp"
 mv -f "$tmp" "$RUNTIME_CONF"
 
@@ -131,19 +208,11 @@ if [ "$CLUSTER" = 1 ] && [ -s "$NODES_CONF" ]; then
   fi
 fi
 
-unset ${REDIS_PASSWORD_ENV}
 if [ "$#" -eq 0 ]; then set -- redis-server ${sq(REDIS_CONF_PATH)}; fi
 exec "$@"
 `;
 }
 
-/** host:port of one Redis server. */
-export interface RedisNodeAddress {
-  /** DNS name (e.g. `redis-0.redis-headless.ns.svc.cluster.local`) or IP address. */
-  readonly host: string;
-  /** Client port. */
-  readonly port: number;
-}
 
 /** Props of {@link redisClusterBootstrapScript}. */
 export interface RedisClusterBootstrapProps {
@@ -188,12 +257,26 @@ export interface RedisClusterBootstrapProps {
    * @default 10 - a node that does not answer in 10 s counts as not ready
    */
   readonly commandTimeoutSeconds?: number;
+  /**
+   * The file holding the password (the mounted auth Secret key). When it is missing or empty, no password is sent.
+   * It reaches redis-cli on stdin (`--askpass`), never through argv or env.
+   *
+   * @default '/etc/redis-auth/password' - where RedisDeployment mounts it
+   */
+  readonly passwordFile?: string;
+  /**
+   * Connect over TLS with these files (the servers' own certificate doubles as the client certificate).
+   *
+   * @default - plaintext
+   */
+  readonly tls?: RedisTlsFiles;
 }
 
 /**
  * The bootstrap Job's script (POSIX sh + redis-cli) that forms a Redis Cluster exactly once. Idempotent:
  *
- * 1. waits (bounded) until every node answers PING; the password comes from `$REDIS_PASSWORD` if set;
+ * 1. waits (bounded) until every node answers PING; the password comes from `passwordFile` when it exists
+ *    (through redis-cli's stdin, never argv or env), over TLS when `tls` is set;
  * 2. reads CLUSTER INFO of every node: if all are empty (one known node, no slot), runs
  *    `redis-cli --cluster create <ip:port...> --cluster-replicas M --cluster-yes` (host names are resolved first:
  *    Redis 7.0's CLUSTER MEET accepts IPs only); if all belong to a cluster, creates nothing; if some do and some
@@ -231,6 +314,11 @@ export function redisClusterBootstrapScript(props: RedisClusterBootstrapProps): 
   ] as const) {
     if (!isIntegerIn(value, 1, Infinity)) problems.add(field, value, 'a positive integer number of seconds');
   }
+  const passwordFile = props.passwordFile ?? REDIS_PASSWORD_FILE;
+  if (typeof passwordFile !== 'string' || !/^\/[A-Za-z0-9._\/-]*$/.test(passwordFile)) {
+    problems.add('passwordFile', passwordFile, 'an absolute path of letters, digits, ".", "_", "-" and "/"');
+  }
+  const tls = resolveRedisTlsFiles(problems, 'tls', props.tls);
   problems.throwIfAny();
   const { masters, replicasPerMaster: replicas } = shape as RedisShape;
 
@@ -252,11 +340,8 @@ CMD_TIMEOUT=${commandTimeout}
 log() { echo "redis-bootstrap: $*"; }
 fail() { echo "redis-bootstrap: ERROR: $*" >&2; exit 1; }
 
-if [ -n "\${${REDIS_PASSWORD_ENV}:-}" ]; then
-  # redis-cli reads the password from REDISCLI_AUTH: it never appears on a command line.
-  REDISCLI_AUTH=$${REDIS_PASSWORD_ENV}
-  export REDISCLI_AUTH
-fi
+PASSWORD_FILE=${sq(passwordFile)}
+TLS_ARGS=${sq(redisCliTlsArgs(tls))}
 if command -v timeout >/dev/null 2>&1; then
   CMD_BOUND="timeout $CMD_TIMEOUT"
   CREATE_BOUND="timeout $CLUSTER_WAIT"
@@ -266,11 +351,7 @@ else
 fi
 
 # rcli <host:port> <command...>: the reply without carriage returns (errors included, on stdout).
-rcli() {
-  hp=$1
-  shift
-  $CMD_BOUND redis-cli -h "\${hp%:*}" -p "\${hp##*:}" "$@" 2>&1 | tr -d '\\r'
-}
+${SH_REDIS_CLI_FUNCTION}
 
 # field <text> <name>: the value of "name:value" in an INFO-style reply.
 field() {
@@ -327,8 +408,9 @@ if [ "$formed" -eq 0 ]; then
     addrs="$addrs $ip:\${n##*:}"
   done
   log "all $EXPECTED_NODES nodes are empty: creating the cluster with$addrs"
-  # shellcheck disable=SC2086 # word splitting of the address list is intended
-  $CREATE_BOUND redis-cli --cluster create $addrs --cluster-replicas "$REPLICAS" --cluster-yes \\
+  if [ -s "$PASSWORD_FILE" ]; then auth_args=--askpass; auth_in=$PASSWORD_FILE; else auth_args=; auth_in=/dev/null; fi
+  # shellcheck disable=SC2086 # word splitting of the address list and the flags is intended
+  $CREATE_BOUND redis-cli $TLS_ARGS $auth_args --cluster create $addrs --cluster-replicas "$REPLICAS" --cluster-yes < "$auth_in" \\
     || fail "redis-cli --cluster create failed"
 elif [ "$empty" -eq 0 ]; then
   log "all $EXPECTED_NODES nodes already belong to a cluster: nothing to create"
@@ -372,3 +454,113 @@ function sq(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+
+/** Props of {@link redisTlsReloaderScript}. */
+export interface RedisTlsReloaderProps {
+  /** The server's TLS port on 127.0.0.1. */
+  readonly port: number;
+  /** The files to watch and reload (the same as the server's). */
+  readonly tls: RedisTlsFiles;
+  /**
+   * The password file.
+   *
+   * @default - no password
+   */
+  readonly passwordFile?: string;
+  /**
+   * Seconds between two checks of the files.
+   *
+   * @default 60 - kubelet refreshes a mounted Secret within about a minute; cert-manager renews weeks before expiry
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * A file touched after every check (the container's liveness probe reads its age).
+   *
+   * @default '/run/tls-reloader/alive'
+   */
+  readonly heartbeatFile?: string;
+}
+
+/**
+ * A sidecar loop that makes a renewed certificate reach a running server without a restart: every interval it
+ * checksums the certificate, key and CA files, and when they changed (kubelet swaps a Secret volume's files at once)
+ * it sends `CONFIG SET tls-cert-file ... tls-key-file ... tls-ca-cert-file ...` with the same paths, which makes
+ * Redis 7 load them again (these settings are re-applied even when the value is unchanged). New connections get
+ * the new certificate; open ones keep theirs. A failed reload is retried at the next check.
+ */
+export function redisTlsReloaderScript(props: RedisTlsReloaderProps): string {
+  const problems = new Problems('redis-tls-reloader.sh');
+  const tls = resolveRedisTlsFiles(problems, 'tls', props.tls);
+  const interval = props.intervalSeconds ?? 60;
+  const heartbeat = props.heartbeatFile ?? '/run/tls-reloader/alive';
+  if (!isIntegerIn(props.port, 1, 65535)) problems.add('port', props.port, 'an integer between 1 and 65535');
+  if (!isIntegerIn(interval, 1, 3600)) problems.add('intervalSeconds', interval, 'an integer number of seconds between 1 and 3600');
+  for (const [field, value] of [['heartbeatFile', heartbeat], ['passwordFile', props.passwordFile ?? '/x']] as const) {
+    if (typeof value !== 'string' || !/^\/[A-Za-z0-9._\/-]*$/.test(value)) problems.add(field, value, 'an absolute path of letters, digits, ".", "_", "-" and "/"');
+  }
+  problems.throwIfAny();
+  const t = tls as NonNullable<typeof tls>;
+  return `#!/bin/sh
+# TLS reloader generated by scaling-tiers: reloads the server's certificate when the mounted files change.
+set -eu
+
+PORT=${props.port}
+CERT=${sq(t.certFile)}
+KEY=${sq(t.keyFile)}
+CA=${sq(t.caFile)}
+INTERVAL=${interval}
+HEARTBEAT=${sq(heartbeat)}
+PASSWORD_FILE=${props.passwordFile ? sq(props.passwordFile) : "''"}
+TLS_ARGS=${sq(redisCliTlsArgs(t))}
+if command -v timeout >/dev/null 2>&1; then CMD_BOUND="timeout 10"; else CMD_BOUND=; fi
+
+log() { echo "redis-tls-reloader: $*"; }
+${SH_REDIS_CLI_FUNCTION}
+checksum() { cat "$CERT" "$KEY" "$CA" 2>/dev/null | cksum; }
+
+mkdir -p "$(dirname "$HEARTBEAT")"
+last=$(checksum)
+log "watching $CERT, $KEY and $CA every \${INTERVAL}s"
+while :; do
+  now=$(checksum)
+  if [ "$now" != "$last" ]; then
+    reply=$(rcli "127.0.0.1:$PORT" CONFIG SET tls-cert-file "$CERT" tls-key-file "$KEY" tls-ca-cert-file "$CA" || true)
+    if [ "$reply" = OK ]; then
+      log "the files changed: certificate reloaded"
+      last=$now
+    else
+      log "the files changed but CONFIG SET failed (retried in \${INTERVAL}s): $reply"
+    fi
+  fi
+  : > "$HEARTBEAT"
+  sleep "$INTERVAL"
+done
+`;
+}
+
+/**
+ * The exporter's init container script: writes redis_exporter's password map (`--redis.password-file`, a JSON
+ * object `{"<redis.addr>": "<password>"}`) to `$1` for the address `$2`, from the mounted password file `$3`, mode
+ * 0600 in an in-memory emptyDir. The password is JSON-escaped (`\\`, `"`, tab); other control characters are
+ * refused. It never goes through argv or env.
+ */
+export const REDIS_EXPORTER_AUTH_SCRIPT = `#!/bin/sh
+set -eu
+out=$1
+addr=$2
+password_file=$3
+fail() { echo "exporter-auth: ERROR: $*" >&2; exit 1; }
+raw_pw=
+IFS= read -r raw_pw < "$password_file" || true
+[ -n "$raw_pw" ] || fail "the password file $password_file is missing or has an empty first line"
+case "$raw_pw" in *[[:cntrl:]]*) case "$(printf '%s' "$raw_pw" | tr -d '\\t')" in *[[:cntrl:]]*) fail "the password holds a control character other than tab" ;; esac ;; esac
+umask 077
+mkdir -p "$(dirname "$out")"
+{
+  printf '{"%s": "' "$addr"
+  printf '%s' "$raw_pw" | sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g' -e 's/\\t/\\\\t/g' | tr -d '\\n'
+  printf '"}\\n'
+} > "$out.tmp"
+mv -f "$out.tmp" "$out"
+echo "exporter-auth: wrote the password map for $addr"
+`;

@@ -1,5 +1,6 @@
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import certificateCrd from '../../imports/crds/certificate-v1.json';
 import targetGroupBindingCrd from '../../imports/crds/targetgroupbinding-v1beta1.json';
 import verticalPodAutoscalerCrd from '../../imports/crds/verticalpodautoscaler-v1.json';
 import { Finding, Manifest, finding } from './manifest';
@@ -38,6 +39,8 @@ export interface JsonSchema {
 export const BUNDLED_CRDS: readonly CustomResourceDefinition[] = [
   verticalPodAutoscalerCrd as CustomResourceDefinition,
   targetGroupBindingCrd as CustomResourceDefinition,
+  // cert-manager's Certificate (RedisDeployment with TLS): the v1 schema of datreeio/CRDs-catalog, wrapped as a CRD.
+  certificateCrd as CustomResourceDefinition,
 ];
 
 let gitOps: readonly CustomResourceDefinition[] | undefined;

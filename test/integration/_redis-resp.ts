@@ -3,6 +3,7 @@
  * routing (the test routes keys itself, see `_redis-servers.ts`). No npm package involved.
  */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 
 /** A RESP error reply (`-ERR ...`), returned as a value so that a pipeline can inspect each reply. */
 export class RespError extends Error {
@@ -24,15 +25,18 @@ const CRLF = Buffer.from('\r\n');
 
 /** One connection to one Redis server. */
 export class RespClient {
-  /** Connects to host:port (loopback by default), failing after `timeoutMs`. */
-  public static connect(port: number, host = '127.0.0.1', timeoutMs = 5000): Promise<RespClient> {
+  /**
+   * Connects to host:port (loopback by default), failing after `timeoutMs`; over TLS with `tlsOptions` (resolves
+   * once the handshake is done).
+   */
+  public static connect(port: number, host = '127.0.0.1', timeoutMs = 5000, tlsOptions?: tls.ConnectionOptions): Promise<RespClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host });
+      const socket = tlsOptions ? tls.connect({ ...tlsOptions, port, host }) : net.connect({ port, host });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
-      socket.once('connect', () => {
+      socket.once(tlsOptions ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         resolve(new RespClient(socket));

@@ -7,7 +7,13 @@ import { ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import type * as tls from 'node:tls';
 import { RespClient, RespError, RespValue } from './_redis-resp';
+
+/** Where a node's password file is (mode 0400), as the pod mounts the auth Secret key. */
+export function passwordFileOf(dir: string): string {
+  return path.join(dir, 'auth', 'password');
+}
 
 /** Fails with the setup instruction when the Redis binaries are missing. */
 export function requireRedisBinaries(): void {
@@ -88,6 +94,10 @@ export interface RedisServer {
   readonly env: Record<string, string>;
   /** Password clients must send, if any. */
   readonly password?: string;
+  /** TLS options of the test's clients, when the node is TLS-only. */
+  readonly tls?: tls.ConnectionOptions;
+  /** The command the startup script execs (the conf path is part of it for redis-server). */
+  readonly args: string[];
   /** The running process (the startup script execs redis-server, so this is redis-server). */
   child?: ChildProcess;
 }
@@ -102,20 +112,29 @@ export class RedisServers {
   public prepare(
     name: string,
     port: number,
-    files: (dir: string) => { conf: string; startup: string },
+    files: (dir: string) => { conf?: string; startup: string },
     env: Record<string, string> = {},
     password?: string,
+    tlsOptions?: tls.ConnectionOptions,
   ): RedisServer {
     const dir = path.join(this.root, name);
     fs.mkdirSync(dir, { recursive: true });
+    if (password !== undefined) {
+      // The password as the pod gets it: a file of its own, read-only for its owner (a Secret volume, mode 0400).
+      fs.mkdirSync(path.dirname(passwordFileOf(dir)), { recursive: true });
+      fs.writeFileSync(passwordFileOf(dir), password, { mode: 0o400 });
+    }
     const { conf, startup } = files(dir);
+    const confPath = path.join(dir, 'redis.conf');
     const server: RedisServer = {
-      name, port, dir, env, password,
-      confPath: path.join(dir, 'redis.conf'),
+      name, port, dir, env, password, tls: tlsOptions,
+      confPath,
       startupPath: path.join(dir, 'redis-startup.sh'),
       logPath: path.join(dir, 'redis.log'),
+      // A Sentinel's startup script writes its own conf and execs redis-sentinel on it.
+      args: conf === undefined ? [] : ['redis-server', confPath],
     };
-    fs.writeFileSync(server.confPath, conf);
+    if (conf !== undefined) fs.writeFileSync(server.confPath, conf);
     fs.writeFileSync(server.startupPath, startup);
     this.servers.push(server);
     return server;
@@ -124,7 +143,7 @@ export class RedisServers {
   /** Starts (or restarts) the node the way the pod does, `sh redis-startup.sh redis-server redis.conf`, and waits for PONG. */
   public async start(server: RedisServer, timeoutMs = 30000): Promise<void> {
     const log = fs.openSync(server.logPath, 'a');
-    const child = spawn('sh', [server.startupPath, 'redis-server', server.confPath], {
+    const child = spawn('sh', [server.startupPath, ...server.args], {
       cwd: server.dir,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...server.env },
       stdio: ['ignore', log, log],
@@ -171,7 +190,7 @@ export class RedisServers {
 
 /** Connects to a node (authenticating if it has a password), runs `fn`, closes. */
 export async function withClient<T>(server: RedisServer, fn: (client: RespClient) => Promise<T>): Promise<T> {
-  const client = await RespClient.connect(server.port);
+  const client = await RespClient.connect(server.port, '127.0.0.1', 5000, server.tls);
   try {
     if (server.password !== undefined) await client.call('AUTH', server.password);
     return await fn(client);

@@ -26,6 +26,7 @@ import {
   freePortPair,
   keySlot,
   parseInfo,
+  passwordFileOf,
   requireRedisBinaries,
   runScript,
   slotOwners,
@@ -70,7 +71,10 @@ afterAll(async () => {
 function onLoopback(props: RedisConfProps, port: number, dir: string): RedisConfProps {
   const dataDir = path.join(dir, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
-  return { ...props, port, bind: ['127.0.0.1'], dataDir, runtimeConfigPath: path.join(dir, 'run', 'runtime.conf') };
+  return {
+    ...props, port, bind: ['127.0.0.1'], dataDir, runtimeConfigPath: path.join(dir, 'run', 'runtime.conf'),
+    passwordFile: props.auth ? passwordFileOf(dir) : undefined,
+  };
 }
 
 /** Prepares a node that runs the generated conf and startup script for `props` (with the loopback overrides). */
@@ -80,7 +84,7 @@ async function prepareNode(name: string, props: RedisConfProps, env: Record<stri
   return servers.prepare(name, port, (dir) => {
     const local = onLoopback(props, port, dir);
     return { conf: redisConf(local), startup: redisStartupScript(local) };
-  }, { ...env, ...(password ? { REDIS_PASSWORD: password } : {}) }, password);
+  }, env, password);
 }
 
 /** The directives of a generated conf, name -> value, as CONFIG GET reports them. */
@@ -102,8 +106,12 @@ function expectedConfig(conf: string): Array<[string, string]> {
 }
 
 describe('startup script (no server)', () => {
-  async function dryRun(props: RedisConfProps, env: Record<string, string>, nodesConf?: string) {
+  async function dryRun(props: RedisConfProps, env: Record<string, string>, nodesConf?: string, password: string | null = PASSWORD) {
     const dir = fs.mkdtempSync(path.join(root, 'startup-'));
+    if (password !== null) {
+      fs.mkdirSync(path.dirname(passwordFileOf(dir)), { recursive: true });
+      fs.writeFileSync(passwordFileOf(dir), `${password}\n`, { mode: 0o400 });
+    }
     const local = onLoopback(props, 7000, dir);
     const script = path.join(dir, 'redis-startup.sh');
     fs.writeFileSync(script, redisStartupScript(local));
@@ -121,7 +129,7 @@ describe('startup script (no server)', () => {
   }
 
   test('writes requirepass/masterauth (escaped byte by byte) and the announce hostname, readable only by its owner', async () => {
-    const run = await dryRun(DEPARTMENT, { REDIS_PASSWORD: PASSWORD, REDIS_ANNOUNCE_HOSTNAME: 'redis-0.redis.app.svc.cluster.local' });
+    const run = await dryRun(DEPARTMENT, { REDIS_ANNOUNCE_HOSTNAME: 'redis-0.redis.app.svc.cluster.local' });
     expect(run.code).toBe(0);
     const escaped = [...Buffer.from(PASSWORD)].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
     expect(run.runtime).toContain(`requirepass "${escaped}"\nmasterauth "${escaped}"\n`);
@@ -129,14 +137,14 @@ describe('startup script (no server)', () => {
     expect(fs.statSync(run.runtimePath).mode & 0o777).toBe(0o600);
   });
 
-  test('refuses to start without the password when auth is configured', async () => {
-    const run = await dryRun(TEAM, {});
+  test('refuses to start without the password file when auth is configured', async () => {
+    const run = await dryRun(TEAM, {}, undefined, null);
     expect(run.code).not.toBe(0);
-    expect(run.output).toContain('REDIS_PASSWORD is empty: the pod must set it from the auth Secret');
+    expect(run.output).toMatch(/the password file \S+ is missing or empty: the pod must mount it from the auth Secret/);
   });
 
   test('refuses to start a cluster node without a valid announce hostname', async () => {
-    const run = await dryRun(DEPARTMENT, { REDIS_PASSWORD: PASSWORD, REDIS_ANNOUNCE_HOSTNAME: 'bad name' });
+    const run = await dryRun(DEPARTMENT, { REDIS_ANNOUNCE_HOSTNAME: 'bad name' });
     expect(run.code).not.toBe(0);
     expect(run.output).toContain('REDIS_ANNOUNCE_HOSTNAME must be the pod\'s DNS name, got: \'bad name\'');
   });
@@ -152,7 +160,7 @@ describe('startup script (no server)', () => {
       'vars currentEpoch 3 lastVoteEpoch 0',
       '',
     ].join('\n');
-    const run = await dryRun(DEPARTMENT, { REDIS_PASSWORD: PASSWORD, REDIS_ANNOUNCE_HOSTNAME: '127.0.0.1' }, nodesConf);
+    const run = await dryRun(DEPARTMENT, { REDIS_ANNOUNCE_HOSTNAME: '127.0.0.1' }, nodesConf);
     expect(run.code).toBe(0);
     expect(run.nodes).toBe([
       `a1 ${getent}:7000@17000,localhost myself,master - 0 0 1 connected 0-5460`,
@@ -224,7 +232,7 @@ describe('replicated (team tier)', () => {
     if (primary) await servers.kill(primary);
   });
 
-  test('the replica syncs from the primary, with the password from the env', async () => {
+  test('the replica syncs from the primary, with the password from its mounted file', async () => {
     // min-replicas-to-write 1 with the generator's default max lag (10 s): a shorter lag made writes flaky on a
     // loaded machine, where a replica's once-a-second ACK can arrive late.
     primary = await prepareNode('primary', { ...TEAM, minReplicasToWrite: 1 });
@@ -354,10 +362,11 @@ describe('cluster (department tier): 3 masters x 1 replica', () => {
       clusterWaitTimeoutSeconds: 120,
       pollIntervalSeconds: 1,
       commandTimeoutSeconds: 5,
+      passwordFile: passwordFileOf(nodes[0].dir),
     });
     bootstrapPath = path.join(root, 'redis-cluster-bootstrap.sh');
     fs.writeFileSync(bootstrapPath, script);
-    bootstrapEnv = { REDIS_PASSWORD: PASSWORD };
+    bootstrapEnv = {};
 
     await Promise.all(nodes.slice(0, 5).map((n) => servers.start(n)));
     const run = runScript(bootstrapPath, [], bootstrapEnv, 180000);

@@ -335,7 +335,7 @@ describe('redisClusterBootstrapScript', () => {
     expect(script).toContain('REPLICAS=1');
     expect(script).toContain('POD_WAIT=600');
     expect(script).toContain('CLUSTER_WAIT=300');
-    expect(script).toMatch(/redis-cli --cluster create \$addrs --cluster-replicas "\$REPLICAS" --cluster-yes/);
+    expect(script).toMatch(/redis-cli \$TLS_ARGS \$auth_args --cluster create \$addrs --cluster-replicas "\$REPLICAS" --cluster-yes < "\$auth_in"/);
   });
 
   test('creates only when every node is empty', () => {

@@ -111,7 +111,10 @@ describe('RedisDeployment', () => {
     expect(job.spec.backoffLimit).toBeGreaterThan(0);
     expect(job.spec.ttlSecondsAfterFinished).toBeGreaterThan(0);
     const jobPod = job.spec.template.spec;
-    expect(jobPod.containers[0].env).toEqual([{ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'redis-auth', key: 'password' } } }]);
+    // The password is a mounted file (mode 0400, read-only), never env.
+    expect(jobPod.containers[0].env).toBeUndefined();
+    expect(jobPod.volumes).toContainEqual({ name: 'auth', secret: { secretName: 'redis-auth', defaultMode: 0o400, items: [{ key: 'password', path: 'password' }] } });
+    expect(jobPod.containers[0].volumeMounts).toContainEqual({ name: 'auth', mountPath: '/etc/redis-auth', readOnly: true });
     expect(jobPod.containers[0].resources.limits).toBeDefined();
     const script = named(objects, 'ConfigMap', 'redis-bootstrap').data['cluster-bootstrap.sh'];
     for (let i = 0; i < 12; i++) expect(script).toContain(`redis-${i}.redis-headless.shop.svc.cluster.local:6379`);
@@ -160,7 +163,9 @@ describe('RedisDeployment', () => {
           expect(c.resources.limits).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
           if (o.kind === 'StatefulSet') {
             expect(c.startupProbe.tcpSocket).toEqual({ port: 'redis' });
-            expect(c.readinessProbe.exec.command.join(' ')).toContain('REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli');
+            // The password reaches redis-cli on stdin (--askpass), from the mounted file: not argv, not env.
+            expect(c.readinessProbe.exec.command.join(' ')).toContain('redis-cli --askpass -h 127.0.0.1 -p 6379 ping < /etc/redis-auth/password');
+            expect(JSON.stringify(c)).not.toMatch(/REDISCLI_AUTH|secretKeyRef/);
             expect(c.livenessProbe).toBeDefined();
             expect(JSON.stringify([c.readinessProbe, c.livenessProbe])).not.toMatch(/ -a /);
           }
@@ -295,7 +300,7 @@ describe('RedisDeployment', () => {
       expect(named(objects, 'StatefulSet', 'redis').spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['redis']);
     });
 
-    test('a restricted redis_exporter with probes, the password by Secret reference, port 9121 open to the scrapers only', () => {
+    test('a restricted redis_exporter with probes, the password from a file its init container writes, port 9121 open to the scrapers only', () => {
       const { objects } = build({ exporter: { allowScrapeFrom: [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }] } });
       const [, exporter] = named(objects, 'StatefulSet', 'redis').spec.template.spec.containers;
       expect(exporter).toMatchObject({
@@ -305,8 +310,12 @@ describe('RedisDeployment', () => {
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
         resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
       });
-      expect(exporter.env).toContainEqual({ name: 'REDIS_ADDR', value: 'redis://127.0.0.1:6379' });
-      expect(exporter.env.find((e: { name: string }) => e.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef).toBeDefined();
+      expect(exporter.args).toEqual(['--redis.addr=redis://127.0.0.1:6379', '--redis.password-file=/run/exporter/passwords.json']);
+      expect(exporter.env).toBeUndefined();
+      const pod = named(objects, 'StatefulSet', 'redis').spec.template.spec;
+      expect(pod.initContainers.map((c: { name: string }) => c.name)).toEqual(['exporter-auth']);
+      expect(pod.initContainers[0].command).toEqual(['sh', '/etc/redis/exporter-auth.sh', '/run/exporter/passwords.json', 'redis://127.0.0.1:6379', '/etc/redis-auth/password']);
+      expect(pod.volumes).toContainEqual({ name: 'exporter-auth', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
       for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) expect(exporter[probe].httpGet.path).toBe('/health');
       expect(named(objects, 'NetworkPolicy', 'redis').spec.ingress).toContainEqual({
         from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: {} }],
@@ -317,5 +326,125 @@ describe('RedisDeployment', () => {
     test('throws if the exporter image is not pinned', () => {
       expect(errorOf({ exporter: { image: 'oliver006/redis_exporter:latest' } })).toContain("'exporter.image' must be an image reference with an explicit tag other than 'latest'");
     });
+  });
+
+  describe('Sentinel (replicated mode)', () => {
+    const sentinelProps: Partial<RedisDeploymentProps> = { mode: 'replicated', replicasPerMaster: 1, sentinel: { downAfterMilliseconds: 5000 } };
+
+    test('3 Sentinels in a StatefulSet of their own, quorum 2, stable names, restricted, a PDB that keeps the quorum', () => {
+      const { objects } = build(sentinelProps);
+      const sts = named(objects, 'StatefulSet', 'redis-sentinel');
+      expect(sts.spec.replicas).toBe(3);
+      expect(sts.spec.serviceName).toBe('redis-sentinel-headless');
+      expect(named(objects, 'Service', 'redis-sentinel-headless').spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+      expect(named(objects, 'Service', 'redis-sentinel').spec.ports).toEqual([{ name: 'sentinel', port: 26379, targetPort: 'sentinel', protocol: 'TCP', appProtocol: 'redis' }]);
+      expect(named(objects, 'PodDisruptionBudget', 'redis-sentinel').spec.maxUnavailable).toBe(1);
+      const pod = sts.spec.template.spec;
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 });
+      const [c] = pod.containers;
+      expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(c.env).toContainEqual({ name: 'REDIS_ANNOUNCE_HOSTNAME', value: '$(POD_NAME).redis-sentinel-headless.shop.svc.cluster.local' });
+      expect(JSON.stringify(c.env)).not.toContain('secretKeyRef');
+      expect(pod.volumes).toContainEqual({ name: 'auth', secret: { secretName: 'redis-auth', defaultMode: 0o400, items: [{ key: 'password', path: 'password' }] } });
+      expect(c.readinessProbe.exec.command.join(' ')).toContain('redis-cli --askpass -h 127.0.0.1 -p 26379 ping < /etc/redis-auth/password');
+      const script = named(objects, 'ConfigMap', 'redis-config').data['sentinel-startup.sh'];
+      expect(script).toContain("FIRST_BOOT_PRIMARY='redis-0.redis-headless.shop.svc.cluster.local:6379'");
+      expect(script).toContain('QUORUM=2');
+      expect(script).toContain('sentinel down-after-milliseconds $MASTER_NAME 5000');
+      expect(script).toContain('sentinel failover-timeout $MASTER_NAME 60000');
+      expect(script).toContain('sentinel parallel-syncs $MASTER_NAME 1');
+      for (let i = 0; i < 3; i++) expect(script).toContain(`redis-sentinel-${i}.redis-sentinel-headless.shop.svc.cluster.local:26379`);
+    });
+
+    test('one conf for every server: no replicaof baked in, min-replicas-to-write 1, the startup script asks Sentinel; no Service pinned to pod 0', () => {
+      const { objects } = build(sentinelProps);
+      const data = named(objects, 'ConfigMap', 'redis-config').data;
+      expect(Object.keys(data)).toEqual(expect.arrayContaining(['redis.conf', 'redis-startup.sh', 'sentinel-startup.sh']));
+      expect(data['redis.conf']).not.toMatch(/^replicaof /m);
+      expect(data['redis.conf']).toMatch(/^min-replicas-to-write 1$/m);
+      expect(data['redis-startup.sh']).toContain('SENTINEL get-master-addr-by-name');
+      expect(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name).sort()).toEqual(['redis-headless', 'redis-read', 'redis-sentinel', 'redis-sentinel-headless']);
+      // The Sentinels reach the servers on 6379; the servers and the clients reach the Sentinels on 26379.
+      expect(named(objects, 'NetworkPolicy', 'redis').spec.ingress).toContainEqual({
+        from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': 'redis', 'app.kubernetes.io/component': 'sentinel' } } }],
+        ports: [{ port: 6379, protocol: 'TCP' }],
+      });
+      expect(named(objects, 'NetworkPolicy', 'redis-sentinel').spec.ingress).toContainEqual({
+        from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }],
+        ports: [{ port: 26379, protocol: 'TCP' }],
+      });
+    });
+
+    test('throws if Sentinel is asked for outside replicated mode', () => {
+      expect(errorOf({ mode: 'cluster', sentinel: {} })).toContain("'sentinel' must be unset unless 'mode' is \"replicated\" (a Redis Cluster fails over by itself), got: {}");
+    });
+  });
+
+  describe('TLS', () => {
+    const tlsProps: Partial<RedisDeploymentProps> = { mode: 'replicated', replicasPerMaster: 1, sentinel: {}, tls: { issuer: { name: 'internal-ca', kind: 'ClusterIssuer' } } };
+
+    test('a cert-manager Certificate naming every pod, Service and Sentinel, with a duration and renewBefore', () => {
+      const { objects } = build(tlsProps);
+      const cert = named(objects, 'Certificate', 'redis-tls');
+      expect(cert.apiVersion).toBe('cert-manager.io/v1');
+      expect(cert.spec).toMatchObject({
+        secretName: 'redis-tls', duration: '2160h', renewBefore: '720h',
+        issuerRef: { name: 'internal-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+        usages: ['digital signature', 'server auth', 'client auth'],
+      });
+      expect(cert.spec.dnsNames).toEqual(expect.arrayContaining([
+        'redis-0.redis-headless.shop.svc.cluster.local', 'redis-1.redis-headless.shop.svc.cluster.local',
+        'redis-sentinel-2.redis-sentinel-headless.shop.svc.cluster.local', 'redis-read', 'redis-read.shop.svc.cluster.local',
+        'redis-sentinel', 'redis-sentinel.shop.svc',
+      ]));
+    });
+
+    test('TLS-only servers and Sentinels; probes, reloader and Sentinel speak TLS', () => {
+      const { objects } = build(tlsProps);
+      const data = named(objects, 'ConfigMap', 'redis-config').data;
+      expect(data['redis.conf']).toMatch(/^port 0\ntls-port 6379\ntls-cert-file \/etc\/redis-tls\/tls.crt\ntls-key-file \/etc\/redis-tls\/tls.key\ntls-ca-cert-file \/etc\/redis-tls\/ca.crt\ntls-auth-clients yes\ntls-replication yes$/m);
+      expect(data['sentinel-startup.sh']).toContain("echo 'tls-port 26379'");
+      expect(data['redis-tls-reloader.sh']).toContain('CONFIG SET tls-cert-file');
+      const pod = named(objects, 'StatefulSet', 'redis').spec.template.spec;
+      expect(pod.containers.map((c: { name: string }) => c.name)).toEqual(['redis', 'tls-reloader']);
+      expect(pod.containers[0].readinessProbe.exec.command.join(' ')).toContain('redis-cli --tls --cacert /etc/redis-tls/ca.crt --cert /etc/redis-tls/tls.crt --key /etc/redis-tls/tls.key --askpass');
+      expect(pod.volumes).toContainEqual({ name: 'tls', secret: { secretName: 'redis-tls', defaultMode: 0o400 } });
+    });
+
+    test('cluster mode: tls-cluster yes, and the bootstrap Job and the exporter use TLS', () => {
+      const { objects } = build({ mode: 'cluster', tls: { issuer: { name: 'ca' } }, exporter: {} });
+      expect(named(objects, 'ConfigMap', 'redis-config').data['redis.conf']).toMatch(/^tls-cluster yes$/m);
+      expect(named(objects, 'ConfigMap', 'redis-bootstrap').data['cluster-bootstrap.sh']).toContain("TLS_ARGS='--tls --cacert /etc/redis-tls/ca.crt");
+      const exporter = named(objects, 'StatefulSet', 'redis').spec.template.spec.containers.find((c: { name: string }) => c.name === 'exporter');
+      expect(exporter.args).toEqual([
+        '--redis.addr=rediss://$(POD_NAME).redis-headless.shop.svc.cluster.local:6379', '--redis.password-file=/run/exporter/passwords.json',
+        '--tls-ca-cert-file=/etc/redis-tls/ca.crt', '--tls-client-cert-file=/etc/redis-tls/tls.crt', '--tls-client-key-file=/etc/redis-tls/tls.key',
+      ]);
+    });
+
+    test('throws if renewBefore is not shorter than the duration', () => {
+      expect(errorOf({ tls: { issuer: { name: 'ca' }, duration: '24h', renewBefore: '24h' } })).toContain("'tls.renewBefore' must be shorter than 'duration' (24h)");
+    });
+  });
+
+  test('CKV_K8S_35 and CKV_K8S_40 logic on every tier: no Redis container reads a Secret through env, every UID/GID is >= 10000', () => {
+    for (const tier of [team, enterprise, deriveTier(team, { name: 'team-tls', redis: { tls: { issuer: { name: 'ca' } } } })]) {
+      const chart = testChart();
+      new RedisDeployment(chart, 'redis', { ...tier.redis, namespace: tier.name, auth: AUTH, exporter: {} });
+      for (const o of synth(chart).filter((x) => ['StatefulSet', 'Job', 'Deployment'].includes(x.kind))) {
+        const pod = o.spec.template.spec;
+        for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
+          const where = `${tier.name} ${o.kind}/${o.metadata.name} ${c.name}`;
+          // CKV_K8S_35: secrets as files, never env.
+          expect([where, (c.env ?? []).filter((e: { valueFrom?: { secretKeyRef?: unknown } }) => e.valueFrom?.secretKeyRef)]).toEqual([where, []]);
+          expect([where, (c.envFrom ?? []).filter((e: { secretRef?: unknown }) => e.secretRef)]).toEqual([where, []]);
+          // CKV_K8S_40: a high UID (container or pod level), and the same for the group (kube-score).
+          const uid = c.securityContext?.runAsUser ?? pod.securityContext?.runAsUser;
+          const gid = c.securityContext?.runAsGroup ?? pod.securityContext?.runAsGroup;
+          expect([where, uid >= 10000, gid >= 10000]).toEqual([where, true, true]);
+        }
+        for (const v of pod.volumes ?? []) if (v.secret) expect([o.metadata.name, v.name, v.secret.defaultMode]).toEqual([o.metadata.name, v.name, 0o400]);
+      }
+    }
   });
 });

@@ -71,7 +71,7 @@ describe('npm run validate', () => {
     fs.writeFileSync(redis, fs.readFileSync(redis, 'utf8').replace(/^ +validate\.scaling-tiers\.io\/user-provided: .*\n/gm, ''));
     const missing = runValidateCommand(['--json', dir]);
     expect(new Set(JSON.parse(missing.output).map((f: { rule: string }) => f.rule))).toEqual(new Set(['missing-reference']));
-    expect(runValidateCommand(['--user-provided', 'secret/redis-auth', dir]).exitCode).toBe(0);
+    expect(runValidateCommand(['--user-provided', 'secret/redis-auth', '--user-provided', 'secret/redis-tls', dir]).exitCode).toBe(0);
   });
 
   test('--crd teaches it a custom resource', () => {

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { PropsError, TierChart, regionalComponentsOf } from '../../lib';
 import { KubeObject, formatFindings, validateManifests } from '../../lib/validate';
-import { TIERS, TierSpec, deriveTier } from '../../tiers';
+import { DeepPartial, TIERS, TierSpec, deriveTier } from '../../tiers';
 
 /**
  * Random overrides of the built-in tiers — replica bounds, resources, HPA metric targets, VPA modes, Redis and
@@ -83,9 +83,29 @@ const saneRedis = fc.oneof(
   fc.record({ mode: fc.constant('cluster' as const), masters: fc.integer({ min: 3, max: 6 }), replicasPerMaster: fc.integer({ min: 0, max: 2 }) }),
 );
 const wildRedis = fc.record({ mode: fc.constantFrom('standalone' as const, 'replicated' as const, 'cluster' as const), masters: fc.integer({ min: 0, max: 9 }), replicasPerMaster: fc.integer({ min: 0, max: 3 }) });
+/** Sentinel timings (replicated mode), mostly within the bounds. */
+const sentinel = fc.record({
+  downAfterMilliseconds: mostly(fc.integer({ min: 1000, max: 30000 }), fc.constantFrom(0, -5, 50)),
+  failoverTimeout: mostly(fc.integer({ min: 60000, max: 180000 }), fc.constantFrom(500, 1000, 2000)),
+  parallelSyncs: mostly(fc.integer({ min: 1, max: 3 }), fc.constantFrom(0, 101)),
+}, { requiredKeys: [] });
+/** TLS with a cert-manager Certificate, on any mode. */
+const tls = fc.record({
+  issuer: fc.record({ name: mostly(fc.constantFrom('internal-ca', 'vault-issuer'), fc.constantFrom('', 'Bad_Name')), kind: fc.constantFrom('Issuer' as const, 'ClusterIssuer' as const) }),
+  authClients: fc.constantFrom('yes' as const, 'no' as const, 'optional' as const),
+  duration: mostly(fc.constantFrom('2160h', '720h', '24h'), fc.constantFrom('10m', 'forever')),
+  renewBefore: mostly(fc.constantFrom('8h', '12h'), fc.constantFrom('9000h', '1s')),
+}, { requiredKeys: ['issuer'] });
 const redis = fc
-  .tuple(mostly(saneRedis, wildRedis), fc.record({ maxMemory: mostly(fc.constantFrom('100Mi', '500Mi', '1Gi', '3Gi'), fc.constantFrom('0', 'lots')), use: fc.constantFrom('cache' as const, 'data' as const), appendOnly: fc.boolean() }, { requiredKeys: [] }))
-  .map(([shape, rest]) => ({ ...shape, ...rest }));
+  .tuple(
+    mostly(saneRedis, wildRedis),
+    fc.record({ maxMemory: mostly(fc.constantFrom('100Mi', '500Mi', '1Gi', '3Gi'), fc.constantFrom('0', 'lots')), use: fc.constantFrom('cache' as const, 'data' as const), appendOnly: fc.boolean() }, { requiredKeys: [] }),
+    fc.option(sentinel, { nil: undefined, freq: 2 }),
+    fc.option(tls, { nil: undefined, freq: 3 }),
+    fc.nat({ max: 20 }),
+  )
+  // Sentinel goes with replicated mode, and one time in 21 elsewhere (which must be refused).
+  .map(([shape, rest, s, t, wild]) => ({ ...shape, ...rest, ...(s && (shape.mode === 'replicated' || wild === 0) ? { sentinel: s } : {}), ...(t ? { tls: t } : {}) }));
 
 /** CloudNativePG backups: mostly intervals that divide a day and retentions the CRD's pattern accepts. */
 const postgresBackup = fc.record(
@@ -143,9 +163,13 @@ const tierAndOverrides = fc.constantFrom(...TIERS).chain((base) =>
 
 type Outcome = { kind: 'refused'; field: string } | { kind: 'synthesised'; objects: KubeObject[] };
 
-function attempt(base: TierSpec, o: object): Outcome {
+function attempt(base: TierSpec, o: DeepPartial<TierSpec>): Outcome {
   try {
-    const tier = deriveTier(base, o);
+    // A user who leaves replicated mode drops the base tier's Sentinel settings (they belong to that mode).
+    const start = o.redis?.mode !== undefined && o.redis.mode !== 'replicated' && o.redis.sentinel === undefined
+      ? { ...base, redis: { ...base.redis, sentinel: undefined } }
+      : base;
+    const tier = deriveTier(start, o);
     const chart = new TierChart(new App({ outdir: '/dev/null' }), tier.name, { ...tier, loadBalancerRegions: tier.regions });
     const errors = chart.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
     if (errors.length > 0) throw new PropsError(errors.join('\n'));

@@ -1,5 +1,6 @@
 import { Manifest, RULES, RULE_IDS, RuleId, SKIP_ANNOTATION_PREFIX, USER_PROVIDED_ANNOTATION, validateManifests } from '../../lib/validate';
 import { Obj, c0, get, pod, tierManifests } from './_baseline';
+import { enterprise, team } from '../../tiers';
 
 /**
  * One deliberately broken manifest per rule: every case starts from the enterprise tier's real output (which passes
@@ -112,7 +113,9 @@ const CASES: Case[] = [
   { rule: 'ephemeral-storage', defect: 'no ephemeral-storage limit', object: APP, breakIt: () => undefined },
   { rule: 'priority-class', defect: 'no priorityClassName', object: APP, breakIt: () => undefined },
   { rule: 'instance-label-matches-name', defect: 'instance postgres on postgres-primary', object: 'StatefulSet/postgres-primary', breakIt: () => undefined },
-  { rule: 'secret-env', defect: 'the Redis password in env', object: 'StatefulSet/redis', breakIt: () => undefined },
+  { rule: 'secret-env', defect: 'a password read from a Secret into env', object: APP, field: 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef', breakIt: (_, o) => { c0(o(APP)).env = [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }]; } },
+  { rule: 'secret-env', defect: 'a whole Secret read into env', object: APP, field: 'spec.template.spec.containers[0].envFrom[0].secretRef', breakIt: (_, o) => { c0(o(APP)).envFrom = [{ secretRef: { name: 'db' } }]; } },
+  { rule: 'secret-env', defect: 'the Redis password back in env on a sidecar', object: 'StatefulSet/redis', breakIt: (_, o) => { pod(o('StatefulSet/redis')).containers[1].env = [{ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'redis-auth', key: 'password' } } }]; } },
   { rule: 'network-policy-egress', defect: 'ingress-only policies', object: APP, breakIt: () => undefined },
 
   // Links
@@ -192,7 +195,14 @@ describe('the validation gate, rule by rule', () => {
     delete get(all, 'StatefulSet/redis').metadata.annotations[USER_PROVIDED_ANNOTATION];
     delete get(all, 'Job/redis-bootstrap').metadata.annotations[USER_PROVIDED_ANNOTATION];
     expect(validateManifests(all).filter((f) => f.rule === 'missing-reference').length).toBeGreaterThan(0);
-    expect(validateManifests(all, { userProvided: ['secret/redis-auth'] })).toEqual([]);
+    expect(validateManifests(all, { userProvided: ['secret/redis-auth', 'secret/redis-tls'] })).toEqual([]);
+  });
+
+  test.each(['team', 'enterprise'] as const)('secret-env turned on: the %s tier\'s Redis (servers, Sentinels, bootstrap Job, reloader) reads no Secret through env', (name) => {
+    const manifests = tierManifests(name === 'team' ? team : enterprise);
+    const redis = manifests.filter((m) => m.file.endsWith('/redis.yaml'));
+    expect(redis.some((m) => m.object.kind === 'StatefulSet')).toBe(true);
+    expect(validateManifests(redis, { rules: { 'secret-env': true }, userProvided: ['secret/redis-auth', 'secret/redis-tls'] })).toEqual([]);
   });
 
   test('a finding names the file, kind, name, namespace, field and rule', () => {
