@@ -93,7 +93,7 @@ export const RULES = {
   'ephemeral-storage': off('linter', 'Every container requests and limits ephemeral-storage.', ['kube-score container-ephemeral-storage-request-and-limit'], 'a wrong limit evicts the pod; set it once the real use of logs and emptyDir is measured'),
   'priority-class': off('linter', 'Pods set priorityClassName.', ['Polaris priorityClassNotSet'], 'PriorityClasses are cluster-scoped and owned by the cluster operator, not by a tier'),
   'instance-label-matches-name': off('linter', 'The app.kubernetes.io/instance label equals metadata.name.', ['Polaris metadataAndInstanceMismatched'], "the Kubernetes recommended labels use one instance label for every object of an application instance (a Postgres instance's primary, replicas and pooler), which this check rejects"),
-  'secret-env': off('linter', 'Secrets reach containers as files, never through env.', ['CKV_K8S_35'], 'many images (postgres, redis) read their credentials only from env; a secretKeyRef is not a literal and is already covered by env-credential-literal for literals'),
+  'secret-env': on('linter', 'Secrets reach containers as files, never through env (env leaks into crash dumps, /proc, child processes and debug output).', ['CKV_K8S_35']),
   'network-policy-egress': off('linter', 'Every pod is also selected by a NetworkPolicy that restricts egress.', ['Polaris missingNetworkPolicy (ingress and egress)'], "egress depends on the app's own dependencies (APIs, object stores), which a tier cannot know; the components restrict ingress"),
 
   // Links between objects
