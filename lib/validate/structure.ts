@@ -2,6 +2,8 @@ import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import targetGroupBindingCrd from '../../imports/crds/targetgroupbinding-v1beta1.json';
 import verticalPodAutoscalerCrd from '../../imports/crds/verticalpodautoscaler-v1.json';
+import scaledObjectCrd from '../../imports/crds/scaledobject-v1alpha1.json';
+import triggerAuthenticationCrd from '../../imports/crds/triggerauthentication-v1alpha1.json';
 import { Finding, Manifest, finding } from './manifest';
 import { CompactFieldTrees, CompiledValidator, escapeKey, seedFields, validateStrictly } from './_known-fields';
 
@@ -37,6 +39,9 @@ export interface JsonSchema {
 export const BUILT_IN_CRDS: readonly CustomResourceDefinition[] = [
   verticalPodAutoscalerCrd as CustomResourceDefinition,
   targetGroupBindingCrd as CustomResourceDefinition,
+  // KEDA 2.17+ (keda.sh/v1alpha1): the ScaledObject and TriggerAuthentication of a KEDA-scaled service.
+  scaledObjectCrd as CustomResourceDefinition,
+  triggerAuthenticationCrd as CustomResourceDefinition,
 ];
 
 /** The ajv options of CRD schemas, at run time and in the precompiled validators alike. */
