@@ -66,7 +66,7 @@ const scheduleFor = (min: number, max: number) =>
   fc.record({
     timezone: mostly(fc.constantFrom('UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Lord_Howe'), fc.constantFrom('Mars/Olympus', 'GMT+25', '')),
     windows: fc.array(
-      fc.record({ start: hhmm, end: mostly(hhmm, fc.constantFrom('24:00', '6:00')), replicas: mostly(fc.integer({ min: min + 1, max: Math.max(min + 1, max) }), fc.integer({ min: 0, max: max + 3 })) }),
+      fc.record({ start: hhmm, end: mostly(hhmm, fc.constantFrom('24:00', '6:00')), replicas: mostly(fc.integer({ min: min + 1, max: Math.max(min + 1, max) }), fc.integer({ min: 0, max: Math.max(0, max + 3) })) }),
       { minLength: 1, maxLength: 3 },
     ),
   });
@@ -84,7 +84,7 @@ const autoscalingFor = (base: TierSpec): fc.Arbitrary<Record<string, unknown>> =
             .record(
               {
                 schedule: scheduleFor(a.minReplicas, a.maxReplicas),
-                fallbackReplicas: mostly(fc.integer({ min: Math.max(1, a.minReplicas), max: Math.max(1, a.maxReplicas) }), fc.integer({ min: 0, max: a.maxReplicas + 2 })),
+                fallbackReplicas: mostly(fc.integer({ min: Math.max(1, a.minReplicas), max: Math.max(1, a.minReplicas, a.maxReplicas) }), fc.integer({ min: 0, max: Math.max(0, a.maxReplicas + 2) })),
                 podsMetric: fc.record({ name: fc.constant('task_queue_depth'), averageValue: mostly(fc.constantFrom('5', '10', '2.5'), fc.constantFrom('500m', '0', 'ten')) }),
               },
               { requiredKeys: ['podsMetric'] },
