@@ -27,3 +27,10 @@ export const GENTLE_SCALE_DOWN: ScalingRules = {
   selectPolicy: 'Max',
   policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }], // [000]
 };
+
+/**
+ * The Prometheus that KEDA reads the queue depth from: the `prometheus-operated` Service the Prometheus Operator
+ * (kube-prometheus-stack) creates in `monitoring`. A platform with another Prometheus overrides
+ * `app.autoscaling.prometheus` (and its `authentication` when it needs credentials).
+ */
+export const IN_CLUSTER_PROMETHEUS = 'http://prometheus-operated.monitoring.svc:9090';

@@ -1,13 +1,13 @@
-import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE } from './_shared';
+import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, IN_CLUSTER_PROMETHEUS, PLACEHOLDER_IMAGE } from './_shared';
 import { TierSpec } from './tier-spec';
 
 /**
- * Department: HPA 3-20 on CPU and queue depth, least-connections nginx with websocket affinity, a Redis Cluster
- * and two read replicas behind a pooler, in two regions with Route 53 failover.
+ * Department: KEDA 3-20 on CPU, queue depth and seed 001's daily schedule, least-connections nginx with websocket
+ * affinity, a Redis Cluster and two read replicas behind a pooler, in two regions with Route 53 failover.
  */
 export const department: TierSpec = {
   name: 'department',
-  description: 'A department-wide service: HPA 3-20 on CPU and queue depth, Redis Cluster 3x1, two read replicas, two regions.',
+  description: 'A department-wide service: KEDA 3-20 on CPU, queue depth and a daily schedule, Redis Cluster 3x1, two read replicas, two regions.',
   capacity: {
     concurrentUsers: { min: 25, max: 100 }, // [002]
     cores: { min: 16, max: 32 }, // [002]
@@ -29,10 +29,23 @@ export const department: TierSpec = {
       limits: { cpu: '1', memory: '2Gi' }, // [004] limits 1 / 2Gi
     },
     autoscaling: {
-      minReplicas: 3, // [003, 004]
+      // KEDA: the queue depth works without a custom-metrics adapter, and seed 001's schedule needs cron triggers,
+      // which the plain HPA does not have. KEDA owns the HPA it creates (keda-hpa-app); no HPA is emitted.
+      engine: 'keda',
+      minReplicas: 3, // [003, 004] (seed 001's min_instances 2 and night "at least 1" are below the zone spread)
       maxReplicas: 20, // [001] max_instances 20
       cpuUtilization: 70, // [000, 003, 004]
-      podsMetric: { name: 'task_queue_depth', averageValue: '10' }, // [000]
+      podsMetric: { name: 'task_queue_depth', averageValue: '10' }, // [000] queue depth, 10 tasks per pod
+      prometheus: { serverAddress: IN_CLUSTER_PROMETHEUS },
+      schedule: {
+        timezone: 'America/New_York', // the primary region's (us-east-1) local time
+        // [001] 06:00 "target 4, at least 2" until 02:00 "target 2, at least 1": from 06:00 to 02:00 at least 4 pods.
+        // The 02:00-06:00 target of 2 is below minReplicas (3), so the night floor is minReplicas: no trigger for it.
+        windows: [{ start: '06:00', end: '02:00', replicas: 4 }],
+      },
+      // While Prometheus cannot be read, hold 6 (the day floor 4 + 50 %): a queue nobody can see is assumed busy.
+      fallbackReplicas: 6,
+      // [001] allows +10/-5 pods an hour; the tier keeps seed 000's faster behaviour for the 60 s scale-up promise.
       scaleUp: FAST_SCALE_UP,
       scaleDown: GENTLE_SCALE_DOWN,
     },

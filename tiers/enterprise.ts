@@ -31,10 +31,13 @@ export const enterprise: TierSpec = {
       limits: { cpu: '1', memory: '2Gi' }, // [004]
     },
     autoscaling: {
+      // The plain HPA with prometheus-adapter (the tier ships the adapter's rule): three regions round the clock leave
+      // no quiet hours for a schedule, and without one KEDA would only add an operator to the scaling path.
+      engine: 'hpa',
       minReplicas: 3, // [003, 004]
       maxReplicas: 50, // [003, 004]
       cpuUtilization: 70, // [003, 004]
-      podsMetric: { name: 'task_queue_depth', averageValue: '10' }, // [000, 004]
+      podsMetric: { name: 'task_queue_depth', averageValue: '10' }, // [000, 004] served by prometheus-adapter
       scaleUp: {
         // [003] uses a 60 s window here; 0 s keeps the 60 s scale-up promise (see tiers/_shared.ts).
         stabilizationWindowSeconds: 0,

@@ -11,3 +11,4 @@ export { development, team, department, enterprise };
 /** The four built-in tiers, smallest first. */
 export const TIERS: readonly TierSpec[] = [development, team, department, enterprise];
 export * from './cloud';
+export * from './days';

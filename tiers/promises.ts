@@ -1,4 +1,4 @@
-import { ScalingPromise } from '../lib/sim';
+import { BacklogPromise, SchedulePromise, ScalingPromise } from '../lib/sim';
 
 /**
  * The application start-up time the promises rest on: 30 s from pod creation to Ready (image already on the node,
@@ -29,4 +29,39 @@ export const TIER_PROMISES: Readonly<Record<'team' | 'department' | 'enterprise'
   team: SEED_000,
   department: SEED_000,
   enterprise: SEED_000,
+};
+
+/** The HPA controller's sync period the readiness times below rest on (the kube-controller-manager default). */
+const SYNC_SECONDS = 15;
+
+/**
+ * Seed 001's morning promise for the tiers with a schedule: when the 06:00 window opens, its 4 pods are ready by
+ * 06:0x, x = the whole minutes that one HPA sync (the window is seen at the first sync after 06:00, at worst 15 s
+ * later) and one pod start-up take: 15 s + 30 s = 45 s, so 06:01. Checked by `checkSchedulePromise`.
+ */
+export const TIER_SCHEDULE_PROMISES: Readonly<Partial<Record<'team' | 'department' | 'enterprise', readonly SchedulePromise[]>>> = {
+  department: [
+    {
+      at: '06:00', // [001] 06:00 target_instances 4
+      readyReplicas: 4, // [001]
+      readyBy: `06:0${Math.ceil((SYNC_SECONDS + POD_STARTUP_SECONDS) / 60)}`,
+      podStartupSeconds: POD_STARTUP_SECONDS,
+    },
+  ],
+};
+
+/**
+ * The rate one pod works off the queue at: 1 task a second. An assumption about the app (like the start-up time),
+ * not a seed figure; override it for yours.
+ */
+const TASKS_PER_POD_PER_SECOND = 1;
+
+/**
+ * How fast each tier with a queue-depth metric works off a burst: a backlog of maxReplicas x target x 10 tasks (ten
+ * times what the largest fleet holds at its per-pod target: 2000 for department, 5000 for enterprise) is gone within
+ * 5 minutes, from the fewest pods. Checked by `checkBacklogPromise`.
+ */
+export const TIER_BACKLOG_PROMISES: Readonly<Partial<Record<'team' | 'department' | 'enterprise', BacklogPromise>>> = {
+  department: { backlogTasks: 2000, tasksPerPodPerSecond: TASKS_PER_POD_PER_SECOND, drainWithinSeconds: 300, podStartupSeconds: POD_STARTUP_SECONDS },
+  enterprise: { backlogTasks: 5000, tasksPerPodPerSecond: TASKS_PER_POD_PER_SECOND, drainWithinSeconds: 300, podStartupSeconds: POD_STARTUP_SECONDS },
 };

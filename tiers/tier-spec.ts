@@ -1,7 +1,7 @@
 import { Problems, isIntegerIn, isObjectName, objectNameAllowed } from '../lib/core';
 import { checkScalableServiceProps } from '../lib/app';
 import { checkNginxLoadBalancerProps } from '../lib/nginx';
-import { TierAppProps, TierNginxProps, TierPostgresProps, TierRedisProps, checkTierPostgresProps, tierNginxLoadBalancerProps } from '../lib/chart';
+import { TierAppProps, TierNginxProps, TierPostgresProps, TierRedisProps, checkTierPostgresProps, tierNginxLoadBalancerProps, tierScalableServiceProps } from '../lib/chart';
 import { VPC_CIDR_ALLOWED, checkEdgeDistributionProps, isVpcCidr } from '../lib';
 import { checkRedisDeploymentProps } from '../lib/redis';
 
@@ -145,7 +145,7 @@ export function validateTierSpec(tier: TierSpec): TierSpec {
     const e = tier.sla.maxErrorRatePercent;
     if (e !== undefined && !(e >= 0 && e <= 100)) p.add('sla.maxErrorRatePercent', e, 'a percentage between 0 and 100');
   }
-  checkApp(p, tier.app);
+  checkApp(p, tier.app, tier.nginx !== undefined);
   if (tier.nginx !== undefined) checkNginx(p, tier.nginx);
   checkRedis(p, tier.redis);
   checkPostgres(p, tier.postgres);
@@ -207,12 +207,13 @@ function checkRegions(p: Problems, regions: TierRegion[] | undefined): void {
   if (primaries !== 1) p.add('regions', regions.map((r) => `${r.name}:${r.role}`), "exactly one region with role 'primary'");
 }
 
-function checkApp(p: Problems, app: TierApp | undefined): void {
+function checkApp(p: Problems, app: TierApp | undefined, nginx: boolean): void {
   if (app === undefined) {
     p.add('app', app, 'the application service');
     return;
   }
-  checkScalableServiceProps(p, 'app', app);
+  // The props TierChart builds (with its callers), so every rule of the construct holds for the tier's data.
+  checkScalableServiceProps(p, 'app', tierScalableServiceProps('tier', app, nginx));
 }
 
 function checkNginx(p: Problems, n: TierNginx): void {

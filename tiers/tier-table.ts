@@ -14,6 +14,10 @@ function row(label: string, cell: (t: TierSpec) => string, tiers: readonly TierS
   return `| ${label} | ${tiers.map(cell).join(' | ')} |`;
 }
 
+function engineName(t: TierSpec): string {
+  return t.app.autoscaling?.engine === 'keda' ? 'KEDA' : 'HPA';
+}
+
 /** The README's tier table, as Markdown, generated from the tier data so the two cannot drift. */
 export function tierTable(tiers: readonly TierSpec[]): string {
   const lines = [
@@ -21,7 +25,17 @@ export function tierTable(tiers: readonly TierSpec[]): string {
     `|---|${tiers.map(() => '---').join('|')}|`,
     row('concurrent users', (t) => range(t.capacity.concurrentUsers), tiers),
     row('compute envelope', (t) => `${range(t.capacity.cores)} cores, ${range(t.capacity.memoryGiB)} GiB`, tiers),
-    row('app replicas', (t) => (t.app.autoscaling ? `HPA ${t.app.autoscaling.minReplicas}-${t.app.autoscaling.maxReplicas}` : `${t.app.replicas ?? SCALABLE_SERVICE_DEFAULT_REPLICAS} (no HPA)`), tiers),
+    row('app replicas', (t) => (t.app.autoscaling ? `${engineName(t)} ${t.app.autoscaling.minReplicas}-${t.app.autoscaling.maxReplicas}` : `${t.app.replicas ?? SCALABLE_SERVICE_DEFAULT_REPLICAS} (no HPA)`), tiers),
+    row('autoscaler', (t) => {
+      const a = t.app.autoscaling;
+      if (!a) return '—';
+      if (a.engine === 'keda') return `KEDA ScaledObject (cpu${a.podsMetric ? ', prometheus' : ''}${a.schedule ? ', cron' : ''} triggers${a.fallbackReplicas !== undefined ? `; fallback ${a.fallbackReplicas}` : ''})`;
+      return a.podsMetric ? 'HPA + prometheus-adapter rule' : 'HPA';
+    }, tiers),
+    row('schedule', (t) => {
+      const s = t.app.autoscaling?.schedule;
+      return s ? `${s.windows.map((w) => `${w.start}-${w.end} ≥ ${w.replicas}`).join(', ')} (${s.timezone})` : '—';
+    }, tiers),
     row('HPA metrics', (t) => {
       const a = t.app.autoscaling;
       if (!a) return '—';

@@ -114,6 +114,13 @@ export function resolveScalableServiceProps(problems: Problems, path: string, pr
     if (props.replicas !== undefined) {
       problems.addMessage(`'${field('replicas')}' (${props.replicas}) must not be set together with '${field('autoscaling')}': the HPA owns the replica count`);
     }
+    // Scale-to-zero leaves nothing to answer until KEDA notices work (a poll, then a pod start): only for a queue
+    // worker that nothing calls. Whatever may connect (allowIngressFrom), a LoadBalancer or a headless Service means
+    // a caller expects an answer.
+    const callers = r.allowIngressFrom.length > 0 || r.serviceType === 'LoadBalancer' || r.headlessService;
+    if (props.autoscaling.minReplicas === 0 && callers) {
+      add('autoscaling.minReplicas', 0, "at least 1 for a service that must answer ('allowIngressFrom', a LoadBalancer or a headless Service lets callers in): scale-to-zero is for queue workers nothing calls");
+    }
   } else if (!isIntegerIn(replicas, 1, 1000)) {
     add('replicas', replicas, 'an integer between 1 and 1000');
   }

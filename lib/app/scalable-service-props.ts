@@ -61,9 +61,11 @@ export interface ScalableServiceProps {
   readonly replicas?: number;
 
   /**
-   * The HorizontalPodAutoscaler (autoscaling/v2). Its behaviour is always written explicitly.
+   * Horizontal autoscaling: a HorizontalPodAutoscaler (autoscaling/v2, `engine: 'hpa'`) or a KEDA ScaledObject
+   * (`engine: 'keda'`), never both. Its behaviour is always written explicitly. Scale-to-zero (`minReplicas: 0`,
+   * KEDA) is refused while anything may call the service (`allowIngressFrom`, a LoadBalancer, a headless Service).
    *
-   * @default - no HPA; `replicas` pods
+   * @default - no autoscaler; `replicas` pods
    */
   readonly autoscaling?: HorizontalScaling;
 

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../core/k8s';
 import { Problems } from '../core/problems';
@@ -10,7 +10,8 @@ import { addDisruptionBudgetAndNetworkPolicy, addServices } from './_service';
 import { addAutoscalers } from './_autoscalers';
 
 export * from './scalable-service-props';
-export { horizontalPodAutoscalerSpec } from './_autoscalers';
+export { horizontalPodAutoscalerSpec, scaledObjectSpec, defaultQueueQuery } from './_autoscalers';
+export type { ScaledObjectPlacement } from './_autoscalers';
 
 /**
  * Records in `problems` every invalid prop of a {@link ScalableService}, each field under the prefix `path` (`''` for
@@ -26,8 +27,8 @@ export const NAME_LABEL = 'app.kubernetes.io/name';
 
 /**
  * One HTTP service and everything that keeps it running at its tier: Deployment, ServiceAccount, Service
- * (and optionally a headless twin), HorizontalPodAutoscaler, VerticalPodAutoscaler, PodDisruptionBudget and
- * NetworkPolicy. Pods run under the restricted Pod Security Standard.
+ * (and optionally a headless twin), HorizontalPodAutoscaler or KEDA ScaledObject (never both), VerticalPodAutoscaler,
+ * PodDisruptionBudget and NetworkPolicy. Pods run under the restricted Pod Security Standard.
  */
 export class ScalableService extends Construct {
   /** The name shared by every object of this service. */
@@ -58,6 +59,10 @@ export class ScalableService extends Construct {
     super(scope, id);
     const problems = new Problems(this.node.path);
     const r = resolveScalableServiceProps(problems, '', props, id);
+    const a = props.autoscaling;
+    if (a?.engine === 'keda' && a.podsMetric !== undefined && a.prometheus !== undefined && a.prometheus.query === undefined && Chart.of(this).namespace === undefined) {
+      problems.add('autoscaling.prometheus.query', undefined, "a PromQL query: the default selects the pods' series in the chart's namespace, and this chart sets none");
+    }
     problems.throwIfAny();
 
     this.name = r.name;

@@ -63,9 +63,10 @@ export interface ResolvedVerticalScaling {
 /**
  * Keeps the VPA away from the resources the HPA scales on. The VPA documentation says not to run both on the same
  * resource metric: the HPA adds pods because utilisation (usage / request) is high while the VPA raises the request,
- * which lowers utilisation, and the two chase each other.
+ * which lowers utilisation, and the two chase each other. The same holds for a KEDA cpu or memory trigger (`by` names
+ * the autoscaler in the reason).
  */
-export function resolveVerticalScaling(v: VerticalScaling, hpaResources: ReadonlyArray<'cpu' | 'memory'>): ResolvedVerticalScaling {
+export function resolveVerticalScaling(v: VerticalScaling, hpaResources: ReadonlyArray<'cpu' | 'memory'>, by = 'the HPA'): ResolvedVerticalScaling {
   const requested = v.controlledResources ?? ['memory'];
   const clash = requested.filter((r) => hpaResources.includes(r));
   if (clash.length === 0 || v.updateMode === 'Off') {
@@ -76,13 +77,13 @@ export function resolveVerticalScaling(v: VerticalScaling, hpaResources: Readonl
     return {
       updateMode: v.updateMode,
       controlledResources: remaining,
-      reason: `the HPA scales on ${clash.join(' and ')}, so the VPA controls only ${remaining.join(' and ')}`,
+      reason: `${by} scales on ${clash.join(' and ')}, so the VPA controls only ${remaining.join(' and ')}`,
     };
   }
   return {
     updateMode: 'Off',
     controlledResources: [...requested],
-    reason: `the HPA scales on ${clash.join(' and ')}, so the VPA only recommends (updateMode Off) instead of ${v.updateMode}`,
+    reason: `${by} scales on ${clash.join(' and ')}, so the VPA only recommends (updateMode Off) instead of ${v.updateMode}`,
   };
 }
 

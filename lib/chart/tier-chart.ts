@@ -15,6 +15,7 @@ import { addRegionalComponent } from './regional-component';
 import { DEFAULT_BACKUP_BUCKET_PREFIX, postgresBackupLocationFor } from '../cloud/postgres-backup-location';
 import { RedisDeployment, RedisDeploymentProps } from '../redis/redis-deployment';
 import { ScalableService, ScalableServiceProps } from '../app/scalable-service';
+import { PrometheusAdapterRules } from '../app/prometheus-adapter';
 import { synthesizeCharts } from './_synthesize-charts';
 import type { KubeObject } from '../validate/manifest';
 
@@ -74,6 +75,24 @@ export function tierNginxLoadBalancerProps(n: TierNginxProps): Omit<NginxLoadBal
       rateLimits,
     },
     allowIngressFrom: n.trustedProxyCidrs ? n.trustedProxyCidrs.map((cidr) => ({ cidr })) : undefined,
+  };
+}
+
+/**
+ * The props of a tier's application {@link ScalableService}: what {@link TierChart} builds, and what the tier
+ * validation checks with `checkScalableServiceProps` (so a rule that depends on the callers, such as scale-to-zero
+ * being refused for a service that must answer, holds for the tier data too).
+ */
+export function tierScalableServiceProps(tierName: string, app: TierAppProps, nginx: boolean, postgresEndpoints = false): ScalableServiceProps {
+  return {
+    ...app,
+    labels: { 'scaling-tiers.io/tier': tierName },
+    // nginx re-resolves the headless Service to reach every live pod.
+    headlessService: nginx,
+    // Only nginx may call the app when there is one; otherwise any pod of the tier's namespace.
+    allowIngressFrom: [{ podLabels: nginx ? { 'app.kubernetes.io/name': 'nginx', 'app.kubernetes.io/instance': 'nginx' } : {} }],
+    // Where the app finds its database in its region (written beside each PostgresCluster).
+    envFromConfigMaps: postgresEndpoints ? [POSTGRES_ENDPOINTS_CONFIG_MAP] : undefined,
   };
 }
 
@@ -282,16 +301,13 @@ export class TierChart extends Chart {
     const appName = props.appName ?? 'app';
     const nginxName = 'nginx';
     const appChart = this.addComponent('app');
-    this.app = new ScalableService(appChart, appName, {
-      ...props.app,
-      labels: { 'scaling-tiers.io/tier': props.name },
-      // nginx re-resolves the headless Service to reach every live pod.
-      headlessService: props.nginx !== undefined,
-      // Only nginx may call the app when there is one; otherwise any pod of the tier's namespace.
-      allowIngressFrom: [{ podLabels: props.nginx ? { 'app.kubernetes.io/name': nginxName, 'app.kubernetes.io/instance': nginxName } : {} }],
-      // Where the app finds its database in its region (written beside each PostgresCluster).
-      envFromConfigMaps: props.postgres?.engine === 'cloudnative-pg' ? [POSTGRES_ENDPOINTS_CONFIG_MAP] : undefined,
-    });
+    this.app = new ScalableService(appChart, appName, tierScalableServiceProps(props.name, props.app, props.nginx !== undefined, props.postgres?.engine === 'cloudnative-pg'));
+
+    // The plain HPA reads a custom Pods metric through prometheus-adapter: ship the adapter's rule for it.
+    const scaling = props.app.autoscaling;
+    if (scaling?.podsMetric !== undefined && scaling.engine !== 'keda') {
+      new PrometheusAdapterRules(this.addComponent('prometheus-adapter'), 'PrometheusAdapterRules', { metrics: [scaling.podsMetric] });
+    }
 
     if (props.nginx) {
       this.nginx = new NginxLoadBalancer(this.addComponent('nginx'), nginxName, {

@@ -52,7 +52,8 @@
  */
 import { isIntegerIn } from '../core/checks';
 import { Problems } from '../core/problems';
-import { HorizontalScaling, ScalingRules, checkHorizontalScaling } from '../app/horizontal-scaling';
+import { HorizontalScaling, checkHorizontalScaling } from '../app/horizontal-scaling';
+import { BehaviorState } from './_behavior';
 
 /** From `atSeconds` on, the total demand is `demandPercent` (percent of one pod's request). */
 export interface LoadStep {
@@ -124,10 +125,6 @@ export interface HpaSimulation {
 
 interface Pod {
   readonly readyAt: number;
-}
-interface Timed {
-  readonly t: number;
-  readonly value: number;
 }
 
 /** The kube-controller-manager's default sync period, in seconds. */
@@ -218,36 +215,6 @@ export function metricRecommendation(args: {
   return newReplicas < currentReplicas ? currentReplicas : newReplicas;
 }
 
-function pruneBefore(events: Timed[], cutoff: number): void {
-  for (let i = events.length - 1; i >= 0; i--) if (!(events[i].t > cutoff)) events.splice(i, 1);
-}
-
-function changeWithin(events: readonly Timed[], now: number, periodSeconds: number): number {
-  const cutoff = now - periodSeconds;
-  return events.filter((e) => e.t > cutoff).reduce((sum, e) => sum + e.value, 0);
-}
-
-/**
- * calculateScaleUpLimitWithScalingRules (`up`: the most replicas the policies allow now) and
- * calculateScaleDownLimitWithBehaviors (`down`: the fewest). `Max` lets the largest change through: the highest
- * limit up, the lowest down; `Min` the smallest.
- */
-function scaleLimit(direction: 'up' | 'down', current: number, rules: ScalingRules, upEvents: readonly Timed[], downEvents: readonly Timed[], now: number): number {
-  const select = rules.selectPolicy ?? 'Max';
-  if (select === 'Disabled') return current;
-  const highest = (direction === 'up') === (select === 'Max');
-  let result = highest ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
-  for (const policy of rules.policies) {
-    const start = current - changeWithin(upEvents, now, policy.periodSeconds) + changeWithin(downEvents, now, policy.periodSeconds);
-    const proposed =
-      direction === 'up'
-        ? policy.type === 'Pods' ? start + policy.value : Math.ceil(start * (1 + policy.value / 100))
-        : policy.type === 'Pods' ? start - policy.value : Math.trunc(start * (1 - policy.value / 100));
-    result = highest ? Math.max(result, proposed) : Math.min(result, proposed);
-  }
-  return result;
-}
-
 /**
  * Simulates an HPA against a load step model and returns the replica timeline. Throws a `PropsError` listing every
  * invalid option.
@@ -260,15 +227,9 @@ function scaleLimit(direction: 'up' | 'down', current: number, rules: ScalingRul
 export function simulateHpa(options: SimulateHpaOptions): HpaSimulation {
   const { sync, tolerance, target } = checkOptions(options);
   const { hpa, loadSteps, podStartupSeconds, durationSeconds } = options;
-  const up = hpa.scaleUp;
-  const down = hpa.scaleDown;
-  const longestUpPeriod = Math.max(0, ...up.policies.map((x) => x.periodSeconds));
-  const longestDownPeriod = Math.max(0, ...down.policies.map((x) => x.periodSeconds));
+  const behavior = new BehaviorState(hpa);
 
   let pods: Pod[] = Array.from({ length: options.initialReplicas }, () => ({ readyAt: 0 }));
-  const recommendations: Timed[] = [];
-  const upEvents: Timed[] = [];
-  const downEvents: Timed[] = [];
   const timeline: HpaSample[] = [];
   const readyAt = (t: number): number => pods.filter((p) => p.readyAt <= t).length;
   const demandSeenAt = (t: number): number => {
@@ -297,43 +258,12 @@ export function simulateHpa(options: SimulateHpaOptions): HpaSimulation {
     const current = pods.length;
     const ready = readyAt(now);
     const demand = demandSeenAt(now);
-    let next: number;
-    let desired = current;
-    if (current > hpa.maxReplicas) {
-      next = hpa.maxReplicas;
-    } else if (current < hpa.minReplicas) {
-      next = hpa.minReplicas;
-    } else {
-      desired = metricRecommendation({ currentReplicas: current, readyPods: ready, unreadyPods: current - ready, demandPercent: demand, target, tolerance });
-      // stabilizeRecommendationWithBehaviors
-      let upRec = desired;
-      let downRec = desired;
-      for (const r of recommendations) {
-        if (r.t > now - up.stabilizationWindowSeconds) upRec = Math.min(upRec, r.value);
-        if (r.t > now - down.stabilizationWindowSeconds) downRec = Math.max(downRec, r.value);
-      }
-      let stabilized = Math.min(Math.max(current, upRec), downRec);
-      const keep = Math.max(up.stabilizationWindowSeconds, down.stabilizationWindowSeconds);
-      pruneBefore(recommendations, now - keep); // upstream recycles samples older than both windows
-      recommendations.push({ t: now, value: desired });
-      // convertDesiredReplicasWithBehaviorRate
-      if (stabilized > current) {
-        const limit = Math.max(scaleLimit('up', current, up, upEvents, downEvents, now), current);
-        stabilized = Math.min(stabilized, Math.min(hpa.maxReplicas, limit));
-      } else if (stabilized < current) {
-        const limit = Math.min(scaleLimit('down', current, down, upEvents, downEvents, now), current);
-        stabilized = Math.max(stabilized, Math.max(hpa.minReplicas, limit));
-      }
-      next = stabilized;
-    }
-    // Scale events older than every policy period never count again (upstream marks them outdated).
-    pruneBefore(upEvents, now - longestUpPeriod);
-    pruneBefore(downEvents, now - longestDownPeriod);
+    const { next, desired } = behavior.next(now, current, () =>
+      metricRecommendation({ currentReplicas: current, readyPods: ready, unreadyPods: current - ready, demandPercent: demand, target, tolerance }),
+    );
     if (next > current) {
-      upEvents.push({ t: now, value: next - current });
       pods = pods.concat(Array.from({ length: next - current }, () => ({ readyAt: now + podStartupSeconds })));
     } else if (next < current) {
-      downEvents.push({ t: now, value: current - next });
       // Unready pods go first, then the newest: sort by readiness time, keep the earliest-ready.
       pods = [...pods].sort((a, b) => a.readyAt - b.readyAt).slice(0, next);
     }

@@ -31,16 +31,32 @@ export class GateContext {
 
   /** The HPA that scales this workload, if any. */
   public hpaOf(w: Workload): Manifest | undefined {
-    return this.ofKind('HorizontalPodAutoscaler').find((h) => {
-      const ref = objectAt(objectAt(h.object, 'spec'), 'scaleTargetRef');
-      return h.object.metadata?.namespace === w.namespace && ref?.kind === kindOf(w.manifest.object) && ref?.name === nameOf(w.manifest.object);
+    return this.autoscalersOf(w).find((a) => kindOf(a.object) === 'HorizontalPodAutoscaler');
+  }
+
+  /**
+   * Every horizontal autoscaler of this workload: HPAs and KEDA ScaledObjects whose `scaleTargetRef` names it
+   * (a ScaledObject's kind defaults to Deployment, as KEDA's does).
+   */
+  public autoscalersOf(w: Workload): Manifest[] {
+    const kind = kindOf(w.manifest.object);
+    const name = nameOf(w.manifest.object);
+    return [...this.ofKind('HorizontalPodAutoscaler'), ...this.ofKind('ScaledObject')].filter((a) => {
+      const ref = objectAt(objectAt(a.object, 'spec'), 'scaleTargetRef');
+      const refKind = ref?.kind ?? (kindOf(a.object) === 'ScaledObject' ? 'Deployment' : undefined);
+      return a.object.metadata?.namespace === w.namespace && refKind === kind && ref?.name === name;
     });
   }
 
-  /** The fewest and most replicas a workload runs: its HPA's bounds, else `spec.replicas` (default 1). */
+  /**
+   * The fewest and most replicas a workload runs: its autoscaler's bounds (an HPA's minReplicas/maxReplicas, a
+   * ScaledObject's minReplicaCount/maxReplicaCount with KEDA's defaults 0 and 100), else `spec.replicas` (default 1).
+   */
   public replicaRange(w: Workload): { min: number; max: number } {
-    const hpa = objectAt(this.hpaOf(w)?.object, 'spec');
-    if (hpa) return { min: num(hpa.minReplicas, 1), max: num(hpa.maxReplicas, 1) };
+    const autoscaler = this.autoscalersOf(w)[0];
+    const spec = objectAt(autoscaler?.object, 'spec');
+    if (spec && kindOf(autoscaler.object) === 'ScaledObject') return { min: num(spec.minReplicaCount, 0), max: num(spec.maxReplicaCount, 100) };
+    if (spec) return { min: num(spec.minReplicas, 1), max: num(spec.maxReplicas, 1) };
     const replicas = num(objectAt(w.manifest.object, 'spec')?.replicas, 1);
     return { min: replicas, max: replicas };
   }

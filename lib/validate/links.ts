@@ -5,7 +5,7 @@ import { LabelSelector, Workload, selectsByMap } from './_workloads';
 
 
 /** Cross-object links: selectors that select something, targets that exist, references that resolve. */
-export function checkLinks(m: Manifest, ctx: GateContext): Finding[] {
+export function checkLinks(m: Manifest, ctx: GateContext, userProvided: ReadonlySet<string> = new Set()): Finding[] {
   const out: Finding[] = [];
   const ns = m.object.metadata?.namespace;
   const spec = objectAt(m.object, 'spec') ?? {};
@@ -29,6 +29,15 @@ export function checkLinks(m: Manifest, ctx: GateContext): Finding[] {
     if (!ctx.find(ns, targetKind, ref.name)) out.push(finding(m, 'dangling-target', field, `targets ${targetKind}/${ref.name}, which is not in the output`));
   };
   if (kind === 'HorizontalPodAutoscaler') target('spec.scaleTargetRef', objectAt(spec, 'scaleTargetRef'), objectAt(spec, 'scaleTargetRef')?.kind);
+  if (kind === 'ScaledObject') {
+    target('spec.scaleTargetRef', objectAt(spec, 'scaleTargetRef'), objectAt(spec, 'scaleTargetRef')?.kind ?? 'Deployment');
+    arrayAt(spec, 'triggers').forEach((t, i) => {
+      const ref = objectAt(t, 'authenticationRef');
+      // A ClusterTriggerAuthentication is cluster-scoped and the platform's; only a namespaced one must be here.
+      if ((ref?.kind ?? 'TriggerAuthentication') === 'TriggerAuthentication') target(`spec.triggers[${i}].authenticationRef`, ref, 'TriggerAuthentication');
+    });
+  }
+  if (kind === 'TriggerAuthentication') out.push(...checkTriggerAuthenticationSecrets(m, ctx, userProvided));
   if (kind === 'VerticalPodAutoscaler') target('spec.targetRef', objectAt(spec, 'targetRef'), objectAt(spec, 'targetRef')?.kind);
   if (kind === 'TargetGroupBinding') target('spec.serviceRef', objectAt(spec, 'serviceRef'), 'Service');
   if (kind === 'StatefulSet' && typeof spec.serviceName === 'string') {
@@ -48,6 +57,21 @@ function checkTargetPorts(m: Manifest, spec: Record<string, unknown>, pods: Work
     if (!found) out.push(finding(m, 'service-target-port', `spec.ports[${i}].targetPort`, `no container of the selected pods exposes port ${JSON.stringify(targetPort)}`));
   });
   return out;
+}
+
+/** The Secrets a KEDA TriggerAuthentication reads: in the output, or declared user-provided on it. */
+function checkTriggerAuthenticationSecrets(m: Manifest, ctx: GateContext, userProvided: ReadonlySet<string>): Finding[] {
+  const declared = new Set(
+    (m.object.metadata?.annotations?.[USER_PROVIDED_ANNOTATION] ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  return arrayAt(objectAt(m.object, 'spec'), 'secretTargetRef').flatMap((ref, i) => {
+    const name = ref.name;
+    if (typeof name !== 'string' || ctx.find(m.object.metadata?.namespace, 'Secret', name) || declared.has(`secret/${name}`) || userProvided.has(`secret/${name}`)) return [];
+    return [finding(m, 'missing-reference', `spec.secretTargetRef[${i}].name`, `reads Secret/${name}, which is neither in the output nor declared user-provided (annotation ${USER_PROVIDED_ANNOTATION}: "secret/${name}")`)];
+  });
 }
 
 /** References from a pod template to ConfigMaps, Secrets, claims and its ServiceAccount. */

@@ -15,6 +15,18 @@ export function checkObject(m: Manifest, ctx: GateContext, namespaced: boolean |
       const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;
       if (min < 2) out.push(finding(m, 'min-replicas', 'spec.minReplicas', `an HPA must keep at least 2 replicas, got: ${min}`));
       if (typeof spec.maxReplicas === 'number' && spec.maxReplicas <= min) out.push(finding(m, 'min-replicas', 'spec.maxReplicas', `maxReplicas (${spec.maxReplicas}) must be greater than minReplicas (${min})`));
+      out.push(...checkStabilizationWindows(m, objectAt(spec, 'behavior'), 'spec.behavior'));
+      break;
+    }
+    case 'ScaledObject': {
+      // minReplicaCount 0 is scale-to-zero, a deliberate choice for queue workers (ScalableService refuses it for a
+      // service that must answer); 1 is the single pod that is down on every drain.
+      const min = typeof spec.minReplicaCount === 'number' ? spec.minReplicaCount : 0;
+      const max = typeof spec.maxReplicaCount === 'number' ? spec.maxReplicaCount : 100;
+      if (min === 1) out.push(finding(m, 'min-replicas', 'spec.minReplicaCount', 'a ScaledObject must keep at least 2 replicas (or scale to 0), got: 1'));
+      if (max <= min) out.push(finding(m, 'min-replicas', 'spec.maxReplicaCount', `maxReplicaCount (${max}) must be greater than minReplicaCount (${min})`));
+      const hpaConfig = objectAt(objectAt(spec, 'advanced'), 'horizontalPodAutoscalerConfig');
+      out.push(...checkStabilizationWindows(m, objectAt(hpaConfig, 'behavior'), 'spec.advanced.horizontalPodAutoscalerConfig.behavior'));
       break;
     }
     case 'Service':
@@ -55,6 +67,27 @@ export function checkObject(m: Manifest, ctx: GateContext, namespaced: boolean |
     case 'ClusterRoleBinding':
       if (objectAt(m.object, 'roleRef')?.name === 'cluster-admin') out.push(finding(m, 'rbac', 'roleRef.name', 'nothing may be bound to cluster-admin'));
       break;
+  }
+  return out;
+}
+
+/** The most seconds a stabilisation window may span (the HPA API's limit). */
+const MAX_WINDOW_SECONDS = 3600;
+
+/**
+ * Stabilisation windows above an hour: the HPA API refuses them. KEDA copies a ScaledObject's behaviour into the HPA
+ * it creates; where the installed CRD lacks the schema's `maximum: 3600` (older KEDA CRDs), the ScaledObject is
+ * accepted and the HPA is then refused, so the workload silently stops scaling. The strict schema check reports the
+ * bound too when the CRD has it; this rule says why it matters, for HPAs and ScaledObjects alike.
+ */
+function checkStabilizationWindows(m: Manifest, behavior: Record<string, unknown> | undefined, path: string): Finding[] {
+  const out: Finding[] = [];
+  for (const direction of ['scaleUp', 'scaleDown']) {
+    const window = objectAt(behavior, direction)?.stabilizationWindowSeconds;
+    if (typeof window === 'number' && window > MAX_WINDOW_SECONDS) {
+      const why = kindOf(m.object) === 'ScaledObject' ? 'KEDA copies it into the HPA it creates, which the API refuses: no HPA, nothing scales' : 'the HPA API refuses it';
+      out.push(finding(m, 'stabilization-window', `${path}.${direction}.stabilizationWindowSeconds`, `a stabilisation window must be at most ${MAX_WINDOW_SECONDS} s (${why}), got: ${window}`));
+    }
   }
   return out;
 }

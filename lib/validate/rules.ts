@@ -78,8 +78,10 @@ export const RULES = {
   'port-names': on('linter', 'Port names are IANA service names (at most 15 characters, lower case, a letter).', ['kube-linter invalid-target-ports']),
   'anti-affinity': on('linter', 'Workloads with 2 or more replicas set podAntiAffinity.', ['kube-linter no-anti-affinity', 'kube-score deployment-has-host-podantiaffinity']),
   'topology-spread': on('linter', 'Workloads with 2 or more replicas set topologySpreadConstraints.', ['kube-score pod-topology-spread-constraints', 'Polaris topologySpreadConstraint']),
-  'min-replicas': on('linter', 'Deployments and HPAs run at least 2 replicas, and an HPA can grow (max > min).', ['kube-score deployment-replicas/hpa-has-min-replicas', 'Polaris deploymentMissingReplicas/hpaMinAvailability/hpaMaxAvailability']),
-  'hpa-replicas-conflict': on('linter', 'A Deployment or StatefulSet targeted by an HPA does not set spec.replicas.', ['kube-score deployment-targeted-by-hpa-does-not-have-replicas-configured']),
+  'min-replicas': on('linter', 'Deployments, HPAs and ScaledObjects run at least 2 replicas (a ScaledObject may scale to 0), and an autoscaler can grow (max > min).', ['kube-score deployment-replicas/hpa-has-min-replicas', 'Polaris deploymentMissingReplicas/hpaMinAvailability/hpaMaxAvailability']),
+  'hpa-replicas-conflict': on('linter', 'A Deployment or StatefulSet targeted by an HPA or a KEDA ScaledObject does not set spec.replicas.', ['kube-score deployment-targeted-by-hpa-does-not-have-replicas-configured']),
+  'one-autoscaler': on('operational', 'At most one horizontal autoscaler (HPA or KEDA ScaledObject) targets a workload.', ['KEDA admission webhook (HPA ownership)']),
+  'stabilization-window': on('operational', 'Every HPA and ScaledObject behaviour keeps its stabilisation windows at or below 3600 s.', ['HPA API validation', 'KEDA: a ScaledObject with a longer window (under a CRD without the bound) creates no HPA']),
   'update-strategy': on('linter', 'Deployments and StatefulSets roll out with RollingUpdate.', ['kube-score deployment-strategy']),
   'service-type': on('linter', 'No Service of type NodePort.', ['kube-score service-type']),
   'job-ttl': on('linter', 'Jobs set ttlSecondsAfterFinished.', ['kube-linter job-ttl-seconds-after-finished']),
@@ -98,9 +100,9 @@ export const RULES = {
 
   // Links between objects
   'dangling-selector': on('links', 'Every Service, PodDisruptionBudget and NetworkPolicy selects at least one pod template in the output.', ['kube-linter dangling-service/dangling-networkpolicy', 'kube-score service-targets-pod/networkpolicy-targets-pod']),
-  'dangling-target': on('links', "Every HPA, VPA and TargetGroupBinding targets an object in the output, and a StatefulSet's serviceName is a headless Service in it.", ['kube-linter dangling-horizontalpodautoscaler', 'kube-score hpa-has-target/statefulset-has-servicename']),
+  'dangling-target': on('links', "Every HPA, ScaledObject, VPA and TargetGroupBinding targets an object in the output, a ScaledObject's TriggerAuthentication is in it, and a StatefulSet's serviceName is a headless Service in it.", ['kube-linter dangling-horizontalpodautoscaler', 'kube-score hpa-has-target/statefulset-has-servicename']),
   'service-target-port': on('links', "A Service's named targetPort is a port name of the pods it selects.", ['kube-score service-targets-pod']),
-  'missing-reference': on('links', 'Every ConfigMap, Secret, PersistentVolumeClaim and ServiceAccount a pod uses is in the output or declared user-provided.', ['kube-linter non-existent-service-account']),
+  'missing-reference': on('links', 'Every ConfigMap, Secret, PersistentVolumeClaim and ServiceAccount a pod uses, and every Secret a TriggerAuthentication reads, is in the output or declared user-provided.', ['kube-linter non-existent-service-account']),
 } as const satisfies Record<string, RuleInfo>;
 
 /** The id of a rule of the gate. */

@@ -3,6 +3,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import certificateCrd from '../../imports/crds/certificate-v1.json';
 import targetGroupBindingCrd from '../../imports/crds/targetgroupbinding-v1beta1.json';
 import verticalPodAutoscalerCrd from '../../imports/crds/verticalpodautoscaler-v1.json';
+import scaledObjectCrd from '../../imports/crds/scaledobject-v1alpha1.json';
+import triggerAuthenticationCrd from '../../imports/crds/triggerauthentication-v1alpha1.json';
 import { Finding, Manifest, finding } from './manifest';
 import { CompactFieldTrees, CompiledValidator, escapeKey, seedFields, validateStrictly } from './_known-fields';
 import { structuralValidator } from './_structural-schema';
@@ -41,6 +43,9 @@ export const BUNDLED_CRDS: readonly CustomResourceDefinition[] = [
   targetGroupBindingCrd as CustomResourceDefinition,
   // cert-manager's Certificate (RedisDeployment with TLS): the v1 schema of datreeio/CRDs-catalog, wrapped as a CRD.
   certificateCrd as CustomResourceDefinition,
+  // KEDA 2.17+ (keda.sh/v1alpha1): the ScaledObject and TriggerAuthentication of a KEDA-scaled service.
+  scaledObjectCrd as CustomResourceDefinition,
+  triggerAuthenticationCrd as CustomResourceDefinition,
 ];
 
 let gitOps: readonly CustomResourceDefinition[] | undefined;

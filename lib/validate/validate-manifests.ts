@@ -28,8 +28,8 @@ export interface ValidateOptions {
   readonly userProvided?: readonly string[];
 
   /**
-   * CustomResourceDefinitions whose resources may appear in the output, besides the VerticalPodAutoscaler and
-   * TargetGroupBinding CRDs this library emits.
+   * CustomResourceDefinitions whose resources may appear in the output, besides the VerticalPodAutoscaler,
+   * TargetGroupBinding, ScaledObject and TriggerAuthentication CRDs this library emits.
    *
    * @default - none
    */
@@ -55,7 +55,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       findings.push(finding(m, 'yaml', '(root)', 'every document must be a mapping with string apiVersion and kind'));
       continue;
     }
-    const own: Finding[] = [...registry.check(m), ...checkObject(m, ctx, registry.isNamespaced(m.object.apiVersion as string, m.object.kind as string)), ...checkLinks(m, ctx)];
+    const own: Finding[] = [...registry.check(m), ...checkObject(m, ctx, registry.isNamespaced(m.object.apiVersion as string, m.object.kind as string)), ...checkLinks(m, ctx, userProvided)];
     const w = workloads.get(m);
     if (w) own.push(...checkPodSecurity(w), ...checkWorkload(w, ctx), ...checkReferences(w, ctx, userProvided));
     findings.push(...applyExemptions(m, own.filter((f) => enabled.has(f.rule as RuleId))));

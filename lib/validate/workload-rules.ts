@@ -121,8 +121,13 @@ export function checkWorkload(w: Workload, ctx: GateContext): Finding[] {
   }
   if (w.scalable) {
     const { min, max } = ctx.replicaRange(w);
-    const hpa = ctx.hpaOf(w);
-    if (hpa && spec.replicas !== undefined) out.push(finding(m, 'hpa-replicas-conflict', 'spec.replicas', `HorizontalPodAutoscaler/${hpa.object.metadata?.name} scales this ${kind}; spec.replicas resets it on every apply`));
+    const autoscalers = ctx.autoscalersOf(w);
+    const hpa = autoscalers[0];
+    const names = autoscalers.map((a) => `${kindOf(a.object)}/${a.object.metadata?.name}`);
+    if (autoscalers.length > 1) {
+      out.push(finding(m, 'one-autoscaler', 'metadata.name', `${names.join(' and ')} all scale this ${kind}: they fight over spec.replicas (KEDA's admission webhook refuses a ScaledObject beside an HPA); keep one`));
+    }
+    if (hpa && spec.replicas !== undefined) out.push(finding(m, 'hpa-replicas-conflict', 'spec.replicas', `${names[0]} scales this ${kind}; spec.replicas resets it on every apply`));
     if (kind === 'Deployment' && !hpa && min < 2) out.push(finding(m, 'min-replicas', 'spec.replicas', `a Deployment must run at least 2 replicas, got: ${min}`));
     if (max >= 2) {
       if (!objectAt(w.spec, 'affinity')?.podAntiAffinity) out.push(finding(m, 'anti-affinity', at('affinity.podAntiAffinity'), `up to ${max} replicas and no podAntiAffinity: they may all land on one node`));

@@ -1,7 +1,8 @@
 import { HorizontalScaling } from '../../lib/app/horizontal-scaling';
 import { checkPromises } from '../../lib/sim/scaling-promise';
-import { TIERS, enterprise, team } from '../../tiers';
-import { TIER_PROMISES } from '../../tiers/promises';
+import { checkBacklogPromise, checkSchedulePromise } from '../../lib/sim';
+import { TIERS, TIER_DAYS, department, enterprise, team, tierDay } from '../../tiers';
+import { TIER_BACKLOG_PROMISES, TIER_PROMISES, TIER_SCHEDULE_PROMISES } from '../../tiers/promises';
 
 const autoscaled = TIERS.filter((t) => t.app.autoscaling !== undefined);
 
@@ -85,5 +86,73 @@ describe('tier promises', () => {
     expect(() => checkPromises(team.app.autoscaling!, { ...TIER_PROMISES.team, loadFactor: 1 })).toThrow(
       "[checkPromises] 'promise.loadFactor' must be a factor above 1 and at most 100, got: 1",
     );
+  });
+
+  test('every tier with a schedule has a schedule promise, and every tier with a queue metric a backlog promise', () => {
+    expect(Object.keys(TIER_SCHEDULE_PROMISES).sort()).toEqual(autoscaled.filter((t) => t.app.autoscaling!.schedule).map((t) => t.name).sort());
+    expect(Object.keys(TIER_BACKLOG_PROMISES).sort()).toEqual(autoscaled.filter((t) => t.app.autoscaling!.podsMetric).map((t) => t.name).sort());
+  });
+
+  test.each(Object.entries(TIER_SCHEDULE_PROMISES))('%s: at each window opening the pods are ready in time (sync 15 s + start-up 30 s)', (name, promises) => {
+    const tier = TIERS.find((t) => t.name === name)!;
+    for (const promise of promises!) {
+      const verdict = checkSchedulePromise(tier.app.autoscaling!, promise);
+      expect(verdict.failures).toEqual([]);
+      expect(Math.ceil(verdict.seconds)).toBe(45);
+    }
+  });
+
+  test("department's seed 001 promise: 4 pods ready by 06:01, in winter (EST) as in summer (EDT)", () => {
+    const [promise] = TIER_SCHEDULE_PROMISES.department!;
+    expect(promise).toMatchObject({ at: '06:00', readyReplicas: 4, readyBy: '06:01' });
+    expect(checkSchedulePromise(department.app.autoscaling!, promise, '2026-01-05').ok).toBe(true);
+  });
+
+  test('the schedule check can fail: a 120 s start-up misses 06:01', () => {
+    const verdict = checkSchedulePromise(department.app.autoscaling!, { ...TIER_SCHEDULE_PROMISES.department![0], podStartupSeconds: 120 });
+    expect(verdict.failures).toEqual(['at 06:00 4 pods are ready 135 s later; promised by 06:01']);
+  });
+
+  test.each(Object.entries(TIER_BACKLOG_PROMISES))('%s: the burst backlog drains in time', (name, promise) => {
+    const tier = TIERS.find((t) => t.name === name)!;
+    const verdict = checkBacklogPromise(tier.app.autoscaling!, promise!);
+    expect(verdict.failures).toEqual([]);
+    expect(verdict.seconds).toBeLessThanOrEqual(promise!.drainWithinSeconds);
+  });
+
+  test('the backlog figures: department 171.25 s (see the hand-computed trace), enterprise 263.5 s', () => {
+    expect(checkBacklogPromise(department.app.autoscaling!, TIER_BACKLOG_PROMISES.department!).seconds).toBe(171.25);
+    expect(checkBacklogPromise(enterprise.app.autoscaling!, TIER_BACKLOG_PROMISES.enterprise!).seconds).toBe(263.5);
+  });
+
+  test('the backlog check can fail: a pod at 0.1 task/s cannot drain 2000 tasks in 5 minutes', () => {
+    const verdict = checkBacklogPromise(department.app.autoscaling!, { ...TIER_BACKLOG_PROMISES.department!, tasksPerPodPerSecond: 0.1 });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.failures[0]).toMatch(/^a backlog of 2000 tasks drains in \d+ s; promised within 300 s$/);
+  });
+
+  test.each(Object.keys(TIER_DAYS))("%s: a simulated day as data, a point a minute, within the tier's bounds", (name) => {
+    const tier = TIERS.find((t) => t.name === name)!;
+    const day = tierDay(tier);
+    const a = tier.app.autoscaling!;
+    expect(day).toHaveLength(1440);
+    expect(day[0].time).toBe('00:00');
+    expect(day[1439].time).toBe('23:59');
+    for (const p of day) {
+      expect(p.replicas).toBeGreaterThanOrEqual(a.minReplicas);
+      expect(p.replicas).toBeLessThanOrEqual(a.maxReplicas);
+    }
+  });
+
+  test("department's day follows seed 001's schedule: at least 4 ready from 06:01 to 02:00, the night at 3", () => {
+    const day = tierDay(department);
+    const at = (time: string) => day.find((p) => p.time === time)!;
+    expect(at('05:59')).toMatchObject({ scheduleFloor: 0, replicas: 3 });
+    expect(at('06:00').scheduleFloor).toBe(4);
+    expect(at('06:01').readyReplicas).toBeGreaterThanOrEqual(4);
+    expect(at('01:59').scheduleFloor).toBe(4);
+    expect(at('02:00').scheduleFloor).toBe(0);
+    expect(at('03:00').replicas).toBe(3);
+    expect(day.filter((p) => p.scheduleFloor > 0 && p.time >= '06:01').every((p) => p.readyReplicas >= 4)).toBe(true);
   });
 });

@@ -14,7 +14,7 @@ describe('README', () => {
 
   test('the table carries the tier figures', () => {
     const table = tierTable(TIERS);
-    expect(table).toContain('| app replicas | 1 (no HPA) | HPA 2-10 | HPA 3-20 | HPA 3-50 |');
+    expect(table).toContain('| app replicas | 1 (no HPA) | HPA 2-10 | KEDA 3-20 | HPA 3-50 |');
     expect(table).toContain('| replication factor | 1 | 2 | 3 | 5 |');
   });
 

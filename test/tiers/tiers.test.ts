@@ -16,7 +16,10 @@ describe.each(TIERS.map((t) => [t.name]))('tier %s', (name) => {
     const ns = one(objects, 'Namespace');
     expect(ns.metadata.name).toBe(name);
     expect(ns.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    for (const o of objects.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace).toBe(name);
+    // The one exception: prometheus-adapter's rules live beside the adapter (tiers with a Pods metric on the HPA).
+    const adapterRules = (x: { kind: string; metadata: { name: string } }) => x.kind === 'ConfigMap' && x.metadata.name === 'prometheus-adapter-rules';
+    for (const o of objects.filter((x) => x.kind !== 'Namespace' && !adapterRules(x))) expect(o.metadata.namespace).toBe(name);
+    for (const o of objects.filter(adapterRules)) expect(o.metadata.namespace).toBe('monitoring');
   });
 
   test('every container has requests, limits, probes and the restricted security context', () => {
@@ -138,11 +141,16 @@ describe('tier figures', () => {
     expect(vpa.spec.resourcePolicy.containerPolicies[0].controlledResources).toEqual(['memory']);
   });
 
-  test('department scales 3-20 on CPU and queue depth', () => {
-    const hpa = named(objectsOf('department'), 'HorizontalPodAutoscaler', 'app');
-    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 20]);
-    expect(hpa.spec.metrics.map((m: { type: string }) => m.type)).toEqual(['Resource', 'Pods']);
-    expect(hpa.spec.metrics[1].pods).toEqual({ metric: { name: 'task_queue_depth' }, target: { type: 'AverageValue', averageValue: '10' } });
+  test("department scales 3-20 with KEDA on CPU, queue depth and seed 001's 06:00-02:00 floor, and has no HPA of its own", () => {
+    const objects = objectsOf('department');
+    const so = named(objects, 'ScaledObject', 'app');
+    expect([so.spec.minReplicaCount, so.spec.maxReplicaCount]).toEqual([3, 20]);
+    expect(so.spec.triggers.map((t: { type: string }) => t.type)).toEqual(['cpu', 'prometheus', 'cron']);
+    expect(so.spec.triggers[1].metadata).toMatchObject({ threshold: '10', serverAddress: 'http://prometheus-operated.monitoring.svc:9090' });
+    expect(so.spec.triggers[2].metadata).toEqual({ timezone: 'America/New_York', start: '0 6 * * *', end: '0 2 * * *', desiredReplicas: '4' });
+    expect(so.spec.fallback).toEqual({ failureThreshold: 3, replicas: 6 });
+    expect(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'app')).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-adapter-rules')).toEqual([]);
     expect(department.regions.map((r) => r.role)).toEqual(['primary', 'standby']);
   });
 

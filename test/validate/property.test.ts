@@ -10,8 +10,8 @@ import { KubeObject, formatFindings, validateManifests } from '../../lib/validat
 import { DeepPartial, TIERS, TierSpec, deriveTier } from '../../tiers';
 
 /**
- * Random overrides of the built-in tiers — replica bounds, resources, HPA metric targets, VPA modes, Redis and
- * Postgres shapes (engine, replica and synchronous counts, backup intervals and retentions), regions — mostly sensible, sometimes not. Every case must either be refused with a clear
+ * Random overrides of the built-in tiers — replica bounds, resources, HPA metric targets, both autoscaling engines
+ * (HPA, KEDA with random schedules), VPA modes, Redis and Postgres shapes, regions — mostly sensible, sometimes not. Every case must either be refused with a clear
  * validation error (a PropsError naming the path and the field) or synthesise output that passes the gate and,
  * once for all cases, the strict Kubernetes schema check of `kube-validate`.
  */
@@ -56,6 +56,40 @@ const autoscaling = fc
         scaleDown: scalingRules,
       },
       { requiredKeys: ['minReplicas', 'maxReplicas'] },
+    ),
+  );
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const hhmm = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 15, 30, 45)).map(([h, m]) => `${pad(h)}:${pad(m)}`);
+/** A random daily schedule: 1-3 windows (some crossing midnight, some overlapping), mostly valid floors. */
+const scheduleFor = (min: number, max: number) =>
+  fc.record({
+    timezone: mostly(fc.constantFrom('UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Lord_Howe'), fc.constantFrom('Mars/Olympus', 'GMT+25', '')),
+    windows: fc.array(
+      fc.record({ start: hhmm, end: mostly(hhmm, fc.constantFrom('24:00', '6:00')), replicas: mostly(fc.integer({ min: min + 1, max: Math.max(min + 1, max) }), fc.integer({ min: 0, max: Math.max(0, max + 3) })) }),
+      { minLength: 1, maxLength: 3 },
+    ),
+  });
+/**
+ * Both engines: mostly the base tier's own, sometimes the other. With KEDA: a queue-depth trigger from the in-cluster
+ * Prometheus, usually a random schedule and a fallback, sometimes a window above 3600 s.
+ */
+type Engine = 'hpa' | 'keda';
+const autoscalingFor = (base: TierSpec): fc.Arbitrary<Record<string, unknown>> =>
+  autoscaling.chain((a) =>
+    mostly<Engine>(fc.constant<Engine>(base.app.autoscaling?.engine ?? 'hpa'), fc.constantFrom<Engine>('hpa', 'keda'), 4).chain((engine): fc.Arbitrary<Record<string, unknown>> =>
+      engine === 'hpa'
+        ? fc.constant({ ...a, engine })
+        : fc
+            .record(
+              {
+                schedule: scheduleFor(a.minReplicas, a.maxReplicas),
+                fallbackReplicas: mostly(fc.integer({ min: Math.max(1, a.minReplicas), max: Math.max(1, a.minReplicas, a.maxReplicas) }), fc.integer({ min: 0, max: Math.max(0, a.maxReplicas + 2) })),
+                podsMetric: fc.record({ name: fc.constant('task_queue_depth'), averageValue: mostly(fc.constantFrom('5', '10', '2.5'), fc.constantFrom('500m', '0', 'ten')) }),
+              },
+              { requiredKeys: ['podsMetric'] },
+            )
+            .map((k) => ({ ...a, engine, ...k, prometheus: { serverAddress: 'http://prometheus-operated.monitoring.svc:9090' } })),
     ),
   );
 
@@ -153,7 +187,7 @@ const verticalScaling = fc.record({ updateMode: fc.constantFrom('Off' as const, 
 /** A tier scales its app either by a fixed count or by an HPA; overrides mostly keep to the base tier's way. */
 const appFor = (base: TierSpec) => {
   const fixed = fc.record({ replicas: mostly(fc.integer({ min: 2, max: 12 }), fc.integer({ min: -1, max: 1 }), 12), resources }, { requiredKeys: ['replicas'] });
-  const scaled = fc.record({ autoscaling, resources, verticalScaling }, { requiredKeys: ['autoscaling'] });
+  const scaled = fc.record({ autoscaling: autoscalingFor(base), resources, verticalScaling }, { requiredKeys: ['autoscaling'] });
   return base.app.autoscaling ? mostly(scaled, fixed, 9) : mostly(fixed, scaled, 9);
 };
 
@@ -194,6 +228,7 @@ describe('random tier overrides', () => {
     const counts = { tried: 0, refused: 0, synthesised: 0 };
     const refusedBy = new Map<string, number>();
     const seen = new Set<string>();
+    const engines = { hpa: 0, keda: 0 };
     fc.assert(
       fc.property(tierAndOverrides, ([base, o]) => {
         counts.tried++;
@@ -204,6 +239,10 @@ describe('random tier overrides', () => {
           return;
         }
         counts.synthesised++;
+        for (const obj of outcome.objects) {
+          if (obj.kind === 'ScaledObject') engines.keda++;
+          if (obj.kind === 'HorizontalPodAutoscaler' && obj.metadata?.name === 'app') engines.hpa++;
+        }
         const findings = validateManifests(outcome.objects.map((object) => ({ file: `case-${counts.tried}.yaml`, object })));
         if (findings.length > 0) throw new Error(`${base.name} + ${JSON.stringify(o)}\n${formatFindings(findings)}`);
         // Every distinct object once, for one strict schema run at the end.
@@ -212,8 +251,11 @@ describe('random tier overrides', () => {
       }),
       { numRuns: RUNS },
     );
+    // Both engines reached the output.
+    expect(engines.hpa).toBeGreaterThan(RUNS / 20);
+    expect(engines.keda).toBeGreaterThan(RUNS / 20);
     const top = [...refusedBy].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([f, n]) => `${f} ${n}`).join(', ');
-    console.log(`property: ${counts.tried} cases tried, ${counts.synthesised} synthesised and passed the gate, ${counts.refused} refused at construction (most by: ${top}); ${seen.size} distinct objects`);
+    console.log(`property: ${counts.tried} cases tried, ${counts.synthesised} synthesised and passed the gate (app on HPA ${engines.hpa}, on KEDA ${engines.keda}), ${counts.refused} refused at construction (most by: ${top}); ${seen.size} distinct objects`);
     expect(counts.tried).toBe(RUNS);
     // Both outcomes must be common, or the generator tests only one side.
     expect(counts.synthesised).toBeGreaterThan(RUNS / 5);

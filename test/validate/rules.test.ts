@@ -95,6 +95,12 @@ const CASES: Case[] = [
   { rule: 'min-replicas', defect: 'an HPA that cannot grow', object: 'HorizontalPodAutoscaler/app', field: 'spec.maxReplicas', breakIt: (_, o) => { const s = o('HorizontalPodAutoscaler/app').spec; s.maxReplicas = s.minReplicas; } },
   { rule: 'min-replicas', defect: 'a single-replica Deployment', object: 'Deployment/postgres-pooler', breakIt: (_, o) => { o('Deployment/postgres-pooler').spec.replicas = 1; } },
   { rule: 'hpa-replicas-conflict', defect: 'spec.replicas beside an HPA', object: APP, breakIt: (_, o) => { o(APP).spec.replicas = 3; } },
+  { rule: 'hpa-replicas-conflict', defect: 'spec.replicas beside a ScaledObject', object: APP, breakIt: (all, o) => { kedaInsteadOfHpa(all); o(APP).spec.replicas = 3; } },
+  { rule: 'min-replicas', defect: 'a ScaledObject down to 1', object: 'ScaledObject/app', field: 'spec.minReplicaCount', breakIt: (all, o) => { kedaInsteadOfHpa(all); o('ScaledObject/app').spec.minReplicaCount = 1; } },
+  { rule: 'one-autoscaler', defect: 'an HPA and a ScaledObject on one Deployment', object: APP, breakIt: (all) => add(all, scaledObject('app-keda')) },
+  { rule: 'one-autoscaler', defect: 'two HPAs on one Deployment', object: APP, breakIt: (all, o) => add(all, { ...structuredClone(o('HorizontalPodAutoscaler/app')), metadata: { name: 'app-2', namespace: ns } }) },
+  { rule: 'stabilization-window', defect: 'a ScaledObject with a 4000 s scale-down window', object: 'ScaledObject/app', field: 'spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds', breakIt: (all, o) => { kedaInsteadOfHpa(all); o('ScaledObject/app').spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds = 4000; } },
+  { rule: 'stabilization-window', defect: 'an HPA with a 3601 s scale-up window', object: 'HorizontalPodAutoscaler/app', field: 'spec.behavior.scaleUp.stabilizationWindowSeconds', breakIt: (_, o) => { o('HorizontalPodAutoscaler/app').spec.behavior.scaleUp.stabilizationWindowSeconds = 3601; } },
   { rule: 'update-strategy', defect: 'Recreate', object: APP, breakIt: (_, o) => { o(APP).spec.strategy = { type: 'Recreate' }; } },
   { rule: 'service-type', defect: 'a NodePort Service', object: 'Service/app', breakIt: (_, o) => { o('Service/app').spec.type = 'NodePort'; } },
   { rule: 'job-ttl', defect: 'a Job kept forever', object: 'Job/redis-bootstrap', breakIt: (_, o) => { delete o('Job/redis-bootstrap').spec.ttlSecondsAfterFinished; } },
@@ -124,6 +130,8 @@ const CASES: Case[] = [
   { rule: 'dangling-selector', defect: 'a PDB selecting nothing', object: 'PodDisruptionBudget/app', breakIt: (_, o) => { o('PodDisruptionBudget/app').spec.selector.matchLabels['app.kubernetes.io/name'] = 'ap'; } },
   { rule: 'dangling-selector', defect: 'a Service for a StatefulSet pod that does not exist', object: 'Service/redis-headless', breakIt: (_, o) => { o('Service/redis-headless').spec.selector = { ...o('Service/redis-headless').spec.selector, 'statefulset.kubernetes.io/pod-name': 'other-0' }; } },
   { rule: 'dangling-target', defect: 'an HPA for a gone Deployment', object: 'HorizontalPodAutoscaler/app', breakIt: (_, o) => { o('HorizontalPodAutoscaler/app').spec.scaleTargetRef.name = 'gone'; } },
+  { rule: 'dangling-target', defect: 'a ScaledObject for a gone Deployment', object: 'ScaledObject/app', field: 'spec.scaleTargetRef', breakIt: (all, o) => { kedaInsteadOfHpa(all); o('ScaledObject/app').spec.scaleTargetRef.name = 'gone'; } },
+  { rule: 'dangling-target', defect: 'a ScaledObject whose TriggerAuthentication is not in the output', object: 'ScaledObject/app', field: 'spec.triggers[0].authenticationRef', breakIt: (all, o) => { kedaInsteadOfHpa(all); o('ScaledObject/app').spec.triggers[0].authenticationRef = { name: 'prometheus-auth' }; } },
   { rule: 'dangling-target', defect: 'a VPA for a gone Deployment', object: 'VerticalPodAutoscaler/app', breakIt: (_, o) => { o('VerticalPodAutoscaler/app').spec.targetRef.name = 'gone'; } },
   { rule: 'dangling-target', defect: 'a TargetGroupBinding for a gone Service', object: 'TargetGroupBinding/nginx', breakIt: (_, o) => { o('TargetGroupBinding/nginx').spec.serviceRef.name = 'gone'; } },
   { rule: 'dangling-target', defect: 'a StatefulSet whose headless Service is not headless', object: 'StatefulSet/redis', breakIt: (_, o) => { delete o('Service/redis-headless').spec.clusterIP; } },
@@ -131,7 +139,31 @@ const CASES: Case[] = [
   { rule: 'missing-reference', defect: 'the mounted ConfigMap is gone', object: 'StatefulSet/redis', breakIt: (all) => remove(all, 'ConfigMap/redis-config') },
   { rule: 'missing-reference', defect: 'an undeclared user Secret', object: 'StatefulSet/redis', breakIt: (_, o) => { delete o('StatefulSet/redis').metadata.annotations[USER_PROVIDED_ANNOTATION]; } },
   { rule: 'missing-reference', defect: 'the ServiceAccount is gone', object: APP, breakIt: (all) => remove(all, 'ServiceAccount/app') },
+  { rule: 'missing-reference', defect: 'a TriggerAuthentication reading an undeclared Secret', object: 'TriggerAuthentication/app-prometheus', field: 'spec.secretTargetRef[0].name', breakIt: (all) => add(all, { apiVersion: 'keda.sh/v1alpha1', kind: 'TriggerAuthentication', metadata: { name: 'app-prometheus', namespace: ns }, spec: { secretTargetRef: [{ parameter: 'bearerToken', name: 'prometheus-token', key: 'bearerToken' }] } }) },
 ];
+
+/** A KEDA ScaledObject for Deployment/app with the enterprise HPA's bounds, CPU target and behaviour. */
+function scaledObject(name: string): Obj {
+  const hpa = get(baseline, 'HorizontalPodAutoscaler/app').spec;
+  return {
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledObject',
+    metadata: { name, namespace: ns },
+    spec: {
+      scaleTargetRef: { name: 'app' },
+      minReplicaCount: hpa.minReplicas,
+      maxReplicaCount: hpa.maxReplicas,
+      advanced: { horizontalPodAutoscalerConfig: { behavior: structuredClone(hpa.behavior) } },
+      triggers: [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '70' } }],
+    },
+  };
+}
+
+/** Replaces the app's HPA by a ScaledObject of the same name (a valid output on its own). */
+function kedaInsteadOfHpa(all: Manifest[]): void {
+  remove(all, 'HorizontalPodAutoscaler/app');
+  add(all, scaledObject('app'));
+}
 
 function ingress(annotations: Record<string, string>): Obj {
   return {
@@ -164,6 +196,31 @@ describe('the validation gate, rule by rule', () => {
       expect(f.file).toMatch(/\.yaml$/);
       expect(f.message.length).toBeGreaterThan(10);
     }
+  });
+
+  test('a ScaledObject in place of the HPA passes (strict KEDA schema, replica range from minReplicaCount)', () => {
+    const all: Manifest[] = structuredClone(baseline);
+    kedaInsteadOfHpa(all);
+    expect(validateManifests(all)).toEqual([]);
+  });
+
+  test('the one-autoscaler finding names both autoscalers', () => {
+    const all: Manifest[] = structuredClone(baseline);
+    add(all, scaledObject('app-keda'));
+    expect(validateManifests(all).filter((f) => f.rule === 'one-autoscaler').map((f) => f.message)).toEqual([
+      "HorizontalPodAutoscaler/app and ScaledObject/app-keda all scale this Deployment: they fight over spec.replicas (KEDA's admission webhook refuses a ScaledObject beside an HPA); keep one",
+    ]);
+  });
+
+  test('the stabilization-window finding says why KEDA needs it', () => {
+    const all: Manifest[] = structuredClone(baseline);
+    kedaInsteadOfHpa(all);
+    get(all, 'ScaledObject/app').spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds = 4000;
+    // KEDA 2.17's CRD schema bounds the window too (older CRDs did not, and KEDA accepted the ScaledObject).
+    expect(validateManifests(all).map((f) => `${f.rule}: ${f.message}`)).toEqual([
+      'schema: spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds must be <= 3600',
+      'stabilization-window: a stabilisation window must be at most 3600 s (KEDA copies it into the HPA it creates, which the API refuses: no HPA, nothing scales), got: 4000',
+    ]);
   });
 
   test('every rule has at least one case', () => {
