@@ -13,3 +13,5 @@ export * from './chart';
 export * from './gitops';
 export * from './sim';
 export * from './validate';
+export * from './plan';
+export * from './charts';

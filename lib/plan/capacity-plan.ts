@@ -19,7 +19,7 @@ import { PropsError, formatValue } from '../core/problems';
 import { parseCpu, parseMemory } from '../core/quantity';
 import type { ContainerResources } from '../core/container-resources';
 import type { TierAppProps, TierPostgresProps, TierRedisProps } from '../chart/tier-chart';
-import { PlanInputs, ResolvedPlanInputs, planInputProblems, resolvePlanInputs } from './plan-inputs';
+import { PlanInputProblem, PlanInputs, ResolvedPlanInputs, planInputProblems, resolvePlanInputs } from './plan-inputs';
 
 /** An inclusive range. */
 export interface PlanRange {
@@ -231,8 +231,15 @@ export function planCapacity(inputs: PlanInputs, tiers: readonly PlanTier[], opt
   return { inputs: i, tier: tier.tier.name, reason: tier.reason, changes, override, figures };
 }
 
-function planError(problems: ReadonlyArray<{ field: string; value: unknown; allowed: string }>): PropsError {
-  return new PropsError(problems.map((x) => `[plan] '${x.field}' must be ${x.allowed}, got: ${formatValue(x.value)}`).join('\n'));
+/** The error {@link planCapacity} throws: a `PropsError` that also carries its problems as data (for the CLI's flags). */
+export class PlanInputError extends PropsError {
+  constructor(public readonly problems: readonly PlanInputProblem[]) {
+    super(problems.map((x) => `[plan] '${x.field}' must be ${x.allowed}, got: ${formatValue(x.value)}`).join('\n'));
+  }
+}
+
+function planError(problems: readonly PlanInputProblem[]): PlanInputError {
+  return new PlanInputError(problems);
 }
 
 function pickTier(i: ResolvedPlanInputs, C: number, atTarget: number, tiers: readonly PlanTier[]): { tier: PlanTier; reason: string } {

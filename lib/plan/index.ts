@@ -2,3 +2,4 @@
 export * from './plan-inputs';
 export * from './capacity-plan';
 export * from './tier-file';
+export * from './plan-chart';
