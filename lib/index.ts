@@ -14,3 +14,5 @@ export * from './chart';
 export * from './gitops';
 export * from './sim';
 export * from './validate';
+export * from './plan';
+export * from './charts';

@@ -32,6 +32,23 @@ printf 'apiVersion: v1\nkind: Secret\nmetadata: {name: leaked, namespace: shop}\
 if npx --no-install scaling-tiers-validate dist > gate.out 2>&1; then echo 'the gate passed an inline Secret'; exit 1; fi
 grep -q '\[secret-inline\]' gate.out || { cat gate.out; echo 'the gate did not name the rule'; exit 1; }
 rm dist/shop/leaked.yaml
+# The planner and the charts as a platform team runs them: the package's `scaling-tiers` bin.
+npx --no-install scaling-tiers plan --users 600 | grep -q '^600 users -> department$' || { echo 'plan did not pick department for 600 users'; exit 1; }
+npx --no-install scaling-tiers plan --users 600 --json > plan.json
+node -e "const p = require('./plan.json'); if (p.tier !== 'department' || p.figures.pods.value !== 24) process.exit(1)" || { cat plan.json; echo 'plan --json is not as expected'; exit 1; }
+if npx --no-install scaling-tiers plan --users -5 2> plan.err; then echo 'plan accepted negative users'; exit 1; fi
+grep -q -- '--users must be a whole number' plan.err || { cat plan.err; echo 'plan did not name the bad flag'; exit 1; }
+npx --no-install scaling-tiers plan --users 600 --name sized --out sized-tier.js > /dev/null
+node -e "
+  const { App } = require('cdk8s');
+  const { TierChart, writeTierManifests } = require('scaling-tiers');
+  const { tier } = require('./sized-tier.js');
+  writeTierManifests(new TierChart(new App(), tier.name, tier), 'dist-sized/' + tier.name);
+"
+npx --no-install scaling-tiers-validate dist-sized
+npx --no-install scaling-tiers simulate --tier enterprise --load step:2x --out chart.svg
+head -c 5 chart.svg | grep -q '<svg' || { echo 'simulate did not write an SVG'; exit 1; }
+grep -q 'scale-up promise' chart.svg || { echo 'the chart has no promise deadline'; exit 1; }
 validate="$root/../shared/tools/kube-validate/validate"
 if [ -x "$validate" ]; then "$validate" dist; else echo "kube-validate not found beside the project; skipped schema validation"; fi
 echo "consumer check: OK"

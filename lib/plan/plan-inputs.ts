@@ -1,0 +1,286 @@
+/**
+ * The planner's inputs: every one has a unit (in its name or its doc) and a default taken from the seeds, with the
+ * seed it comes from in brackets ([000] ... [004], see tiers/README.md).
+ */
+
+/** Prices of the monthly cost estimate. */
+export interface PlanPrices {
+  /**
+   * US dollars per core-hour.
+   *
+   * @default 0.05 - [001] cost_per_cpu_core_hour
+   */
+  readonly coreHour?: number;
+  /**
+   * US dollars per GiB-hour of memory.
+   *
+   * @default 0.01 - [001] cost_per_gb_memory_hour
+   */
+  readonly gibHour?: number;
+  /**
+   * US dollars per GiB-month of storage.
+   *
+   * @default 0.10 - [001] cost_per_gb_storage_month
+   */
+  readonly storageGibMonth?: number;
+  /**
+   * Hours in a month.
+   *
+   * @default 720 - [001] prices a month as 24 x 30 hours
+   */
+  readonly hoursPerMonth?: number;
+}
+
+/** What {@link planCapacity} sizes for. Only `users` is required. */
+export interface PlanInputs {
+  /** Users of the service (daily active users), a whole number from 1 to 10,000,000. */
+  readonly users: number;
+  /**
+   * Percent of the users active at the same moment.
+   *
+   * @default 15 - [001] "15% concurrency"
+   */
+  readonly concurrencyPercent?: number;
+  /**
+   * Requests per second of one concurrent user. Set this or `thinkTimeSeconds`, not both.
+   *
+   * @default 20 - [001] baseline: 1000 requests/s for 50 concurrent users (used when `thinkTimeSeconds` is not set)
+   */
+  readonly requestsPerUserPerSecond?: number;
+  /**
+   * Seconds a user waits between a response and the next request. When set, the request rate follows Little's law
+   * for a closed system: rate = concurrent users / (think time + response time), the response time being
+   * `p95LatencyMs` or 200 ms. A p95 is longer than the mean response time, so the rate comes out slightly low when
+   * the think time is short; set the think time you measure.
+   *
+   * @default - not set: the rate is `requestsPerUserPerSecond` per concurrent user
+   */
+  readonly thinkTimeSeconds?: number;
+  /**
+   * The p95 response time the service must meet, in milliseconds. A tier qualifies only if its SLA promises a p95 at
+   * or below it; with `thinkTimeSeconds` it is also the response time in Little's law.
+   *
+   * @default - no latency requirement; Little's law uses 200 ms ([001] baseline response_time_p95 200ms)
+   */
+  readonly p95LatencyMs?: number;
+  /**
+   * CPU request of one app pod, in cores.
+   *
+   * @default 0.5 - [004] the app's requests: cpu 500m (the department and enterprise tiers' pod)
+   */
+  readonly podCpuCores?: number;
+  /**
+   * Memory request of one app pod, in GiB.
+   *
+   * @default 1 - [004] the app's requests: memory 1Gi
+   */
+  readonly podMemoryGiB?: number;
+  /**
+   * Requests per second one core serves at 100 % of its CPU.
+   *
+   * @default 357.142857... - [001] baseline instance: 4 cores serve 1000 requests/s at their 70 % CPU peak,
+   * 1000 / (4 x 0.70); with it, 50 concurrent users at 20 requests/s fill one 4-core instance to 70 %, the
+   * seed's "50 users per instance"
+   */
+  readonly requestsPerCoreSecond?: number;
+  /**
+   * The CPU utilisation pods are sized to, in percent: the HPA target.
+   *
+   * @default 70 - [000] HPA cpu averageUtilization 70
+   */
+  readonly targetUtilizationPercent?: number;
+  /**
+   * Pods at the least for a production tier (team and larger).
+   *
+   * @default 2 - [001] "min_instances: 2"
+   */
+  readonly minPods?: number;
+  /**
+   * Spare pods on top of the load's pods, in percent (at least one pod).
+   *
+   * @default 20 - [001] Buffer_Instances = max(1, Required_Instances x 0.2)
+   */
+  readonly sparePodsPercent?: number;
+  /**
+   * Availability zones the pods spread over (the tiers' topology spread). With 2 or more, the pods of the
+   * remaining zones must carry the load when one zone is lost (N+1 zones).
+   *
+   * @default 3 - a region's usual three zones
+   */
+  readonly zones?: number;
+  /**
+   * Buffer on CPU and memory, in percent.
+   *
+   * @default 30 - [001] "30% buffer"
+   */
+  readonly cpuMemoryBufferPercent?: number;
+  /**
+   * Buffer on storage, in percent.
+   *
+   * @default 20 - [001] "20% buffer"
+   */
+  readonly storageBufferPercent?: number;
+  /**
+   * Database queries per request.
+   *
+   * @default 1 - an assumption (the seeds give no figure): one query per request
+   */
+  readonly queriesPerRequest?: number;
+  /**
+   * Milliseconds a query holds its database connection.
+   *
+   * @default 10 - [000] latency p50 10 ms
+   */
+  readonly queryMs?: number;
+  /**
+   * Connections each app pod's client pool may open.
+   *
+   * @default 30 - [000] "20 pool size + 10 overflow"
+   */
+  readonly clientPoolPerPod?: number;
+  /**
+   * Redis cache per concurrent user, in MiB.
+   *
+   * @default 8 - [003] 8 GB maxmemory for the enterprise tier's 1000 concurrent users [002]
+   */
+  readonly cacheMiBPerUser?: number;
+  /**
+   * Prices of the cost estimate.
+   *
+   * @default - [001] example prices
+   */
+  readonly prices?: PlanPrices;
+}
+
+/** Every input with its default applied. */
+export interface ResolvedPlanInputs {
+  readonly users: number;
+  readonly concurrencyPercent: number;
+  readonly requestsPerUserPerSecond: number | undefined;
+  readonly thinkTimeSeconds: number | undefined;
+  readonly p95LatencyMs: number | undefined;
+  readonly podCpuCores: number;
+  readonly podMemoryGiB: number;
+  readonly requestsPerCoreSecond: number;
+  readonly targetUtilizationPercent: number;
+  readonly minPods: number;
+  readonly sparePodsPercent: number;
+  readonly zones: number;
+  readonly cpuMemoryBufferPercent: number;
+  readonly storageBufferPercent: number;
+  readonly queriesPerRequest: number;
+  readonly queryMs: number;
+  readonly clientPoolPerPod: number;
+  readonly cacheMiBPerUser: number;
+  readonly prices: Required<PlanPrices>;
+}
+
+/** [001] baseline instance: 1000 requests/s on 4 cores at 70 % CPU. */
+export const SEED_REQUESTS_PER_CORE_SECOND = 1000 / (4 * 0.7);
+
+/** The defaults of {@link PlanInputs}, each from the seed its doc names. */
+export const PLAN_DEFAULTS = {
+  concurrencyPercent: 15,
+  requestsPerUserPerSecond: 20,
+  latencyMs: 200,
+  podCpuCores: 0.5,
+  podMemoryGiB: 1,
+  requestsPerCoreSecond: SEED_REQUESTS_PER_CORE_SECOND,
+  targetUtilizationPercent: 70,
+  minPods: 2,
+  sparePodsPercent: 20,
+  zones: 3,
+  cpuMemoryBufferPercent: 30,
+  storageBufferPercent: 20,
+  queriesPerRequest: 1,
+  queryMs: 10,
+  clientPoolPerPod: 30,
+  cacheMiBPerUser: 8,
+  prices: { coreHour: 0.05, gibHour: 0.01, storageGibMonth: 0.1, hoursPerMonth: 720 },
+} as const;
+
+/** One invalid input: the field (as in {@link PlanInputs}, dotted for prices), the value and what is allowed. */
+export interface PlanInputProblem {
+  readonly field: string;
+  readonly value: unknown;
+  readonly allowed: string;
+}
+
+const MAX_USERS = 10_000_000;
+
+function num(v: unknown, min: number, max: number, minExclusive = false): boolean {
+  return typeof v === 'number' && Number.isFinite(v) && (minExclusive ? v > min : v >= min) && v <= max;
+}
+
+/** Every invalid input of `inputs`; empty when all are valid. */
+export function planInputProblems(inputs: PlanInputs): PlanInputProblem[] {
+  const out: PlanInputProblem[] = [];
+  const check = (field: string, value: unknown, ok: boolean, allowed: string) => {
+    if (!ok) out.push({ field, value, allowed });
+  };
+  const i = inputs ?? ({} as PlanInputs);
+  check('users', i.users, Number.isInteger(i.users) && num(i.users, 1, MAX_USERS), `a whole number of users from 1 to ${MAX_USERS}`);
+  const opt = (field: keyof PlanInputs, min: number, max: number, allowed: string, minExclusive = false, integer = false) => {
+    const v = i[field];
+    if (v === undefined) return;
+    check(field, v, num(v, min, max, minExclusive) && (!integer || Number.isInteger(v)), allowed);
+  };
+  opt('concurrencyPercent', 0, 100, 'a percentage above 0 and at most 100', true);
+  opt('requestsPerUserPerSecond', 0, 10_000, 'a number of requests per second above 0 and at most 10000', true);
+  opt('thinkTimeSeconds', 0, 86_400, 'a number of seconds from 0 to 86400');
+  opt('p95LatencyMs', 0, 600_000, 'a number of milliseconds above 0 and at most 600000', true);
+  opt('podCpuCores', 0.01, 64, 'a number of cores from 0.01 to 64');
+  opt('podMemoryGiB', 0.0625, 512, 'a number of GiB from 0.0625 to 512');
+  opt('requestsPerCoreSecond', 0, 1_000_000, 'a number of requests per second above 0 and at most 1000000', true);
+  opt('targetUtilizationPercent', 0, 100, 'a percentage above 0 and at most 100', true);
+  opt('minPods', 1, 1000, 'a whole number of pods from 1 to 1000', false, true);
+  opt('sparePodsPercent', 0, 1000, 'a percentage from 0 to 1000');
+  opt('zones', 1, 10, 'a whole number of zones from 1 to 10', false, true);
+  opt('cpuMemoryBufferPercent', 0, 1000, 'a percentage from 0 to 1000');
+  opt('storageBufferPercent', 0, 1000, 'a percentage from 0 to 1000');
+  opt('queriesPerRequest', 0, 1000, 'a number of queries from 0 to 1000');
+  opt('queryMs', 0, 600_000, 'a number of milliseconds from 0 to 600000');
+  opt('clientPoolPerPod', 1, 10_000, 'a whole number of connections from 1 to 10000', false, true);
+  opt('cacheMiBPerUser', 0, 1_048_576, 'a number of MiB from 0 to 1048576');
+  if (i.requestsPerUserPerSecond !== undefined && i.thinkTimeSeconds !== undefined) {
+    out.push({ field: 'thinkTimeSeconds', value: i.thinkTimeSeconds, allowed: "left out when 'requestsPerUserPerSecond' is set (the rate comes from one or the other)" });
+  }
+  const prices = i.prices ?? {};
+  for (const key of ['coreHour', 'gibHour', 'storageGibMonth'] as const) {
+    const v = prices[key];
+    if (v !== undefined) check(`prices.${key}`, v, num(v, 0, 1_000_000), 'a price in US dollars from 0 to 1000000');
+  }
+  if (prices.hoursPerMonth !== undefined) check('prices.hoursPerMonth', prices.hoursPerMonth, num(prices.hoursPerMonth, 1, 744), 'a number of hours from 1 to 744');
+  return out;
+}
+
+/** `inputs` with every default applied (call after {@link planInputProblems} found nothing). */
+export function resolvePlanInputs(inputs: PlanInputs): ResolvedPlanInputs {
+  const d = PLAN_DEFAULTS;
+  const littlesLaw = inputs.thinkTimeSeconds !== undefined;
+  return {
+    users: inputs.users,
+    concurrencyPercent: inputs.concurrencyPercent ?? d.concurrencyPercent,
+    requestsPerUserPerSecond: littlesLaw ? undefined : (inputs.requestsPerUserPerSecond ?? d.requestsPerUserPerSecond),
+    thinkTimeSeconds: inputs.thinkTimeSeconds,
+    p95LatencyMs: inputs.p95LatencyMs,
+    podCpuCores: inputs.podCpuCores ?? d.podCpuCores,
+    podMemoryGiB: inputs.podMemoryGiB ?? d.podMemoryGiB,
+    requestsPerCoreSecond: inputs.requestsPerCoreSecond ?? d.requestsPerCoreSecond,
+    targetUtilizationPercent: inputs.targetUtilizationPercent ?? d.targetUtilizationPercent,
+    minPods: inputs.minPods ?? d.minPods,
+    sparePodsPercent: inputs.sparePodsPercent ?? d.sparePodsPercent,
+    zones: inputs.zones ?? d.zones,
+    cpuMemoryBufferPercent: inputs.cpuMemoryBufferPercent ?? d.cpuMemoryBufferPercent,
+    storageBufferPercent: inputs.storageBufferPercent ?? d.storageBufferPercent,
+    queriesPerRequest: inputs.queriesPerRequest ?? d.queriesPerRequest,
+    queryMs: inputs.queryMs ?? d.queryMs,
+    clientPoolPerPod: inputs.clientPoolPerPod ?? d.clientPoolPerPod,
+    cacheMiBPerUser: inputs.cacheMiBPerUser ?? d.cacheMiBPerUser,
+    prices: { ...d.prices, ...stripUndefined(inputs.prices ?? {}) },
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
