@@ -9,5 +9,6 @@ export * from './nginx';
 export * from './redis';
 export * from './postgres';
 export * from './chart';
+export * from './monitoring';
 export * from './sim';
 export * from './validate';

@@ -9,6 +9,9 @@ import { VPC_CIDR_ALLOWED, isVpcCidr } from '../lib/cloud/vpc-cidr';
 import { isCidr } from '../lib/core/checks';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../lib/core/names';
 import type { RuleId } from '../lib/validate/rules';
+import { checkSloTargets } from '../lib/monitoring/slo-rules';
+import { checkHealthThresholds } from '../lib/monitoring/health-rules';
+import type { TierChartMonitoringProps } from '../lib/monitoring/tier-chart-monitoring';
 
 /** An inclusive range of figures. */
 export interface Range {
@@ -56,7 +59,17 @@ export interface TierSla {
    * @default - no error-rate target
    */
   readonly maxErrorRatePercent?: number;
+  /**
+   * The bound, in seconds, of the app's latency histogram bucket the latency SLO counts against: the app must have
+   * a bucket at exactly this `le` (see README, "Monitoring"). At most `p95LatencyMs` / 1000.
+   *
+   * @default - `p95LatencyMs` / 1000
+   */
+  readonly latencyBucketSeconds?: number;
 }
+
+/** How the tier is watched (the props `TierChart` takes): Prometheus selection, exporters, alert thresholds. */
+export type TierMonitoringSpec = TierChartMonitoringProps;
 
 /** The application service of a tier (a {@link ScalableService}). */
 export interface TierApp {
@@ -132,6 +145,12 @@ export interface TierSpec {
   readonly redis: TierRedis;
   /** PostgreSQL. */
   readonly postgres: TierPostgres;
+  /**
+   * Monitoring: PodMonitors, the PrometheusRule (SLO burn-rate alerts from `sla`, health alerts) and a dashboard.
+   *
+   * @default - on, with the documented defaults
+   */
+  readonly monitoring?: TierMonitoringSpec;
 }
 
 /** Every field optional, recursively; arrays are replaced whole. */
@@ -157,7 +176,12 @@ export function validateTierSpec(tier: TierSpec): TierSpec {
     if (!(tier.sla.p95LatencyMs > 0)) p.add('sla.p95LatencyMs', tier.sla.p95LatencyMs, 'a positive number of milliseconds');
     const e = tier.sla.maxErrorRatePercent;
     if (e !== undefined && !(e >= 0 && e <= 100)) p.add('sla.maxErrorRatePercent', e, 'a percentage between 0 and 100');
+    // What the burn-rate alerts additionally need (a reachable page rate, a bucket at the latency bound), once the
+    // figures themselves are sane.
+    const sane = tier.sla.availabilityPercent > 0 && tier.sla.availabilityPercent < 100 && tier.sla.p95LatencyMs > 0 && (e === undefined || (e >= 0 && e <= 100));
+    if (sane && tier.monitoring?.enabled !== false) checkSloTargets(p, 'sla', tier.sla);
   }
+  if (tier.monitoring !== undefined) checkHealthThresholds(p, 'monitoring.thresholds', tier.monitoring.thresholds);
   checkApp(p, tier.app);
   if (tier.nginx !== undefined) checkNginx(p, tier.nginx);
   checkRedis(p, tier.redis);

@@ -11,6 +11,9 @@ import { RedisDeployment } from '../redis/redis-deployment';
 import { ScalableService, ScalableServiceProps } from '../app/scalable-service';
 import { synthesizeCharts } from './_synthesize-charts';
 import type { KubeObject } from '../validate/manifest';
+import { TierChartMonitoringProps, addTierMonitoring, tierRedisExporter } from '../monitoring/tier-chart-monitoring';
+import type { TierMonitoring } from '../monitoring/tier-monitoring';
+import type { SloTargets } from '../monitoring/slo-rules';
 
 /** The application service of a tier: the sizing part of {@link ScalableServiceProps}. */
 export type TierAppProps = Pick<ScalableServiceProps, 'image' | 'resources' | 'replicas' | 'autoscaling' | 'verticalScaling' | 'validationExemptions'>;
@@ -143,6 +146,18 @@ export interface TierChartProps {
    * @default 'postgres-auth'
    */
   readonly postgresSecretName?: string;
+  /**
+   * Service-level targets: the monitoring component adds SLO burn-rate alerts for them.
+   *
+   * @default - health alerts only
+   */
+  readonly sla?: SloTargets;
+  /**
+   * How the tier is watched: PodMonitors, a PrometheusRule and a Grafana dashboard (`monitoring.yaml`).
+   *
+   * @default - on, with the defaults of TierChartMonitoringProps
+   */
+  readonly monitoring?: TierChartMonitoringProps;
 }
 
 /** What {@link TierChart.synthesizeComponents} returns. */
@@ -174,6 +189,8 @@ export class TierChart extends Chart {
   public readonly redis?: RedisDeployment;
   /** PostgreSQL, when the tier has it. */
   public readonly postgres?: PostgresReplicated;
+  /** The monitors, rules and dashboard, unless monitoring is disabled. */
+  public readonly monitoring?: TierMonitoring;
   private readonly tierLabels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: TierChartProps) {
@@ -251,6 +268,7 @@ export class TierChart extends Chart {
         appendOnly: r.appendOnly,
         auth: props.redisAuth ?? { secretName: 'redis-auth', secretKey: 'password' },
         allowIngressFrom: [{ podLabels: this.app.selectorLabels }],
+        exporter: tierRedisExporter(props.monitoring, r.mode),
       });
     }
 
@@ -264,6 +282,13 @@ export class TierChart extends Chart {
         appPassword: { secretName, key: 'app-password' },
         poolerAuthPassword: pg.pooler ? { secretName, key: 'pooler-password' } : undefined,
         allowIngressFrom: [{ podLabels: this.app.selectorLabels }],
+      });
+    }
+
+    if (props.monitoring?.enabled !== false) {
+      this.monitoring = addTierMonitoring(this.addComponent('monitoring'), {
+        tier: props.name, namespace, monitoring: props.monitoring, sla: props.sla, app: this.app, autoscaling: props.app.autoscaling,
+        nginx: this.nginx, redis: this.redis, redisSettings: props.redis, postgres: props.postgres !== undefined,
       });
     }
 

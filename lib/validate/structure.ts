@@ -2,6 +2,10 @@ import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import targetGroupBindingCrd from '../../imports/crds/targetgroupbinding-v1beta1.json';
 import verticalPodAutoscalerCrd from '../../imports/crds/verticalpodautoscaler-v1.json';
+// The Prometheus operator's monitors and rules (monitoring.coreos.com/v1), written by test/tools/wrap-crd-schema.ts.
+import podMonitorCrd from '../../imports/crds/podmonitor-v1.json';
+import serviceMonitorCrd from '../../imports/crds/servicemonitor-v1.json';
+import prometheusRuleCrd from '../../imports/crds/prometheusrule-v1.json';
 import { Finding, Manifest, finding } from './manifest';
 import { CompactFieldTrees, CompiledValidator, escapeKey, seedFields, validateStrictly } from './_known-fields';
 
@@ -37,6 +41,9 @@ export interface JsonSchema {
 export const BUILT_IN_CRDS: readonly CustomResourceDefinition[] = [
   verticalPodAutoscalerCrd as CustomResourceDefinition,
   targetGroupBindingCrd as CustomResourceDefinition,
+  podMonitorCrd as CustomResourceDefinition,
+  serviceMonitorCrd as CustomResourceDefinition,
+  prometheusRuleCrd as CustomResourceDefinition,
 ];
 
 /** The ajv options of CRD schemas, at run time and in the precompiled validators alike. */
