@@ -198,8 +198,9 @@ function slos(props: SloRulesProps): Slo[] {
 const capitalize = (s: string) => s[0].toUpperCase() + s.slice(1);
 
 /**
- * The SLO rule groups of one service: per SLO, a recording group (the error ratio over every window, the objective,
- * the budget, the burn rate and the budget remaining) and an alert group (a page and a ticket alert). Alerts are
+ * The SLO rule groups of one service: per SLO, a group with the recording rules (the error ratio over every window,
+ * the objective, the budget, the burn rate) followed by a page and a ticket alert, and a 5-minute group for the
+ * 30-day ratio and the budget remaining. Alerts are
  * named `Slo<Slo>BurnRate{Page,Ticket}`, e.g. `SloLatencyBurnRatePage`.
  */
 export function sloRuleGroups(props: SloRulesProps): RuleGroup[] {
@@ -231,13 +232,14 @@ export function sloRuleGroups(props: SloRulesProps): RuleGroup[] {
           summary: `${props.tier}/${props.service}: the ${slo.name} error budget burns too fast (${severity})`,
           description:
             `Objective: ${slo.objectiveText}, error budget ${slo.budget} over 30 days. ` +
-            `The error ratio exceeds the budget by ${windows}. Error ratio over the long window: {{ $value | humanizePercentage }}.`,
+            `The error ratio exceeds the budget by ${windows}. See the burn-rate panel of the tier's dashboard.`,
         },
       };
     });
-    groups.push({ name: `slo-${slo.name}-recording`, rules: recording });
+    // Alerts in the recording rules' group, after them: rules of one group run in order on the same evaluation,
+    // while separate groups run independently and an alert could read the previous evaluation's ratios.
+    groups.push({ name: `slo-${slo.name}`, rules: [...recording, ...alerts] });
     groups.push({ name: `slo-${slo.name}-period`, interval: '5m', rules: period });
-    groups.push({ name: `slo-${slo.name}-alerts`, rules: alerts });
   }
   return groups;
 }

@@ -32,7 +32,7 @@ describe('sloRuleGroups', () => {
   });
 
   test('latency: the fraction slower than the p95 bound, budget 5 %', () => {
-    const rec = sloRuleGroups(props).find((g) => g.name === 'slo-latency-recording')!.rules[0];
+    const rec = sloRuleGroups(props).find((g) => g.name === 'slo-latency')!.rules[0];
     expect(rec).toEqual({
       record: 'slo:sli_error:ratio_rate5m',
       expr: '1 - (sum(rate(http_request_duration_seconds_bucket{namespace="enterprise",job="app",le="0.05"}[5m])) / sum(rate(http_request_duration_seconds_bucket{namespace="enterprise",job="app",le="+Inf"}[5m])))',
@@ -42,7 +42,7 @@ describe('sloRuleGroups', () => {
   });
 
   test('errors count server errors and rate-limited requests; availability only server errors', () => {
-    const first = (slo: string) => sloRuleGroups(props).find((g) => g.name === `slo-${slo}-recording`)!.rules[0].expr;
+    const first = (slo: string) => sloRuleGroups(props).find((g) => g.name === `slo-${slo}`)!.rules[0].expr;
     expect(first('errors')).toContain('code=~"5..|429"');
     expect(first('availability')).toContain('code=~"5.."}');
   });

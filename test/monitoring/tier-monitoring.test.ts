@@ -37,7 +37,7 @@ describe('TierMonitoring in the tiers', () => {
     const { objects } = synthTier(enterprise);
     expect(alertNames(objects)).toEqual(expect.arrayContaining(['SloErrorsBurnRatePage', 'SloErrorsBurnRateTicket']));
     const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'enterprise-dashboard')!;
-    expect(cm.metadata.labels.grafana_dashboard).toBe('1');
+    expect(cm.metadata.labels?.grafana_dashboard).toBe('1');
     const dashboard = JSON.parse(cm.data['scaling-tiers-enterprise.json']);
     expect(dashboard.panels.map((p: { title: string }) => p.title)).toEqual([
       'App replicas against the autoscaler', 'SLO burn rate (1 = spending the budget exactly)', 'Error budget remaining (30 days)',
