@@ -15,13 +15,19 @@
  * Run: bash test/integration/setup/all.sh, then
  *   npx jest --runInBand --testPathIgnorePatterns=/node_modules/ --testMatch='<rootDir>/test/integration/monitoring.test.ts'
  */
+import { ChildProcess, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
-import { AlertingRule, RuleGroup, TierChart, healthRuleGroups } from '../../lib';
+import { stringify } from 'yaml';
+import { AlertingRule, EXPORTER_METRICS, RuleGroup, TierChart, healthRuleGroups, nginxExporterArgs, nginxStatusServer, postgresExporterQueries } from '../../lib';
+import { renderNginxConfig } from '../../lib/nginx/nginx-conf';
+import { NGINX_BIN, Nginx, ProcessRegistry, collectOutput, freePort, waitFor } from './_nginx-harness';
+import { chownTree, findPostgresBin, run, serverIdentity, startDetached, tail, waitForExit } from './_postgres-harness';
 import { TIERS, TierSpec, department, deriveTier, enterprise } from '../../tiers';
-import { PromtoolTest, alertIn, counter, expectedAlert, promtool, requirePromtool, runPromtoolTests, writeRules } from './_promtool';
+import { PromtoolTest, SETUP_HINT, alertIn, counter, expectedAlert, promtool, requirePromtool, runPromtoolTests, writeRules } from './_promtool';
 
 jest.setTimeout(600_000);
 
@@ -315,5 +321,211 @@ describe('promtool test rules: health alerts (firing and silent)', () => {
   test('every health alert has a case', () => {
     const alerts = new Set(groups.flatMap((g) => g.rules).map((r) => (r as AlertingRule).alert));
     expect([...alerts].filter((a) => !HEALTH_CASES.some((c) => c.alert === a))).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Real scrapes on loopback.
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('a real Prometheus scrapes real exporters and evaluates the generated rules', () => {
+  const procs = new ProcessRegistry();
+  const ns = enterprise.name;
+  let pgDir = '';
+  let postgresChild: ChildProcess | undefined;
+  let appServer: http.Server | undefined;
+  let prometheusUrl = '';
+  let prometheusOutput: () => string = () => '';
+
+  /** GET a Prometheus API path; the `data` of a success answer. */
+  async function api<T>(p: string): Promise<T> {
+    const res = await fetch(`${prometheusUrl}${p}`);
+    const body = (await res.json()) as { status: string; data: T; error?: string };
+    if (body.status !== 'success') throw new Error(`${p}: ${body.error}`);
+    return body.data;
+  }
+
+  /** Starts a process and remembers its output for failure messages. */
+  function start(cmd: string, args: string[]): () => string {
+    const child = procs.spawn(cmd, args);
+    return collectOutput(child);
+  }
+
+  /** Waits until an HTTP endpoint answers 200 and its body matches. */
+  const serving = (url: string, body: RegExp, output: () => string) =>
+    waitFor(`${url} to serve ${body}`, async () => {
+      const res = await fetch(url).catch(() => undefined);
+      const text = res?.ok ? await res.text() : '';
+      return body.test(text) ? text : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 200 }, output);
+
+  beforeAll(async () => {
+    requirePromtool();
+    for (const bin of ['prometheus', 'prometheus-nginx-exporter', 'prometheus-redis-exporter', 'prometheus-postgres-exporter', 'redis-server', 'redis-cli']) {
+      if (spawnSync('which', [bin]).status !== 0) throw new Error(`${bin} not found: ${SETUP_HINT}`);
+    }
+    if (!fs.existsSync(NGINX_BIN)) throw new Error(`nginx not found at ${NGINX_BIN}: run \`bash test/integration/setup/nginx.sh\``);
+    const pg = findPostgresBin();
+    if (!pg) throw new Error(`PostgreSQL not found: run \`bash test/integration/setup/postgres.sh\``);
+    const dir = fs.mkdtempSync(path.join(work, 'scrape-'));
+
+    // The app stand-in: the metric conventions the SLO rules read, 3 % server errors, 90 % under 50 ms.
+    let scrapes = 0;
+    appServer = http.createServer((_req, res) => {
+      scrapes++;
+      const n = scrapes * 100;
+      res.setHeader('content-type', 'text/plain; version=0.0.4');
+      res.end([
+        '# TYPE http_requests_total counter',
+        `http_requests_total{code="200"} ${n * 0.97}`,
+        `http_requests_total{code="500"} ${n * 0.03}`,
+        '# TYPE http_request_duration_seconds histogram',
+        `http_request_duration_seconds_bucket{le="0.05"} ${n * 0.9}`,
+        `http_request_duration_seconds_bucket{le="0.3"} ${n * 0.99}`,
+        `http_request_duration_seconds_bucket{le="+Inf"} ${n}`,
+        `http_request_duration_seconds_sum ${n * 0.04}`,
+        `http_request_duration_seconds_count ${n}`,
+        '# TYPE task_queue_depth gauge',
+        'task_queue_depth 3',
+        '',
+      ].join('\n'));
+    });
+    const appPort = await freePort();
+    await new Promise<void>((resolve) => appServer!.listen(appPort, '127.0.0.1', resolve));
+
+    // nginx: the generated config in front of the app, plus the stub_status server for the exporter.
+    const statusPort = await freePort();
+    await Nginx.start(procs, dir, (listenPort) => {
+      const conf = renderNginxConfig({
+        upstream: { servers: [{ host: '127.0.0.1', port: appPort }] },
+        listenAddress: '127.0.0.1', listenPort, tempDir: dir, accessLogPath: path.join(dir, 'access.log'), errorLogPath: path.join(dir, 'error.log'),
+      });
+      return conf.replace(/\}\s*$/, `${nginxStatusServer(statusPort)}}\n`);
+    });
+    const nginxExporterPort = await freePort();
+    const nginxExporter = start('prometheus-nginx-exporter', nginxExporterArgs(statusPort, `127.0.0.1:${nginxExporterPort}`));
+    await serving(`http://127.0.0.1:${nginxExporterPort}/metrics`, /^nginx_up 1$/m, nginxExporter);
+
+    // Redis: one cluster-enabled server with no slots assigned (cluster_state:fail), maxmemory at its used memory.
+    const redisPort = await freePort();
+    const redis = start('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf')]);
+    const cli = (...args: string[]) => spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(redisPort), ...args], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '';
+    await waitFor('redis to answer PING', async () => (cli('ping').trim() === 'PONG' ? true : undefined), { timeoutMs: 20_000, intervalMs: 100 }, redis);
+    const used = Number(/used_memory:(\d+)/.exec(cli('info', 'memory'))?.[1]);
+    expect(cli('config', 'set', 'maxmemory', String(used)).trim()).toBe('OK');
+    const redisExporterPort = await freePort();
+    const redisExporter = start('prometheus-redis-exporter', ['-redis.addr', `redis://127.0.0.1:${redisPort}`, '-web.listen-address', `127.0.0.1:${redisExporterPort}`]);
+    await serving(`http://127.0.0.1:${redisExporterPort}/metrics`, /^redis_up 1$/m, redisExporter);
+
+    // PostgreSQL (as the postgres user) and postgres_exporter with the generated queries file.
+    const id = serverIdentity();
+    pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'monitoring-pg-'));
+    chownTree(pgDir, id);
+    const pgPort = await freePort();
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' };
+    const init = await run(path.join(pg.dir, 'initdb'), ['-D', path.join(pgDir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync'], { env, id, timeoutMs: 120_000 });
+    if (init.code !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+    postgresChild = startDetached(path.join(pg.dir, 'postgres'), ['-D', path.join(pgDir, 'data'), '-p', String(pgPort), '-k', pgDir, '-c', 'listen_addresses=127.0.0.1'], { env, id, logFile: path.join(pgDir, 'postgres.log') });
+    const queries = path.join(dir, 'queries.yaml');
+    fs.writeFileSync(queries, postgresExporterQueries());
+    const pgExporterPort = await freePort();
+    // postgres_exporter reads its connection string from the environment only.
+    const pgExporter = start('env', [
+      `DATA_SOURCE_NAME=postgresql://postgres@127.0.0.1:${pgPort}/postgres?sslmode=disable`,
+      'prometheus-postgres-exporter', `--web.listen-address=127.0.0.1:${pgExporterPort}`, `--extend.query-path=${queries}`,
+    ]);
+    await serving(`http://127.0.0.1:${pgExporterPort}/metrics`, /^pg_replication_lag(\{[^}]*\})? 0$/m, () => `${pgExporter()}\n${tail(path.join(pgDir, 'postgres.log'))}`);
+
+    // Prometheus with the enterprise SLO rules and every health alert of these components. The 5-minute period
+    // group is evaluated every second here, like the others, so that the test need not wait for its first turn.
+    const groups = [
+      ...tierGroups(enterprise).filter((g) => g.name.startsWith('slo-')),
+      ...healthRuleGroups({ tier: ns, namespace: ns, app: { job: 'app', hpaName: 'app', scalingMetric: 'task_queue_depth' }, nginx: {}, redis: { cluster: true, use: 'data' }, postgres: { engine: 'statefulset' } }),
+    ].map(({ interval: _interval, ...g }) => g);
+    writeRules(dir, 'rules.yaml', groups);
+    const target = (job: string, port: number) => ({ job_name: job, static_configs: [{ targets: [`127.0.0.1:${port}`], labels: { namespace: ns } }] });
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), stringify({
+      global: { scrape_interval: '1s', evaluation_interval: '1s' },
+      rule_files: ['rules.yaml'],
+      scrape_configs: [target('app', appPort), target('nginx', nginxExporterPort), target('redis', redisExporterPort), target('postgresql', pgExporterPort)],
+    }));
+    const promPort = await freePort();
+    prometheusUrl = `http://127.0.0.1:${promPort}`;
+    prometheusOutput = start('prometheus', [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`]);
+    await serving(`${prometheusUrl}/-/ready`, /Ready/, prometheusOutput);
+  });
+
+  afterAll(async () => {
+    await procs.stopAll();
+    if (postgresChild?.pid) {
+      try {
+        process.kill(postgresChild.pid, 'SIGINT'); // fast shutdown
+      } catch {
+        // already gone
+      }
+      if (!(await waitForExit(postgresChild, 20_000))) postgresChild.kill('SIGKILL');
+    }
+    await new Promise((resolve) => (appServer ? appServer.close(resolve) : resolve(undefined)));
+    if (pgDir) fs.rmSync(pgDir, { recursive: true, force: true });
+  });
+
+  test('every target is up', async () => {
+    type Targets = { activeTargets: { labels: { job: string }; health: string; lastError: string }[] };
+    const targets = await waitFor('4 targets up', async () => {
+      const t = await api<Targets>('/api/v1/targets');
+      return t.activeTargets.length === 4 && t.activeTargets.every((x) => x.health === 'up') ? t : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 }, () => JSON.stringify(prometheusOutput().slice(-2000)));
+    expect(targets.activeTargets.map((t) => t.labels.job).sort()).toEqual(['app', 'nginx', 'postgresql', 'redis']);
+  });
+
+  test('every rule is loaded and evaluates without error', async () => {
+    type Rules = { groups: { name: string; rules: { name: string; health: string; lastError?: string }[] }[] };
+    const rules = await waitFor('every rule evaluated', async () => {
+      const r = await api<Rules>('/api/v1/rules');
+      const all = r.groups.flatMap((g) => g.rules);
+      return all.length > 0 && all.every((x) => x.health !== 'unknown') ? r : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+    const all = rules.groups.flatMap((g) => g.rules);
+    expect(all.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
+    expect(rules.groups.map((g) => g.name)).toEqual(expect.arrayContaining(['slo-availability', 'slo-latency', 'slo-errors', 'health-redis', 'health-postgres', 'health-nginx']));
+  });
+
+  test('every catalogued metric of the running exporters is exposed', async () => {
+    const wanted = ['prometheus', 'nginx-prometheus-exporter', 'redis_exporter', 'postgres_exporter'] as const;
+    const names = await waitFor('the exporters\' metrics', async () => {
+      const n = new Set(await api<string[]>('/api/v1/label/__name__/values'));
+      return n.has('pg_replication_lag') && n.has('redis_cluster_state') && n.has('nginx_up') ? n : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+    const missing = wanted.flatMap((source) => EXPORTER_METRICS[source].filter((m) => !names.has(m)).map((m) => `${source}: ${m}`));
+    expect(missing).toEqual([]);
+  });
+
+  test('the SLO recording rules compute the app\'s error ratio and the slow fraction from real scrapes', async () => {
+    type Vector = { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+    const ratio = async (slo: string) => {
+      const v = await waitFor(`slo:sli_error:ratio_rate5m{slo="${slo}"}`, async () => {
+        const r = await api<Vector>(`/api/v1/query?query=${encodeURIComponent(`slo:sli_error:ratio_rate5m{slo="${slo}"}`)}`);
+        return r.result.length === 1 && Number.isFinite(Number(r.result[0].value[1])) ? r.result[0] : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 500 });
+      expect(v.metric).toMatchObject({ tier: ns, service: 'app', slo });
+      return Number(v.value[1]);
+    };
+    expect(await ratio('availability')).toBeCloseTo(0.03, 6);
+    expect(await ratio('errors')).toBeCloseTo(0.03, 6);
+    expect(await ratio('latency')).toBeCloseTo(0.1, 6); // le="0.05" (enterprise's p95 < 50 ms): 90 % fast
+  });
+
+  test('real Redis states raise their alerts: cluster state fail, memory at maxmemory', async () => {
+    type Alerts = { alerts: { labels: Record<string, string>; state: string }[] };
+    const alerts = await waitFor('the Redis alerts pending', async () => {
+      const a = await api<Alerts>('/api/v1/alerts');
+      const names = new Set(a.alerts.map((x) => x.labels.alertname));
+      return names.has('RedisClusterStateNotOk') && names.has('RedisMemoryHigh') ? a : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+    const cluster = alerts.alerts.find((a) => a.labels.alertname === 'RedisClusterStateNotOk')!;
+    expect(cluster.labels).toMatchObject({ severity: 'page', tier: ns, namespace: ns, job: 'redis' });
+    expect(['pending', 'firing']).toContain(cluster.state);
+    // Healthy components raise nothing: nginx is up, every target is up, Postgres has no lag.
+    expect(alerts.alerts.map((a) => a.labels.alertname).filter((n) => ['NginxDown', 'NginxUpstreamDegraded', 'ScrapeTargetDown', 'PostgresReplicationLagHigh'].includes(n))).toEqual([]);
   });
 });
