@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { GlobalDns, PLACEHOLDER_CERTIFICATE_ARN, RegionalIngress, RegionalStack } from '../lib/cloud';
+import { GlobalDns, PLACEHOLDER_CERTIFICATE_ARN, RegionalIngress, RegionalStack, TierAlarms } from '../lib/cloud';
 import { TIERS, TierSpec, hasCloudIngress } from '../tiers';
 
 /** The account used when neither context `account` nor `CDK_DEFAULT_ACCOUNT` is set. */
@@ -68,17 +68,21 @@ function addTier(
 
       rateLimits: tier.nginx?.rateLimits,
     });
+    // ALB 5xx and unhealthy targets, to the tier's encrypted topic in this region.
+    new TierAlarms(stack, 'Alarms', { tier: tier.name, loadBalancer: ingress.loadBalancer, targetGroup: ingress.targetGroup });
     return { region: r.name, role: r.role, loadBalancer: ingress.loadBalancer };
   });
   const dnsStack = new Stack(app, `${tier.name}-dns`, {
     env: { account: o.account, region: DNS_REGION },
     description: `scaling-tiers ${tier.name}: Route 53 records and health checks`,
   });
-  new GlobalDns(dnsStack, 'Dns', {
+  const dns = new GlobalDns(dnsStack, 'Dns', {
     domainName: `${tier.name}.${o.domain}`,
     hostedZone: o.hostedZoneId ? { hostedZoneId: o.hostedZoneId, zoneName: o.domain } : undefined,
     regions: ingresses,
   });
+  // One alarm per Route 53 health check; the DNS stack is in us-east-1, where Route 53's metrics are.
+  new TierAlarms(dnsStack, 'Alarms', { tier: tier.name, healthChecks: dns.healthChecks });
 }
 
 if (require.main === module) {
