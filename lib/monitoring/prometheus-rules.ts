@@ -1,5 +1,3 @@
-import { stringify } from 'yaml';
-
 /** The severity label of every alert: `page` wakes someone, `ticket` is handled in working hours, `info` is context. */
 export type AlertSeverity = 'page' | 'ticket' | 'info';
 
@@ -48,7 +46,9 @@ export function isAlert(r: RecordingRule | AlertingRule): r is AlertingRule {
 
 /** A plain Prometheus rules file (`groups:`) holding `groups`: what `promtool check rules` and Prometheus read. */
 export function rulesFile(groups: readonly RuleGroup[]): string {
-  return stringify({ groups }, { lineWidth: 0 });
+  // Loaded on first use: the root entry point stays free of the yaml package (test/entry-points.test.ts).
+  const yaml = require('yaml') as typeof import('yaml');
+  return yaml.stringify({ groups }, { lineWidth: 0 });
 }
 
 /** A PromQL duration for a number of seconds: the largest unit that divides it (`3d`, `6h`, `30m`, `90s`). */

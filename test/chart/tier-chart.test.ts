@@ -54,7 +54,7 @@ describe('TierChart and writeTierManifests', () => {
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
     });
     const files = writeTierManifests(chart, tmp);
-    expect(files).toEqual(['namespace.yaml', 'app.yaml', 'nginx.yaml', 'redis.yaml', 'postgres.yaml', 'worker.yaml', 'Kustomization']);
+    expect(files).toEqual(['namespace.yaml', 'app.yaml', 'nginx.yaml', 'redis.yaml', 'postgres.yaml', 'monitoring.yaml', 'worker.yaml', 'Kustomization']);
     expect(fs.readFileSync(path.join(tmp, 'worker.yaml'), 'utf8')).toContain('namespace: team');
   });
 

@@ -33,7 +33,13 @@ describe('imports/schema-validators.ts', () => {
 
   test('has a validator for each precompiled kind and each built-in CRD', () => {
     expect(Object.keys(kubernetes).sort()).toEqual(PRECOMPILED_KINDS.map(([apiVersion, kind]) => `${apiVersion}/${kind}`).sort());
-    expect(Object.keys(customResources).sort()).toEqual(['autoscaling.k8s.io/v1/VerticalPodAutoscaler', 'elbv2.k8s.aws/v1beta1/TargetGroupBinding']);
+    expect(Object.keys(customResources).sort()).toEqual([
+      'autoscaling.k8s.io/v1/VerticalPodAutoscaler',
+      'elbv2.k8s.aws/v1beta1/TargetGroupBinding',
+      'monitoring.coreos.com/v1/PodMonitor',
+      'monitoring.coreos.com/v1/PrometheusRule',
+      'monitoring.coreos.com/v1/ServiceMonitor',
+    ]);
   });
 
   // Each object of the enterprise tier, and copies broken in ways that reach the formats and nested schemas.
