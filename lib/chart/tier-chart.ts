@@ -11,7 +11,7 @@ import { RedisDeployment } from '../redis/redis-deployment';
 import { ScalableService, ScalableServiceProps } from '../app/scalable-service';
 import { synthesizeCharts } from './_synthesize-charts';
 import type { KubeObject } from '../validate/manifest';
-import { TierChartMonitoringProps, addTierMonitoring, tierRedisExporter } from '../monitoring/tier-chart-monitoring';
+import { TierChartMonitoringProps, addTierMonitoring, tierNginxExporter, tierRedisExporter } from '../monitoring/tier-chart-monitoring';
 import type { TierMonitoring } from '../monitoring/tier-monitoring';
 import type { SloTargets } from '../monitoring/slo-rules';
 
@@ -253,6 +253,7 @@ export class TierChart extends Chart {
           rateLimits,
         },
         allowIngressFrom: n.trustedProxyCidrs ? n.trustedProxyCidrs.map((cidr) => ({ cidr })) : undefined,
+        exporter: tierNginxExporter(props.monitoring),
       });
     }
 
@@ -288,7 +289,7 @@ export class TierChart extends Chart {
     if (props.monitoring?.enabled !== false) {
       this.monitoring = addTierMonitoring(this.addComponent('monitoring'), {
         tier: props.name, namespace, monitoring: props.monitoring, sla: props.sla, app: this.app, autoscaling: props.app.autoscaling,
-        nginx: this.nginx, redis: this.redis, redisSettings: props.redis, postgres: props.postgres !== undefined,
+        nginx: this.nginx, nginxAutoscaled: props.nginx !== undefined && (props.nginx.maxReplicas ?? props.nginx.replicas) > props.nginx.replicas, redis: this.redis, redisSettings: props.redis, postgres: props.postgres !== undefined,
       });
     }
 

@@ -41,3 +41,36 @@ export function nginxStatusServer(port: number = NGINX_STATUS_PORT): string {
 export function nginxExporterArgs(statusPort: number = NGINX_STATUS_PORT, listen = `:${NGINX_EXPORTER_PORT}`): string[] {
   return [`--nginx.scrape-uri=http://127.0.0.1:${statusPort}${NGINX_STATUS_PATH}`, `--web.listen-address=${listen}`];
 }
+
+/** `conf` (a whole nginx.conf whose last line closes the `http` block) with the status server added to `http`. */
+export function withNginxStatusServer(conf: string, port: number = NGINX_STATUS_PORT): string {
+  if (!/\n\}\s*$/.test(conf)) throw new Error('cannot add the nginx status server: the config does not end with the closing brace of its http block');
+  return conf.replace(/\}\s*$/, `${nginxStatusServer(port)}}\n`);
+}
+
+/** The nginx-prometheus-exporter sidecar of an nginx pod (restricted Pod Security Standard, uid 10001). */
+export function nginxExporterContainer(image: string = DEFAULT_NGINX_EXPORTER_IMAGE): Record<string, unknown> {
+  const metrics = { port: 'metrics', scheme: 'HTTP' };
+  return {
+    name: 'exporter',
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    args: nginxExporterArgs(),
+    ports: [{ name: 'metrics', containerPort: NGINX_EXPORTER_PORT, protocol: 'TCP' }],
+    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    // It serves /metrics only; started and ready when it answers there, alive while its port accepts.
+    startupProbe: { httpGet: { path: '/metrics', ...metrics }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 12 },
+    readinessProbe: { httpGet: { path: '/metrics', ...metrics }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+    livenessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 },
+  };
+}

@@ -6,6 +6,7 @@ import type { RedisDeployment, RedisExporter } from '../redis/redis-deployment';
 import type { HealthThresholds } from './health-rules';
 import type { SloTargets } from './slo-rules';
 import { DEFAULT_PROMETHEUS, PrometheusSelection, TierMonitoring } from './tier-monitoring';
+import { NGINX_EXPORTER_PORT } from './nginx-status';
 
 /** How a TierChart watches its tier (`TierChartProps.monitoring`, the tier data's `monitoring`). */
 export interface TierChartMonitoringProps {
@@ -40,6 +41,12 @@ export interface TierChartMonitoringProps {
    */
   readonly redisExporter?: boolean;
   /**
+   * An nginx-prometheus-exporter sidecar in every nginx pod, scraped by the Prometheus.
+   *
+   * @default true
+   */
+  readonly nginxExporter?: boolean;
+  /**
    * Hours between scheduled Postgres backups, for the backup-age alert (CloudNativePG engine only).
    *
    * @default - no backup-age alert
@@ -60,6 +67,11 @@ export function tierRedisExporter(monitoring: TierChartMonitoringProps | undefin
   return { allowScrapeFrom: [monitoring?.prometheus?.scrapers ?? DEFAULT_PROMETHEUS.scrapers] };
 }
 
+/** The nginx exporter a TierChart gives its NginxLoadBalancer, or undefined. */
+export function tierNginxExporter(monitoring: TierChartMonitoringProps | undefined): { image?: string } | undefined {
+  return monitoring?.enabled === false || monitoring?.nginxExporter === false ? undefined : {};
+}
+
 /** What a TierChart hands over: its props and the components it built. */
 export interface TierChartParts {
   readonly tier: string;
@@ -69,6 +81,8 @@ export interface TierChartParts {
   readonly app: ScalableService;
   readonly autoscaling?: HorizontalScaling;
   readonly nginx?: NginxLoadBalancer;
+  /** Whether nginx has an HPA (named like nginx). */
+  readonly nginxAutoscaled?: boolean;
   readonly redis?: RedisDeployment;
   readonly redisSettings?: { readonly mode: string; readonly use: 'cache' | 'data' };
   readonly postgres: boolean;
@@ -94,8 +108,9 @@ export function addTierMonitoring(scope: Construct, parts: TierChartParts): Tier
       requestsMetric: m?.appMetricNames?.requests,
       latencyBucketMetric: m?.appMetricNames?.latencyBucket,
     },
-    // nginx runs no exporter sidecar yet (lib/nginx is being refactored): no monitor, no nginx alerts.
-    nginx: undefined,
+    nginx: parts.nginx?.metricsPort
+      ? { selectorLabels: parts.nginx.selectorLabels, port: parts.nginx.metricsPort, containerPort: NGINX_EXPORTER_PORT, hpaName: parts.nginxAutoscaled ? parts.nginx.service.name : undefined }
+      : undefined,
     redis: redisScraped && parts.redis && parts.redisSettings
       ? { selectorLabels: parts.redis.selectorLabels, port: 'metrics', cluster: parts.redisSettings.mode === 'cluster', use: parts.redisSettings.use }
       : undefined,

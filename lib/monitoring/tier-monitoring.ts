@@ -46,6 +46,12 @@ export interface ScrapeTarget {
    * @default '/metrics'
    */
   readonly path?: string;
+  /**
+   * The port's number: a NetworkPolicy admits the Prometheus pods to it.
+   *
+   * @default - no NetworkPolicy (the workload admits its scrapers itself, as RedisDeployment does)
+   */
+  readonly containerPort?: number;
 }
 
 /** Props of {@link TierMonitoring}. */
@@ -196,15 +202,18 @@ export class TierMonitoring extends Construct {
     }
     this.monitors = monitors;
 
-    // The app's own NetworkPolicy admits only its clients; NetworkPolicies add up, so this one admits the scrapers.
-    new k8s.KubeNetworkPolicy(this, 'scrape-policy', {
-      metadata: { name: `${props.tier}-prometheus-to-app`, labels: { 'scaling-tiers.io/tier': props.tier } },
-      spec: {
-        podSelector: { matchLabels: props.app.selectorLabels },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: networkPolicyPeers([prometheus.scrapers]), ports: [{ port: k8s.IntOrString.fromNumber(props.app.containerPort), protocol: 'TCP' }] }],
-      },
-    });
+    // A workload's own NetworkPolicy admits only its clients; NetworkPolicies add up, so these admit the scrapers.
+    for (const [name, t] of targets) {
+      if (!t?.port || !t.selectorLabels || t.containerPort === undefined) continue;
+      new k8s.KubeNetworkPolicy(this, name === 'app' ? 'scrape-policy' : `${name}-scrape-policy`, {
+        metadata: { name: `${props.tier}-prometheus-to-${name}`, labels: { 'scaling-tiers.io/tier': props.tier } },
+        spec: {
+          podSelector: { matchLabels: t.selectorLabels },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: networkPolicyPeers([prometheus.scrapers]), ports: [{ port: k8s.IntOrString.fromNumber(t.containerPort), protocol: 'TCP' }] }],
+        },
+      });
+    }
 
     const groups: RuleGroup[] = [];
     if (props.sla) groups.push(...sloRuleGroups({ tier: props.tier, service: job, selector: { namespace: props.namespace, job }, sla: props.sla, requestsMetric, latencyBucketMetric }));

@@ -8,6 +8,8 @@ import { HorizontalScaling } from '../app/horizontal-scaling';
 import { IngressPeer } from '../core/ingress-peer';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../core/names';
 import { ScalableService } from '../app/scalable-service';
+import { JsonPatch } from 'cdk8s';
+import { nginxExporterContainer, withNginxStatusServer } from '../monitoring/nginx-status';
 
 /**
  * The nginx image the load balancer runs by default. The generated config resolves the backend's headless
@@ -97,6 +99,14 @@ export interface NginxLoadBalancerProps {
    * @default - anyone (it is the entry point): 0.0.0.0/0
    */
   readonly allowIngressFrom?: IngressPeer[];
+  /**
+   * An nginx-prometheus-exporter sidecar (metrics on container port `metrics`, 9113) reading stub_status from a
+   * server nginx adds on 127.0.0.1:8081, which only the pod reaches. Admit the scrapers to port 9113 with a
+   * NetworkPolicy of their own (TierMonitoring does).
+   *
+   * @default - no exporter
+   */
+  readonly exporter?: { readonly image?: string };
 }
 
 /**
@@ -116,6 +126,8 @@ export class NginxLoadBalancer extends Construct {
   public readonly service: ScalableService;
   /** Labels that select the nginx pods (for the backend's NetworkPolicy). */
   public readonly selectorLabels: Record<string, string>;
+  /** The exporter's container port name, when there is an exporter. */
+  public readonly metricsPort?: string;
 
   constructor(scope: Construct, id: string, props: NginxLoadBalancerProps) {
     super(scope, id);
@@ -126,6 +138,7 @@ export class NginxLoadBalancer extends Construct {
     const problems = new Problems(this.node.path);
     if (!isObjectName(name, '-config'.length)) problems.add('name', name, objectNameAllowed('-config'.length));
     if (!isPinnedImage(image)) problems.add('image', image, IMAGE_ALLOWED);
+    if (props.exporter?.image !== undefined && !isPinnedImage(props.exporter.image)) problems.add('exporter.image', props.exporter.image, IMAGE_ALLOWED);
     if (props.backend.headlessServiceName === undefined) {
       problems.add('backend', props.backend.node.path, "a ScalableService with 'headlessService: true' (nginx resolves its pods through it)");
     }
@@ -152,6 +165,7 @@ export class NginxLoadBalancer extends Construct {
     // Config errors name the nginx.conf field; prefix them with this construct's path.
     try {
       this.nginxConf = renderNginxConfig(configProps);
+      if (props.exporter) this.nginxConf = withNginxStatusServer(this.nginxConf);
     } catch (e) {
       throw new Error(`[${this.node.path}] ${(e as Error).message}`);
     }
@@ -193,5 +207,9 @@ export class NginxLoadBalancer extends Construct {
       allowIngressFrom: props.allowIngressFrom ?? [{ cidr: '0.0.0.0/0' }],
     });
     this.selectorLabels = this.service.selectorLabels;
+    if (props.exporter) {
+      this.service.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/-', nginxExporterContainer(props.exporter.image)));
+      this.metricsPort = 'metrics';
+    }
   }
 }

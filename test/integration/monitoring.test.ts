@@ -22,7 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { stringify } from 'yaml';
-import { AlertingRule, EXPORTER_METRICS, RuleGroup, TierChart, healthRuleGroups, nginxExporterArgs, nginxStatusServer, postgresExporterQueries } from '../../lib';
+import { AlertingRule, EXPORTER_METRICS, RuleGroup, TierChart, healthRuleGroups, nginxExporterArgs, postgresExporterQueries, withNginxStatusServer } from '../../lib';
 import { renderNginxConfig } from '../../lib/nginx/nginx-conf';
 import { NGINX_BIN, Nginx, ProcessRegistry, collectOutput, freePort, waitFor } from './_nginx-harness';
 import { chownTree, findPostgresBin, run, serverIdentity, startDetached, tail, waitForExit } from './_postgres-harness';
@@ -400,7 +400,7 @@ describe('a real Prometheus scrapes real exporters and evaluates the generated r
         upstream: { servers: [{ host: '127.0.0.1', port: appPort }] },
         listenAddress: '127.0.0.1', listenPort, tempDir: dir, accessLogPath: path.join(dir, 'access.log'), errorLogPath: path.join(dir, 'error.log'),
       });
-      return conf.replace(/\}\s*$/, `${nginxStatusServer(statusPort)}}\n`);
+      return withNginxStatusServer(conf, statusPort); // as NginxLoadBalancer does with an exporter
     });
     const nginxExporterPort = await freePort();
     const nginxExporter = start('prometheus-nginx-exporter', nginxExporterArgs(statusPort, `127.0.0.1:${nginxExporterPort}`));

@@ -2,7 +2,7 @@ import { TierMonitoring } from '../../lib/monitoring';
 import { department, development, enterprise, team } from '../../tiers';
 import { Manifest, ofKind, synth, synthTier, testChart } from '../_synth';
 
-const monitoringOf = (objects: Manifest[]) => objects.filter((o) => o.metadata.labels?.['scaling-tiers.io/tier'] && ['PodMonitor', 'PrometheusRule', 'ConfigMap', 'NetworkPolicy'].includes(o.kind) && (o.kind !== 'ConfigMap' || o.metadata.labels.grafana_dashboard === '1') && (o.kind !== 'NetworkPolicy' || o.metadata.name.endsWith('-prometheus-to-app')));
+const monitoringOf = (objects: Manifest[]) => objects.filter((o) => o.metadata.labels?.['scaling-tiers.io/tier'] && ['PodMonitor', 'PrometheusRule', 'ConfigMap', 'NetworkPolicy'].includes(o.kind) && (o.kind !== 'ConfigMap' || o.metadata.labels.grafana_dashboard === '1') && (o.kind !== 'NetworkPolicy' || o.metadata.name.includes('-prometheus-to-')));
 const alertNames = (objects: Manifest[]) => ofKind(objects, 'PrometheusRule')[0].spec.groups.flatMap((g: { rules: { alert?: string }[] }) => g.rules.map((r) => r.alert).filter(Boolean));
 
 describe('TierMonitoring in the tiers', () => {
@@ -18,11 +18,12 @@ describe('TierMonitoring in the tiers', () => {
     expect(objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'redis')!.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['redis']);
   });
 
-  test('team: Redis exporter on, HPA alerts, no SLO alerts', () => {
+  test('team: nginx and Redis exporters on, HPA alerts, no SLO alerts', () => {
     const { objects } = synthTier(team);
-    expect(ofKind(objects, 'PodMonitor').map((m) => m.metadata.name)).toEqual(['team-app', 'team-redis']);
+    expect(ofKind(objects, 'PodMonitor').map((m) => m.metadata.name)).toEqual(['team-app', 'team-nginx', 'team-redis']);
     expect(alertNames(objects)).not.toContain('SloAvailabilityBurnRatePage');
-    expect(alertNames(objects)).toContain('HpaMaxedOut');
+    expect(alertNames(objects)).toEqual(expect.arrayContaining(['HpaMaxedOut', 'NginxDown', 'NginxUpstreamDegraded']));
+    expect(objects.find((o) => o.metadata.name === 'team-prometheus-to-nginx')!.spec.ingress[0].ports).toEqual([{ port: 9113, protocol: 'TCP' }]);
     const redis = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name.startsWith('redis'))!;
     expect(redis.spec.template.spec.containers.map((c: { name: string }) => c.name)).toContain('exporter');
   });
