@@ -216,11 +216,14 @@ export function healthRuleGroups(props: HealthRulesProps): RuleGroup[] {
     forDuration: string | undefined,
     summary: string,
     description: string,
+    component?: string,
   ): AlertingRule => ({
     alert: name,
     expr,
     ...(forDuration ? { for: forDuration } : {}),
-    labels: { severity, tier: props.tier },
+    // `component` tells apart the same alert on two workloads (the app's and nginx's HPA): promtool rejects
+    // rules with the same name and labels as duplicates.
+    labels: { severity, tier: props.tier, ...(component ? { component } : {}) },
     annotations: { summary: `${props.tier}: ${summary}`, description },
   });
   const hpaAlerts = (hpa: string, who: string): AlertingRule[] => {
@@ -233,6 +236,7 @@ export function healthRuleGroups(props: HealthRulesProps): RuleGroup[] {
         t.hpaAtMaxFor,
         `the ${who} autoscaler has been at its maximum for ${t.hpaAtMaxFor}`,
         `HPA {{ $labels.horizontalpodautoscaler }} runs {{ $value }} replicas, its maxReplicas: it cannot absorb more load. Raise maxReplicas or the node pool, or find what drives the load.`,
+        who,
       ),
       alert(
         'HpaScalingMetricUnavailable',
@@ -241,6 +245,7 @@ export function healthRuleGroups(props: HealthRulesProps): RuleGroup[] {
         t.scalingMetricMissingFor,
         `the ${who} autoscaler cannot read its metrics`,
         `HPA {{ $labels.horizontalpodautoscaler }} reports ScalingActive=False for ${t.scalingMetricMissingFor}: it cannot compute a replica count and holds the current one. Check metrics-server and the custom-metrics adapter.`,
+        who,
       ),
     ];
   };
