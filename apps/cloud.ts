@@ -34,7 +34,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import {
   DEFAULT_BACKUP_BUCKET_PREFIX, EDGE_REGION, EdgeDistribution, GlobalDns, OriginProtection, PLACEHOLDER_CERTIFICATE_ARN,
-  PostgresBackupAccess, PostgresBackupBucket, RegionalIngress, RegionalStack, backupRetentionDays,
+  PostgresBackupAccess, PostgresBackupBucket, RegionalIngress, RegionalStack, TierAlarms, backupRetentionDays,
 } from '../lib/cloud';
 import { TIERS, TierSpec, hasCloudIngress } from '../tiers';
 
@@ -95,6 +95,8 @@ function addTier(
       originProtection: edge?.protection(r.name),
     });
     if (edge) stack.addStackDependency(edge.stack, 'the origin secret replica must exist before the listener rule resolves it');
+    // ALB 5xx and unhealthy targets, to the tier's encrypted topic in this region.
+    new TierAlarms(stack, 'Alarms', { tier: tier.name, loadBalancer: ingress.loadBalancer, targetGroup: ingress.targetGroup });
     return { region: r.name, role: r.role, loadBalancer: ingress.loadBalancer, logsBucket: ingress.logsBucket };
   });
   const backup = tier.postgres.backup;
@@ -125,6 +127,8 @@ function addTier(
     regions: ingresses,
     ...edge?.dnsProps,
   });
+  // One alarm per Route 53 health check; the DNS stack is in us-east-1, where Route 53's metrics are.
+  new TierAlarms(dnsStack, 'Alarms', { tier: tier.name, healthChecks: dns.healthChecks });
   edge?.addAliasRecords(dns.hostedZone, dnsStack);
 }
 

@@ -12,6 +12,7 @@ export * from './redis';
 export * from './postgres';
 export * from './chart';
 export * from './gitops';
+export * from './monitoring';
 export * from './sim';
 export * from './validate';
 export * from './plan';

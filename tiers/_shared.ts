@@ -34,3 +34,13 @@ export const GENTLE_SCALE_DOWN: ScalingRules = {
  * `app.autoscaling.prometheus` (and its `authentication` when it needs credentials).
  */
 export const IN_CLUSTER_PROMETHEUS = 'http://prometheus-operated.monitoring.svc:9090';
+
+/**
+ * How every built-in tier ships its alert and recording rules: the plain Prometheus rule file in a ConfigMap
+ * (`<tier>-rules`, key `rules.yaml`), not the operator's PrometheusRule. The PrometheusRule CRD's schema holds a Go
+ * (RE2) pattern, `^(?i)(abort|warn)?$` on `partial_response_strategy`, that JavaScript schema validators (ajv, the
+ * offline validator this repository's CI runs on dist/) cannot compile, so a pipeline like ours fails on any
+ * PrometheusRule. A platform on the Prometheus operator sets `monitoring: { ruleResource: 'PrometheusRule' }` with
+ * deriveTier; the groups are the same (a test checks both forms).
+ */
+export const RULES_AS_CONFIG_MAP = { ruleResource: 'ConfigMap' } as const;

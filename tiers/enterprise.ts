@@ -1,4 +1,4 @@
-import { GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE } from './_shared';
+import { GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP } from './_shared';
 import { TierSpec } from './tier-spec';
 
 /**
@@ -24,6 +24,7 @@ export const enterprise: TierSpec = {
     p95LatencyMs: 50, // [000]
     maxErrorRatePercent: 0.1, // [000]
   },
+  monitoring: RULES_AS_CONFIG_MAP, // see tiers/_shared.ts
   app: {
     image: PLACEHOLDER_IMAGE,
     resources: {

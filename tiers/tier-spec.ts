@@ -4,6 +4,7 @@ import { checkNginxLoadBalancerProps } from '../lib/nginx';
 import { TierAppProps, TierNginxProps, TierPostgresProps, TierRedisProps, checkTierPostgresProps, tierNginxLoadBalancerProps, tierScalableServiceProps } from '../lib/chart';
 import { VPC_CIDR_ALLOWED, checkEdgeDistributionProps, isVpcCidr } from '../lib';
 import { checkRedisDeploymentProps } from '../lib/redis';
+import { TierChartMonitoringProps, checkHealthThresholds, checkSloTargets } from '../lib/monitoring';
 
 /** An inclusive range of figures. */
 export interface Range {
@@ -51,7 +52,17 @@ export interface TierSla {
    * @default - no error-rate target
    */
   readonly maxErrorRatePercent?: number;
+  /**
+   * The bound, in seconds, of the app's latency histogram bucket the latency SLO counts against: the app must have
+   * a bucket at exactly this `le` (see README, "Monitoring"). At most `p95LatencyMs` / 1000.
+   *
+   * @default - `p95LatencyMs` / 1000
+   */
+  readonly latencyBucketSeconds?: number;
 }
+
+/** How the tier is watched (the props `TierChart` takes): Prometheus selection, exporters, alert thresholds. */
+export type TierMonitoringSpec = TierChartMonitoringProps;
 
 /** The CDN in front of a tier's regional load balancers (an `EdgeDistribution`). */
 export interface TierCdn {
@@ -119,6 +130,12 @@ export interface TierSpec {
    * @default - none: clients reach the regional load balancers directly
    */
   readonly cdn?: TierCdn;
+  /**
+   * Monitoring: PodMonitors, the PrometheusRule (SLO burn-rate alerts from `sla`, health alerts) and a dashboard.
+   *
+   * @default - on, with the documented defaults
+   */
+  readonly monitoring?: TierMonitoringSpec;
 }
 
 /** Every field optional, recursively; arrays are replaced whole. */
@@ -144,7 +161,12 @@ export function validateTierSpec(tier: TierSpec): TierSpec {
     if (!(tier.sla.p95LatencyMs > 0)) p.add('sla.p95LatencyMs', tier.sla.p95LatencyMs, 'a positive number of milliseconds');
     const e = tier.sla.maxErrorRatePercent;
     if (e !== undefined && !(e >= 0 && e <= 100)) p.add('sla.maxErrorRatePercent', e, 'a percentage between 0 and 100');
+    // What the burn-rate alerts additionally need (a reachable page rate, a bucket at the latency bound), once the
+    // figures themselves are sane.
+    const sane = tier.sla.availabilityPercent > 0 && tier.sla.availabilityPercent < 100 && tier.sla.p95LatencyMs > 0 && (e === undefined || (e >= 0 && e <= 100));
+    if (sane && tier.monitoring?.enabled !== false) checkSloTargets(p, 'sla', tier.sla);
   }
+  if (tier.monitoring !== undefined) checkHealthThresholds(p, 'monitoring.thresholds', tier.monitoring.thresholds);
   checkApp(p, tier.app, tier.nginx !== undefined);
   if (tier.nginx !== undefined) checkNginx(p, tier.nginx);
   checkRedis(p, tier.redis);

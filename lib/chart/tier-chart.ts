@@ -18,6 +18,9 @@ import { ScalableService, ScalableServiceProps } from '../app/scalable-service';
 import { PrometheusAdapterRules } from '../app/prometheus-adapter';
 import { synthesizeCharts } from './_synthesize-charts';
 import type { KubeObject } from '../validate/manifest';
+import { TierChartMonitoringProps, addTierMonitoring, tierNginxExporter, tierRedisExporter } from '../monitoring/tier-chart-monitoring';
+import { DEFAULT_PROMETHEUS, type TierMonitoring } from '../monitoring/tier-monitoring';
+import type { SloTargets } from '../monitoring/slo-rules';
 
 /** The application service of a tier: the sizing part of {@link ScalableServiceProps}. */
 export type TierAppProps = Pick<ScalableServiceProps, 'image' | 'resources' | 'replicas' | 'autoscaling' | 'verticalScaling' | 'validationExemptions'>;
@@ -237,6 +240,18 @@ export interface TierChartProps {
    * @default - the primary region
    */
   readonly postgresRegion?: string;
+  /**
+   * Service-level targets: the monitoring component adds SLO burn-rate alerts for them.
+   *
+   * @default - health alerts only
+   */
+  readonly sla?: SloTargets;
+  /**
+   * How the tier is watched: PodMonitors, a PrometheusRule and a Grafana dashboard (`monitoring.yaml`).
+   *
+   * @default - on, with the defaults of TierChartMonitoringProps
+   */
+  readonly monitoring?: TierChartMonitoringProps;
 }
 
 /** What {@link TierChart.synthesizeComponents} returns. */
@@ -270,6 +285,8 @@ export class TierChart extends Chart {
   public readonly postgres?: PostgresReplicated;
   /** PostgreSQL, when the tier has it and uses the `cloudnative-pg` engine. */
   public readonly postgresCluster?: PostgresCluster;
+  /** The monitors, rules and dashboard, unless monitoring is disabled. */
+  public readonly monitoring?: TierMonitoring;
   private readonly tierLabels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: TierChartProps) {
@@ -315,6 +332,7 @@ export class TierChart extends Chart {
         name: nginxName,
         backend: this.app,
         backendNamespace: namespace,
+        exporter: tierNginxExporter(props.monitoring),
       });
     }
 
@@ -324,6 +342,7 @@ export class TierChart extends Chart {
         namespace,
         auth: props.redisAuth ?? { secretName: 'redis-auth', key: 'password' },
         allowIngressFrom: [{ podLabels: this.app.selectorLabels }],
+        exporter: tierRedisExporter(props.monitoring, props.redis.mode),
       });
     }
 
@@ -339,6 +358,14 @@ export class TierChart extends Chart {
         appPassword: { secretName, key: 'app-password' },
         poolerAuthPassword: pg.pooler ? { secretName, key: 'pooler-password' } : undefined,
         allowIngressFrom: [{ podLabels: this.app.selectorLabels }],
+      });
+    }
+
+    if (props.monitoring?.enabled !== false) {
+      this.monitoring = addTierMonitoring(this.addComponent('monitoring'), {
+        tier: props.name, namespace, monitoring: props.monitoring, sla: props.sla, app: this.app, autoscaling: props.app.autoscaling,
+        nginx: this.nginx, nginxAutoscaled: props.nginx !== undefined && (props.nginx.maxReplicas ?? props.nginx.replicas) > props.nginx.replicas, redis: this.redis, redisSettings: props.redis, postgres: props.postgres !== undefined,
+        postgresCluster: this.postgresCluster ? { backupIntervalHours: props.postgres?.backup?.intervalHours } : undefined,
       });
     }
 
@@ -390,6 +417,10 @@ export class TierChart extends Chart {
       maxConnections: pg.maxConnections,
       pooler: pg.pooler,
       appSecretName: `${props.postgresSecretName ?? 'postgres-auth'}-app`,
+      // Scraped by the tier's Prometheus (its selection labels and scrapers), unless monitoring is off.
+      podMonitors: props.monitoring?.enabled !== false,
+      podMonitorLabels: (props.monitoring?.prometheus ?? DEFAULT_PROMETHEUS).resourceLabels,
+      metricsFrom: [(props.monitoring?.prometheus ?? DEFAULT_PROMETHEUS).scrapers ?? DEFAULT_PROMETHEUS.scrapers],
       allowIngressFrom: [{ podLabels: this.app.selectorLabels }],
       backup: b && location ? {
         destinationPath: location.destinationPath,

@@ -7,3 +7,4 @@ export * from './regional-stack';
 export * from './regional-web-acl';
 export * from './target-group-name';
 export * from './vpc-cidr';
+export * from './tier-alarms';

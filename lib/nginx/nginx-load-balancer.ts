@@ -13,6 +13,8 @@ import { HorizontalScaling } from '../app/horizontal-scaling';
 import { IngressPeer, checkIngressPeers } from '../core/ingress-peer';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../core/names';
 import { ScalableService } from '../app/scalable-service';
+import { JsonPatch } from 'cdk8s';
+import { nginxExporterContainer, withNginxStatusServer } from '../monitoring/nginx-status';
 
 /**
  * The nginx image the load balancer runs by default. The generated config resolves the backend's headless
@@ -106,6 +108,14 @@ export interface NginxLoadBalancerProps {
    * @default - anyone (it is the entry point): 0.0.0.0/0
    */
   readonly allowIngressFrom?: IngressPeer[];
+  /**
+   * An nginx-prometheus-exporter sidecar (metrics on container port `metrics`, 9113) reading stub_status from a
+   * server nginx adds on 127.0.0.1:8081, which only the pod reaches. Admit the scrapers to port 9113 with a
+   * NetworkPolicy of their own (TierMonitoring does).
+   *
+   * @default - no exporter
+   */
+  readonly exporter?: { readonly image?: string };
 }
 
 
@@ -155,6 +165,7 @@ function resolveNginxLoadBalancer(problems: Problems, path: string, props: Nginx
 
   if (!isObjectName(name, '-config'.length)) add('name', name, objectNameAllowed('-config'.length));
   if (!isPinnedImage(image)) add('image', image, IMAGE_ALLOWED);
+  if (props.exporter?.image !== undefined && !isPinnedImage(props.exporter.image)) add('exporter.image', props.exporter.image, IMAGE_ALLOWED);
   const replicasOk = isIntegerIn(replicas, 2, MAX_NGINX_REPLICAS);
   if (!replicasOk) {
     add('replicas', replicas, `an integer between 2 and ${MAX_NGINX_REPLICAS} (a single nginx is down on every drain, rollout or crash)`);
@@ -217,6 +228,8 @@ export class NginxLoadBalancer extends Construct {
   public readonly service: ScalableService;
   /** Labels that select the nginx pods (for the backend's NetworkPolicy). */
   public readonly selectorLabels: Record<string, string>;
+  /** The exporter's container port name, when there is an exporter. */
+  public readonly metricsPort?: string;
 
   /** @throws PropsError naming this construct's path and the prop on every line */
   constructor(scope: Construct, id: string, props: NginxLoadBalancerProps) {
@@ -226,6 +239,7 @@ export class NginxLoadBalancer extends Construct {
     problems.throwIfAny();
     const { name, image, replicas, maxReplicas, config } = resolved as ResolvedNginxLoadBalancer;
     this.nginxConf = renderResolvedNginxConfig(config);
+    if (props.exporter) this.nginxConf = withNginxStatusServer(this.nginxConf);
     this.minNginxVersion = config.minVersion;
 
     const configMapName = `${name}-config`;
@@ -263,5 +277,9 @@ export class NginxLoadBalancer extends Construct {
       allowIngressFrom: props.allowIngressFrom ?? [{ cidr: '0.0.0.0/0' }],
     });
     this.selectorLabels = this.service.selectorLabels;
+    if (props.exporter) {
+      this.service.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/-', nginxExporterContainer(props.exporter.image)));
+      this.metricsPort = 'metrics';
+    }
   }
 }

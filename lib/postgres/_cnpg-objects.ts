@@ -76,7 +76,13 @@ export function addPooler(scope: Construct, id: string, o: {
 export function addPodMonitor(scope: Construct, id: string, o: { meta: Meta; selector: k8s.LabelSelector; podTargetLabels: string[] }): ApiObject {
   return new ApiObject(scope, id, {
     ...CNPG_KINDS.podMonitor,
-    metadata: o.meta,
+    metadata: {
+      ...o.meta,
+      annotations: validationAnnotations([], {
+        'dangling-selector': 'selects the pods the CloudNativePG operator creates from the Cluster and Pooler resources',
+        'monitor-port': "the operator's pods name their exporter port 'metrics'; they are not in the output",
+      }),
+    },
     spec: {
       selector: o.selector,
       podTargetLabels: o.podTargetLabels,

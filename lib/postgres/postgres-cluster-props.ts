@@ -196,6 +196,13 @@ export interface PostgresClusterProps {
    */
   readonly podMonitorLabels?: Record<string, string>;
   /**
+   * Whether to emit the PodMonitors (instances and poolers). Turn off on a cluster without the Prometheus
+   * operator's CRDs; the metrics ports stay open to `metricsFrom`.
+   *
+   * @default true
+   */
+  readonly podMonitors?: boolean;
+  /**
    * `preferred` spreads instances over nodes when it can; `required` never puts two on one node (a pod stays Pending
    * when no node is free).
    *

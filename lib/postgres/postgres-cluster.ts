@@ -128,16 +128,18 @@ export class PostgresCluster extends Construct {
 
     const poolerPods = { podSelector: { matchExpressions: [{ key: CNPG_LABELS.poolerName, operator: 'In', values: poolerTypes.map((t) => `${name}-pooler-${t}`) }] } };
     const monitorMeta = (objectName: string, component: string) => ({ ...meta(objectName, component), labels: { ...meta(objectName, component).labels, ...props.podMonitorLabels } });
-    addPodMonitor(this, 'PodMonitor', {
-      meta: monitorMeta(name, 'database'),
-      selector: { matchLabels: instanceSelector },
-      podTargetLabels: [CNPG_LABELS.cluster, CNPG_LABELS.instanceName, CNPG_LABELS.instanceRole],
-    });
-    addPodMonitor(this, 'PoolerPodMonitor', {
-      meta: monitorMeta(`${name}-pooler`, 'pooler'),
-      selector: poolerPods.podSelector,
-      podTargetLabels: [CNPG_LABELS.cluster, CNPG_LABELS.poolerName],
-    });
+    if (props.podMonitors !== false) {
+      addPodMonitor(this, 'PodMonitor', {
+        meta: monitorMeta(name, 'database'),
+        selector: { matchLabels: instanceSelector },
+        podTargetLabels: [CNPG_LABELS.cluster, CNPG_LABELS.instanceName, CNPG_LABELS.instanceRole],
+      });
+      addPodMonitor(this, 'PoolerPodMonitor', {
+        meta: monitorMeta(`${name}-pooler`, 'pooler'),
+        selector: poolerPods.podSelector,
+        podTargetLabels: [CNPG_LABELS.cluster, CNPG_LABELS.poolerName],
+      });
+    }
 
     const metricsFrom = peers(props.metricsFrom ?? [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }]);
     addIngressPolicy(this, 'InstancesNetworkPolicy', {

@@ -1,7 +1,7 @@
 import { USER_PROVIDED_ANNOTATION } from './annotations';
 import { Finding, Manifest, arrayAt, finding, kindOf, objectAt } from './manifest';
 import { GateContext } from './_context';
-import { LabelSelector, Workload, selectsByMap } from './_workloads';
+import { LabelSelector, Workload, selects, selectsByMap } from './_workloads';
 
 
 /** Cross-object links: selectors that select something, targets that exist, references that resolve. */
@@ -24,6 +24,8 @@ export function checkLinks(m: Manifest, ctx: GateContext, userProvided: Readonly
     out.push(finding(m, 'dangling-selector', 'spec.podSelector', 'selects no pod template in the output'));
   }
 
+  if (kind === 'PodMonitor' || kind === 'ServiceMonitor') out.push(...checkMonitor(m, spec, ctx));
+
   const target = (field: string, ref: Record<string, unknown> | undefined, targetKind: unknown) => {
     if (!ref || typeof targetKind !== 'string' || typeof ref.name !== 'string') return;
     if (!ctx.find(ns, targetKind, ref.name)) out.push(finding(m, 'dangling-target', field, `targets ${targetKind}/${ref.name}, which is not in the output`));
@@ -45,6 +47,39 @@ export function checkLinks(m: Manifest, ctx: GateContext, userProvided: Readonly
     if (!svc) out.push(finding(m, 'dangling-target', 'spec.serviceName', `names Service/${spec.serviceName}, which is not in the output`));
     else if (objectAt(svc.object, 'spec')?.clusterIP !== 'None') out.push(finding(m, 'dangling-target', 'spec.serviceName', `Service/${spec.serviceName} must be headless (clusterIP: None) to give the pods stable DNS names`));
   }
+  return out;
+}
+
+/**
+ * A PodMonitor must select a pod template in its namespace (or `namespaceSelector.matchNames`) whose containers name
+ * each endpoint's `port`; a ServiceMonitor must select a Service whose ports name each endpoint's `port`, and that
+ * Service must select pods. Otherwise Prometheus silently scrapes nothing.
+ */
+function checkMonitor(m: Manifest, spec: Record<string, unknown>, ctx: GateContext): Finding[] {
+  const out: Finding[] = [];
+  const ns = m.object.metadata?.namespace;
+  const matchNames = objectAt(spec, 'namespaceSelector')?.matchNames;
+  const namespaces = Array.isArray(matchNames) ? matchNames.filter((n): n is string => typeof n === 'string') : [ns];
+  const selector = objectAt(spec, 'selector') as LabelSelector | undefined;
+  if (kindOf(m.object) === 'PodMonitor') {
+    const pods = namespaces.flatMap((n) => ctx.selected(n, selector, false));
+    if (pods.length === 0) return [finding(m, 'dangling-selector', 'spec.selector', 'selects no pod template in the output')];
+    const portNames = new Set(pods.flatMap((w) => w.containers.flatMap((c) => arrayAt(c.container, 'ports').map((p) => p.name))));
+    arrayAt(spec, 'podMetricsEndpoints').forEach((e, i) => {
+      if (typeof e.port === 'string' && !portNames.has(e.port)) {
+        out.push(finding(m, 'monitor-port', `spec.podMetricsEndpoints[${i}].port`, `no container of the selected pods names a port ${JSON.stringify(e.port)}`));
+      }
+    });
+    return out;
+  }
+  const services = ctx.ofKind('Service').filter((svc) => namespaces.includes(svc.object.metadata?.namespace) && selects(selector, svc.object.metadata?.labels ?? {}, false));
+  if (services.length === 0) return [finding(m, 'dangling-selector', 'spec.selector', 'selects no Service in the output')];
+  const portNames = new Set(services.flatMap((svc) => arrayAt(objectAt(svc.object, 'spec'), 'ports').map((p) => p.name)));
+  arrayAt(spec, 'endpoints').forEach((e, i) => {
+    if (typeof e.port === 'string' && !portNames.has(e.port)) {
+      out.push(finding(m, 'monitor-port', `spec.endpoints[${i}].port`, `no selected Service names a port ${JSON.stringify(e.port)}`));
+    }
+  });
   return out;
 }
 

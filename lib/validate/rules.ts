@@ -99,9 +99,10 @@ export const RULES = {
   'network-policy-egress': off('linter', 'Every pod is also selected by a NetworkPolicy that restricts egress.', ['Polaris missingNetworkPolicy (ingress and egress)'], "egress depends on the app's own dependencies (APIs, object stores), which a tier cannot know; the components restrict ingress"),
 
   // Links between objects
-  'dangling-selector': on('links', 'Every Service, PodDisruptionBudget and NetworkPolicy selects at least one pod template in the output.', ['kube-linter dangling-service/dangling-networkpolicy', 'kube-score service-targets-pod/networkpolicy-targets-pod']),
+  'dangling-selector': on('links', 'Every Service, PodDisruptionBudget, NetworkPolicy and PodMonitor selects at least one pod template in the output, and every ServiceMonitor a Service.', ['kube-linter dangling-service/dangling-networkpolicy', 'kube-score service-targets-pod/networkpolicy-targets-pod']),
   'dangling-target': on('links', "Every HPA, ScaledObject, VPA and TargetGroupBinding targets an object in the output, a ScaledObject's TriggerAuthentication is in it, and a StatefulSet's serviceName is a headless Service in it.", ['kube-linter dangling-horizontalpodautoscaler', 'kube-score hpa-has-target/statefulset-has-servicename']),
   'service-target-port': on('links', "A Service's named targetPort is a port name of the pods it selects.", ['kube-score service-targets-pod']),
+  'monitor-port': on('links', "A PodMonitor's endpoint port names a container port of the pods it selects; a ServiceMonitor's, a port of the Services it selects.", ['prometheus-operator: a monitor whose port matches nothing scrapes nothing']),
   'missing-reference': on('links', 'Every ConfigMap, Secret, PersistentVolumeClaim and ServiceAccount a pod uses, and every Secret a TriggerAuthentication reads, is in the output or declared user-provided.', ['kube-linter non-existent-service-account']),
 } as const satisfies Record<string, RuleInfo>;
 

@@ -5,6 +5,10 @@ import targetGroupBindingCrd from '../../imports/crds/targetgroupbinding-v1beta1
 import verticalPodAutoscalerCrd from '../../imports/crds/verticalpodautoscaler-v1.json';
 import scaledObjectCrd from '../../imports/crds/scaledobject-v1alpha1.json';
 import triggerAuthenticationCrd from '../../imports/crds/triggerauthentication-v1alpha1.json';
+// The Prometheus operator's ServiceMonitor and PrometheusRule (monitoring.coreos.com/v1), written by test/tools/wrap-crd-schema.ts
+// (the PodMonitor is an operator CRD module, below).
+import serviceMonitorCrd from '../../imports/crds/servicemonitor-v1.json';
+import prometheusRuleCrd from '../../imports/crds/prometheusrule-v1.json';
 import { Finding, Manifest, finding } from './manifest';
 import { CompactFieldTrees, CompiledValidator, escapeKey, seedFields, validateStrictly } from './_known-fields';
 import { structuralValidator } from './_structural-schema';
@@ -46,6 +50,8 @@ export const BUNDLED_CRDS: readonly CustomResourceDefinition[] = [
   // KEDA 2.17+ (keda.sh/v1alpha1): the ScaledObject and TriggerAuthentication of a KEDA-scaled service.
   scaledObjectCrd as CustomResourceDefinition,
   triggerAuthenticationCrd as CustomResourceDefinition,
+  serviceMonitorCrd as CustomResourceDefinition,
+  prometheusRuleCrd as CustomResourceDefinition,
 ];
 
 let gitOps: readonly CustomResourceDefinition[] | undefined;

@@ -56,7 +56,7 @@ describe('TierChart and writeTierManifests', () => {
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
     });
     const files = writeTierManifests(chart, tmp);
-    expect(files).toEqual(['base/namespace.yaml', 'base/app.yaml', 'base/nginx.yaml', 'base/redis.yaml', 'base/postgres.yaml', 'base/worker.yaml', 'base/Kustomization', 'Kustomization']);
+    expect(files).toEqual(['base/namespace.yaml', 'base/app.yaml', 'base/nginx.yaml', 'base/redis.yaml', 'base/postgres.yaml', 'base/monitoring.yaml', 'base/worker.yaml', 'base/Kustomization', 'Kustomization']);
     expect(fs.readFileSync(path.join(tmp, 'base/worker.yaml'), 'utf8')).toContain('namespace: team');
   });
 

@@ -95,7 +95,7 @@ describe('regional components', () => {
     expect(files.filter((f) => f.includes('postgres-cluster'))).toEqual(enterprise.regions.map((r) => `regions/${r.name}/postgres-cluster.yaml`));
     expect(fs.readFileSync(path.join(tmp, 'regions/us-east-1/postgres-cluster.yaml'), 'utf8')).toContain('role: primary');
     expect(fs.readFileSync(path.join(tmp, 'regions/eu-west-1/postgres-cluster.yaml'), 'utf8')).toMatch(/namespace: enterprise\n[\s\S]*role: replica/);
-    expect(fs.readFileSync(path.join(tmp, 'regions/eu-west-1/Kustomization'), 'utf8')).toContain('  - ../../base\n  - load-balancer-binding.yaml\n  - postgres-cluster.yaml\n');
+    expect(fs.readFileSync(path.join(tmp, 'regions/eu-west-1/Kustomization'), 'utf8')).toContain('  - ../../base\n  - load-balancer-binding.yaml\n  - postgres.yaml\n  - postgres-cluster.yaml\n'); // postgres.yaml: the tier's own CloudNativePG cluster of the region
     expect(fs.readFileSync(path.join(tmp, 'Kustomization'), 'utf8')).toContain('  - regions/us-east-1\n');
   });
 

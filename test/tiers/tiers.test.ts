@@ -44,8 +44,8 @@ describe.each(TIERS.map((t) => [t.name]))('tier %s', (name) => {
           seccompProfile: { type: 'RuntimeDefault' },
         });
         expect(c.securityContext.capabilities.add).toBeUndefined();
-        if (owner.kind !== 'Job') {
-          // long-running containers; a Job's container runs to completion and needs none
+        if (owner.kind !== 'Job' && !(spec.initContainers ?? []).includes(c)) {
+          // long-running containers; a Job's container runs to completion and an init container before the pod starts: neither has probes
           expect(c.readinessProbe).toBeDefined();
           expect(c.livenessProbe).toBeDefined();
           expect(c.startupProbe).toBeDefined();

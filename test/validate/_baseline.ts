@@ -11,8 +11,13 @@ export type Obj = Record<string, any>;
  * The enterprise tier with the operator-free PostgreSQL engine: the rule tests break fields of the StatefulSet
  * engine's pod templates, which CloudNativePG (the tier's engine) leaves to the operator. The CloudNativePG objects
  * are checked by test/postgres/postgres-cluster-crd.test.ts and, with the real tiers, by test/validate/tiers.test.ts.
+ * Its rules ship as the operator's PrometheusRule (the built-in tiers ship the rule file in a ConfigMap: tiers/_shared.ts).
  */
-export const BASELINE_TIER: TierSpec = { ...enterprise, postgres: { ...enterprise.postgres, engine: 'statefulset', backup: undefined } };
+export const BASELINE_TIER: TierSpec = {
+  ...enterprise,
+  postgres: { ...enterprise.postgres, engine: 'statefulset', backup: undefined },
+  monitoring: { ...enterprise.monitoring, ruleResource: 'PrometheusRule' },
+};
 
 /**
  * A tier's whole output as the gate sees it: every component's objects plus the first region's overlay, each with

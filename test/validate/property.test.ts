@@ -246,14 +246,19 @@ describe('random tier overrides', () => {
         const findings = validateManifests(outcome.objects.map((object) => ({ file: `case-${counts.tried}.yaml`, object })));
         if (findings.length > 0) throw new Error(`${base.name} + ${JSON.stringify(o)}\n${formatFindings(findings)}`);
         // Every distinct object once, for one strict schema run at the end.
-        const fresh = outcome.objects.map((obj) => stringify(obj)).filter((y) => !seen.has(y) && seen.add(y));
+        // PrometheusRules stay out of the kube-validate run: its datree schema carries a Go-only pattern
+        // (`^(?i)(abort|warn)?$`) that its ajv cannot compile, so any PrometheusRule crashes the tool. The gate above
+        // has already checked them against the same schema, strictly (test/tools/wrap-crd-schema.ts).
+        const fresh = outcome.objects.filter((obj) => obj.kind !== 'PrometheusRule').map((obj) => stringify(obj)).filter((y) => !seen.has(y) && seen.add(y));
         if (fresh.length > 0) fs.writeFileSync(path.join(outdir, `case-${counts.tried}.yaml`), fresh.join('---\n'));
       }),
       { numRuns: RUNS },
     );
-    // Both engines reached the output.
-    expect(engines.hpa).toBeGreaterThan(RUNS / 20);
-    expect(engines.keda).toBeGreaterThan(RUNS / 20);
+    // Both engines reached the output. A coverage bound, not a verdict: with every component's dimensions varied,
+    // about two thirds of the cases are refused, and of 500 the app typically lands on KEDA 28-40 times and on the
+    // HPA 60-85 times (seen over repeated runs); 10 keeps both engines proven without failing on an unlucky seed.
+    expect(engines.hpa).toBeGreaterThanOrEqual(RUNS / 50);
+    expect(engines.keda).toBeGreaterThanOrEqual(RUNS / 50);
     const top = [...refusedBy].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([f, n]) => `${f} ${n}`).join(', ');
     console.log(`property: ${counts.tried} cases tried, ${counts.synthesised} synthesised and passed the gate (app on HPA ${engines.hpa}, on KEDA ${engines.keda}), ${counts.refused} refused at construction (most by: ${top}); ${seen.size} distinct objects`);
     expect(counts.tried).toBe(RUNS);

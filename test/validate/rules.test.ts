@@ -72,8 +72,9 @@ const CASES: Case[] = [
   { rule: 'pdb-allows-eviction', defect: 'minAvailable equal to the HPA minimum', object: 'PodDisruptionBudget/app', breakIt: (_, o) => { const s = o('PodDisruptionBudget/app').spec; delete s.maxUnavailable; s.minAvailable = o('HorizontalPodAutoscaler/app').spec.minReplicas; } },
   { rule: 'pdb-allows-eviction', defect: 'maxUnavailable 0', object: 'PodDisruptionBudget/redis', breakIt: (_, o) => { o('PodDisruptionBudget/redis').spec.maxUnavailable = 0; } },
   { rule: 'pdb-unhealthy-eviction', defect: 'no unhealthyPodEvictionPolicy', object: 'PodDisruptionBudget/app', breakIt: (_, o) => { delete o('PodDisruptionBudget/app').spec.unhealthyPodEvictionPolicy; } },
-  { rule: 'network-policy', defect: 'the NetworkPolicy is gone', object: APP, breakIt: (all) => remove(all, 'NetworkPolicy/app') },
-  { rule: 'network-policy', defect: 'an egress-only policy', object: APP, breakIt: (_, o) => { o('NetworkPolicy/app').spec.policyTypes = ['Egress']; } },
+  // The app's pods have two policies: their own (clients) and the monitoring component's (Prometheus); both count.
+  { rule: 'network-policy', defect: 'the NetworkPolicies are gone', object: APP, breakIt: (all) => { remove(all, 'NetworkPolicy/app'); remove(all, 'NetworkPolicy/enterprise-prometheus-to-app'); } },
+  { rule: 'network-policy', defect: 'egress-only policies', object: APP, breakIt: (_, o) => { for (const np of ['NetworkPolicy/app', 'NetworkPolicy/enterprise-prometheus-to-app']) o(np).spec.policyTypes = ['Egress']; } },
   { rule: 'stateful-volume-claim', defect: 'a StatefulSet without claims', object: 'StatefulSet/redis', breakIt: (_, o) => { delete o('StatefulSet/redis').spec.volumeClaimTemplates; } },
   { rule: 'secret-inline', defect: 'a Secret with data', object: 'Secret/db', breakIt: (all) => add(all, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: ns }, stringData: { password: 'hunter2' } }) },
   { rule: 'env-credential-literal', defect: 'a literal password in env', object: APP, breakIt: (_, o) => { c0(o(APP)).env = [{ name: 'DB_PASSWORD', value: 'hunter2' }]; } },
@@ -136,6 +137,13 @@ const CASES: Case[] = [
   { rule: 'dangling-target', defect: 'a TargetGroupBinding for a gone Service', object: 'TargetGroupBinding/nginx', breakIt: (_, o) => { o('TargetGroupBinding/nginx').spec.serviceRef.name = 'gone'; } },
   { rule: 'dangling-target', defect: 'a StatefulSet whose headless Service is not headless', object: 'StatefulSet/redis', breakIt: (_, o) => { delete o('Service/redis-headless').spec.clusterIP; } },
   { rule: 'service-target-port', defect: 'a targetPort no container names', object: 'Service/app', breakIt: (_, o) => { o('Service/app').spec.ports[0].targetPort = 'metrics'; } },
+  { rule: 'dangling-selector', defect: 'a PodMonitor that selects no pod', object: 'PodMonitor/enterprise-redis', field: 'spec.selector', breakIt: (_, o) => { o('PodMonitor/enterprise-redis').spec.selector.matchLabels['app.kubernetes.io/name'] = 'valkey'; } },
+  { rule: 'dangling-selector', defect: 'a ServiceMonitor that selects no Service', object: 'ServiceMonitor/app', field: 'spec.selector', breakIt: (all) => add(all, serviceMonitor({ 'app.kubernetes.io/name': 'gone' }, 'http')) },
+  { rule: 'monitor-port', defect: "a PodMonitor port that no container names", object: 'PodMonitor/enterprise-app', field: 'spec.podMetricsEndpoints[0].port', breakIt: (_, o) => { o('PodMonitor/enterprise-app').spec.podMetricsEndpoints[0].port = 'metricz'; } },
+  { rule: 'monitor-port', defect: "a ServiceMonitor port that the Service does not name", object: 'ServiceMonitor/app', field: 'spec.endpoints[0].port', breakIt: (all, o) => add(all, serviceMonitor(o('Service/app').metadata.labels, 'metrics')) },
+  // The PodMonitor's CRD module marks every object closed (additionalProperties: false), so the schema itself finds it.
+  { rule: 'schema', defect: 'a misspelt PodMonitor field (strict monitoring.coreos.com schema)', object: 'PodMonitor/enterprise-app', field: 'spec.podMetricsEndpoints[0]', breakIt: (_, o) => { o('PodMonitor/enterprise-app').spec.podMetricsEndpoints[0].intervall = '30s'; } },
+  { rule: 'schema', defect: 'a PrometheusRule group without a name', object: 'PrometheusRule/enterprise-rules', field: 'spec.groups[0]', breakIt: (_, o) => { delete o('PrometheusRule/enterprise-rules').spec.groups[0].name; } },
   { rule: 'missing-reference', defect: 'the mounted ConfigMap is gone', object: 'StatefulSet/redis', breakIt: (all) => remove(all, 'ConfigMap/redis-config') },
   { rule: 'missing-reference', defect: 'an undeclared user Secret', object: 'StatefulSet/redis', breakIt: (_, o) => { delete o('StatefulSet/redis').metadata.annotations[USER_PROVIDED_ANNOTATION]; } },
   { rule: 'missing-reference', defect: 'the ServiceAccount is gone', object: APP, breakIt: (all) => remove(all, 'ServiceAccount/app') },
@@ -163,6 +171,10 @@ function scaledObject(name: string): Obj {
 function kedaInsteadOfHpa(all: Manifest[]): void {
   remove(all, 'HorizontalPodAutoscaler/app');
   add(all, scaledObject('app'));
+}
+
+function serviceMonitor(matchLabels: Record<string, string>, port: string): Obj {
+  return { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'app', namespace: ns }, spec: { selector: { matchLabels }, endpoints: [{ port }] } };
 }
 
 function ingress(annotations: Record<string, string>): Obj {

@@ -48,7 +48,15 @@ describe('imports/schema-validators.ts', () => {
 
   test('has a validator for each precompiled kind and each built-in CRD', () => {
     expect(Object.keys(kubernetes).sort()).toEqual(PRECOMPILED_KINDS.map(([apiVersion, kind]) => `${apiVersion}/${kind}`).sort());
-    expect(Object.keys(customResources).sort()).toEqual(['autoscaling.k8s.io/v1/VerticalPodAutoscaler', 'cert-manager.io/v1/Certificate', 'elbv2.k8s.aws/v1beta1/TargetGroupBinding', 'keda.sh/v1alpha1/ScaledObject', 'keda.sh/v1alpha1/TriggerAuthentication']);
+    expect(Object.keys(customResources).sort()).toEqual([
+      'autoscaling.k8s.io/v1/VerticalPodAutoscaler',
+      'cert-manager.io/v1/Certificate',
+      'elbv2.k8s.aws/v1beta1/TargetGroupBinding',
+      'keda.sh/v1alpha1/ScaledObject',
+      'keda.sh/v1alpha1/TriggerAuthentication',
+      'monitoring.coreos.com/v1/PrometheusRule',
+      'monitoring.coreos.com/v1/ServiceMonitor',
+    ]);
   });
 
   // Each object of the enterprise tier, and copies broken in ways that reach the formats and nested schemas.

@@ -3,7 +3,7 @@
 # Debian sid unpacked into a cache folder without touching the system). Idempotent.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-for server in nginx redis postgres; do
+for server in nginx redis postgres prometheus; do
   echo "== setup: $server"
   bash "$here/$server.sh"
 done
