@@ -3,11 +3,31 @@
  * lookup.
  */
 
+import { isObjectName } from '../core/names';
+import { Problems } from '../core/problems';
+
 /** An AWS region name such as `us-east-1` or `us-gov-west-1` (the same shape `tiers/` accepts). */
 export const REGION_NAME = /^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/;
 
 /** The allowed-values text for {@link REGION_NAME}. */
 export const REGION_ALLOWED = 'an AWS region name such as "us-east-1"';
+
+/**
+ * Records a problem for a tier name that is not a DNS label of at most 20 characters (the tier names every AWS
+ * resource name built from it) and for a region that is not a region name; true when both are good.
+ */
+export function checkTierAndRegion(problems: Problems, tier: unknown, region: unknown): boolean {
+  let ok = true;
+  if (!isObjectName(tier) || tier.length > 20) {
+    problems.add('tier', tier, "a DNS label (lower-case letters, digits and '-', starting with a letter) of at most 20 characters");
+    ok = false;
+  }
+  if (!isRegionName(region)) {
+    problems.add('region', region, REGION_ALLOWED);
+    ok = false;
+  }
+  return ok;
+}
 
 /** True when `name` has the shape of an AWS region name. */
 export function isRegionName(name: unknown): name is string {

@@ -1,5 +1,5 @@
 import { Problems } from '../core/problems';
-import { isRegionName, REGION_ALLOWED, shortRegion } from './_region';
+import { checkTierAndRegion, shortRegion } from './_region';
 
 /** The longest name an S3 general purpose bucket may have. */
 export const BUCKET_NAME_MAX_LENGTH = 63;
@@ -10,7 +10,7 @@ export const ROLE_NAME_MAX_LENGTH = 64;
 /** The longest CloudNativePG `Cluster` name this library accepts (its Services and Pods append suffixes). */
 export const POSTGRES_CLUSTER_NAME_MAX_LENGTH = 50;
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+import { DNS_LABEL } from '../core/names';
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 /** Prefixes and suffixes S3 reserves; a bucket name must not use them. */
 const BUCKET_RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
@@ -105,15 +105,7 @@ export function postgresBackupLocationFor(options: PostgresBackupLocationOptions
 export function checkPostgresBackupLocation(problems: Problems, options: PostgresBackupLocationOptions): PostgresBackupLocation | undefined {
   const { tier, region, bucketPrefix, clusterName } = options ?? ({} as PostgresBackupLocationOptions);
   const namespace = options?.namespace ?? tier;
-  let ok = true;
-  if (typeof tier !== 'string' || !DNS_LABEL.test(tier) || tier.length > 20) {
-    problems.add('tier', tier, "a DNS label (lower-case letters, digits and '-', starting with a letter) of at most 20 characters");
-    ok = false;
-  }
-  if (!isRegionName(region)) {
-    problems.add('region', region, REGION_ALLOWED);
-    ok = false;
-  }
+  let ok = checkTierAndRegion(problems, tier, region);
   if (typeof bucketPrefix !== 'string' || !DNS_LABEL.test(bucketPrefix)) {
     problems.add('bucketPrefix', bucketPrefix, "lower-case letters, digits and '-', starting with a letter and not ending with '-'");
     ok = false;

@@ -1,10 +1,9 @@
 import { Problems } from '../core/problems';
-import { isRegionName, REGION_ALLOWED, shortRegion } from './_region';
+import { checkTierAndRegion, shortRegion } from './_region';
 
 /** The longest name an Elastic Load Balancing target group may have. */
 export const TARGET_GROUP_NAME_MAX_LENGTH = 32;
 
-const TIER_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * The deterministic name of a tier's target group in one region: `st-<tier>-<short region>`, e.g.
@@ -30,15 +29,7 @@ export function targetGroupNameFor(tier: string, region: string): string {
  * when nothing is.
  */
 export function checkTargetGroupName(problems: Problems, tier: string, region: string): string | undefined {
-  let ok = true;
-  if (typeof tier !== 'string' || !TIER_NAME.test(tier) || tier.length > 20) {
-    problems.add('tier', tier, "a DNS label (lower-case letters, digits and '-', starting with a letter) of at most 20 characters");
-    ok = false;
-  }
-  if (!isRegionName(region)) {
-    problems.add('region', region, REGION_ALLOWED);
-    ok = false;
-  }
+  let ok = checkTierAndRegion(problems, tier, region);
   if (!ok) return undefined;
   const name = `st-${tier}-${shortRegion(region)}`;
   if (name.length > TARGET_GROUP_NAME_MAX_LENGTH) {
