@@ -49,6 +49,23 @@ export function serverIdentity(): { uid?: number; gid?: number; describe: string
   return { uid: POD_UID, gid: POD_UID, describe: `uid ${POD_UID} (no passwd entry, named by nss_wrapper)` };
 }
 
+/**
+ * The environment that names the server uid `postgres` through nss_wrapper, as the image's entrypoint (and the
+ * generated start script) does, for tests that run PostgreSQL's binaries directly: initdb and the peer checks look
+ * the uid up by name. Writes the passwd and group files into `dir` (readable by the server uid). Empty when the
+ * servers run as ourselves (a real postgres user).
+ */
+export function nssWrapperEnv(dir: string, id: { uid?: number; gid?: number }): Record<string, string> {
+  if (id.uid === undefined) return {};
+  const lib = findNssWrapper();
+  if (!lib) throw new Error(`libnss_wrapper.so not found: ${SETUP_HINT}`);
+  const passwd = join(dir, 'nss-passwd');
+  const group = join(dir, 'nss-group');
+  writeFileSync(passwd, `postgres:x:${id.uid}:${id.gid ?? id.uid}:PostgreSQL:${dir}:/bin/false\n`, { mode: 0o644 });
+  writeFileSync(group, `postgres:x:${id.gid ?? id.uid}:\n`, { mode: 0o644 });
+  return { LD_PRELOAD: lib, NSS_WRAPPER_PASSWD: passwd, NSS_WRAPPER_GROUP: group };
+}
+
 /** libnss_wrapper.so, where the start script looks for it, or undefined. */
 export function findNssWrapper(): string | undefined {
   for (const dir of ['/usr/lib', '/lib']) {

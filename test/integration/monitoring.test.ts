@@ -25,7 +25,7 @@ import { stringify } from 'yaml';
 import { AlertingRule, EXPORTER_METRICS, RuleGroup, TierChart, healthRuleGroups, nginxExporterArgs, postgresExporterQueries, withNginxStatusServer } from '../../lib';
 import { renderNginxConfig } from '../../lib/nginx/nginx-conf';
 import { NGINX_BIN, Nginx, ProcessRegistry, collectOutput, freePort, waitFor } from './_nginx-harness';
-import { chownTree, findPostgresBin, run, serverIdentity, startDetached, tail, waitForExit } from './_postgres-harness';
+import { chownTree, findPostgresBin, nssWrapperEnv, run, serverIdentity, startDetached, tail, waitForExit } from './_postgres-harness';
 import { TIERS, TierSpec, department, deriveTier, enterprise } from '../../tiers';
 import { PromtoolTest, SETUP_HINT, alertIn, counter, expectedAlert, promtool, requirePromtool, runPromtoolTests, writeRules } from './_promtool';
 
@@ -435,7 +435,8 @@ describe('a real Prometheus scrapes real exporters and evaluates the generated r
     pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'monitoring-pg-'));
     chownTree(pgDir, id);
     const pgPort = await freePort();
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' };
+    // The pods' uid has no passwd entry; nss_wrapper names it postgres, as the image does.
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', ...nssWrapperEnv(pgDir, id) };
     const init = await run(path.join(pg.dir, 'initdb'), ['-D', path.join(pgDir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync'], { env, id, timeoutMs: 120_000 });
     if (init.code !== 0) throw new Error(`initdb failed: ${init.stderr}`);
     postgresChild = startDetached(path.join(pg.dir, 'postgres'), ['-D', path.join(pgDir, 'data'), '-p', String(pgPort), '-k', pgDir, '-c', 'listen_addresses=127.0.0.1'], { env, id, logFile: path.join(pgDir, 'postgres.log') });

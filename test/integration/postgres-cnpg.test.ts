@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { department, enterprise, team, type TierSpec } from '../../tiers';
 import { synthTier } from '../_synth';
 import {
-  SETUP_HINT, chownTree, findPostgresBin, freePort, killProcessesMentioning, run, serverIdentity, startDetached, tail, waitFor,
+  SETUP_HINT, chownTree, findPostgresBin, freePort, killProcessesMentioning, nssWrapperEnv, run, serverIdentity, startDetached, tail, waitFor,
 } from './_postgres-harness';
 
 const bin = findPostgresBin();
@@ -84,7 +84,8 @@ beforeAll(() => {
   id = serverIdentity();
   root = mkdtempSync(join(tmpdir(), 'pg-cnpg-it-'));
   chownTree(root, id);
-  env = { PATH: `${bin.dir}:/usr/sbin:/usr/bin:/sbin:/bin`, HOME: root, LC_ALL: 'C', PGCONNECT_TIMEOUT: '5' };
+  // The pods' uid has no passwd entry; nss_wrapper names it postgres, as the image does (the only test-host change).
+  env = { PATH: `${bin.dir}:/usr/sbin:/usr/bin:/sbin:/bin`, HOME: root, LC_ALL: 'C', PGCONNECT_TIMEOUT: '5', ...nssWrapperEnv(root, id) };
 });
 
 afterAll(async () => {
