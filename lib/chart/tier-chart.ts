@@ -11,7 +11,7 @@ import { NginxLoadBalancer, NginxLoadBalancerProps } from '../nginx/nginx-load-b
 import { PostgresReplicated, PostgresReplicatedSizing, checkPostgresReplicatedSizing } from '../postgres';
 import { PostgresBackupPolicy, PostgresCluster, PostgresClusterRecovery, checkPostgresBackupPolicy } from '../postgres/postgres-cluster';
 import { postgresClusterEnv, postgresClusterTopologyFor, type PostgresRegionRole } from '../postgres/postgres-cluster-endpoints';
-import { addRegionalComponent } from './regional-component';
+import { addRegionalComponent, regionalComponentsOf } from './regional-component';
 import { DEFAULT_BACKUP_BUCKET_PREFIX, postgresBackupLocationFor } from '../cloud/postgres-backup-location';
 import { RedisDeployment, RedisDeploymentProps } from '../redis/redis-deployment';
 import { ScalableService, ScalableServiceProps } from '../app/scalable-service';
@@ -258,7 +258,7 @@ export interface TierChartProps {
 export interface TierObjects {
   /** Per component, in apply order, its objects in dependency order. */
   readonly components: readonly { readonly chart: Chart; readonly objects: KubeObject[] }[];
-  /** Per region, the objects only that region's cluster applies. */
+  /** Per regional component (a region's TargetGroupBinding, its PostgreSQL cluster), the objects only that region's cluster applies. */
   readonly regional: readonly { readonly region: string; readonly chart: Chart; readonly objects: KubeObject[] }[];
 }
 
@@ -466,11 +466,11 @@ export class TierChart extends Chart {
    * @throws Error listing, with their paths, the constructs of the app whose validations fail
    */
   public synthesizeComponents(): TierObjects {
-    const regions = [...this.regionalComponents];
-    const json = synthesizeCharts([...this.components, ...regions.map(([, chart]) => chart)]) as KubeObject[][];
+    const regional = regionalComponentsOf(this);
+    const json = synthesizeCharts([...this.components, ...regional.map((r) => r.chart)]) as KubeObject[][];
     return {
       components: this.components.map((chart, i) => ({ chart, objects: json[i] })),
-      regional: regions.map(([region, chart], i) => ({ region, chart, objects: json[this.components.length + i] })),
+      regional: regional.map(({ region, chart }, i) => ({ region, chart, objects: json[this.components.length + i] })),
     };
   }
 

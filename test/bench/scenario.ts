@@ -47,7 +47,9 @@ function synthK8s(extraServices: number, gate = true): number {
       }
     }
     // The validation gate runs on every synthesis, as writeTierManifests runs it for the app.
-    const objects = chart.synthesizeComponents().components.map((c) => c.objects);
+    // The base and the primary region's own components (its PostgreSQL cluster), as the tier folder applies them.
+    const synthesized = chart.synthesizeComponents();
+    const objects = [...synthesized.components, ...synthesized.regional.filter((r) => r.region === tier.regions[0].name)].map((c) => c.objects);
     const findings = gate ? validateManifests(objects.flat().map((object) => ({ file: tier.name, object }))) : [];
     if (findings.length > 0) throw new Error(`the benchmark's output fails the gate: ${findings[0].message}`);
     for (const o of objects) bytes += manifestsToYaml(o).length;
