@@ -112,7 +112,7 @@ export interface EdgeDistributionProps {
  * - **Caching**: the API (the default behaviour) caches nothing (managed `CachingDisabled`) and forwards every
  *   viewer header, cookie and query string except `Host` (managed `AllViewerExceptHostHeader`), so websockets
  *   (`Upgrade`, `Sec-WebSocket-*`) pass through; each static path pattern has a behaviour that caches.
- * - **Viewers**: HTTPS (HTTP gets only a redirect), TLS 1.2 (`TLSv1.2_2021`) or newer with an ACM certificate
+ * - **Viewers**: HTTPS only (plain HTTP is refused, not redirected: a redirected API call has already sent its request in the clear), TLS 1.2 (`TLSv1.2_2021`) or newer with an ACM certificate
  *   (CloudFront's default certificate would only cover `*.cloudfront.net`), HTTP/2 and HTTP/3, IPv6.
  * - **WAF**: a WAFv2 web ACL (scope CLOUDFRONT): AWS managed common and known-bad-inputs rule sets, and seed 003's
  *   rate limits.
@@ -243,7 +243,7 @@ export class EdgeDistribution extends Construct {
     });
     const staticBehavior: cloudfront.BehaviorOptions = {
       origin,
-      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
       cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
       cachePolicy: this.staticCachePolicy,
@@ -265,7 +265,7 @@ export class EdgeDistribution extends Construct {
       logFilePrefix: 'cloudfront/',
       defaultBehavior: {
         origin,
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
         cachePolicy: this.apiCachePolicy,
         originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,

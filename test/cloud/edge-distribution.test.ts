@@ -83,7 +83,7 @@ describe('EdgeDistribution', () => {
           CachePolicyId: CACHING_DISABLED,
           OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
           AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
-          ViewerProtocolPolicy: 'redirect-to-https',
+          ViewerProtocolPolicy: 'https-only',
         }),
       }),
     });
@@ -99,7 +99,7 @@ describe('EdgeDistribution', () => {
         AllowedMethods: ['GET', 'HEAD', 'OPTIONS'],
         CachedMethods: ['GET', 'HEAD', 'OPTIONS'],
         Compress: true,
-        ViewerProtocolPolicy: 'redirect-to-https',
+        ViewerProtocolPolicy: 'https-only',
       });
       expect(b.OriginRequestPolicyId).toBeUndefined();
     }
