@@ -143,12 +143,16 @@ describe('cluster over TLS (enterprise tier: 3 masters x 1 replica, tls-auth-cli
     const replicas = (await clusterNodes(nodes[0])).filter((n) => n.flags.includes('slave'));
     expect(replicas).toHaveLength(3);
     for (const r of replicas) {
-      const info = parseInfo(await withClient(byPort(r.port), (c) => c.call('INFO', 'replication')));
+      // After the failover test a rejoined node may still be syncing from its new master: wait (bounded) for the link.
+      const info = await waitFor(`replica ${r.port} to report its master link up`, async () => {
+        const i = parseInfo(await withClient(byPort(r.port), (c) => c.call('INFO', 'replication')));
+        return i.master_link_status === 'up' ? i : undefined;
+      }, 45000, 250);
       expect(info.master_link_status).toBe('up');
       const master = byPort(Number(info.master_port));
       expect(await withClient(master, (c) => c.call('CONFIG', 'GET', 'port'))).toEqual(['port', '0']);
     }
-  }, 60000);
+  }, 180000);
 
   test('a plaintext connection is refused', async () => {
     const plain = await RespClient.connect(nodes[0].port);
@@ -249,6 +253,8 @@ describe('certificate rotation without a restart', () => {
         return s !== before ? s : undefined;
       }, 30000, 250);
       expect(after).not.toBe(before);
+      // The reloader logs after its CONFIG SET returns, so the server may present the new certificate first.
+      await waitFor('the reloader to log the reload', async () => (log.join('').includes('certificate reloaded') ? true : undefined), 10000, 100);
       expect(log.join('')).toContain('certificate reloaded');
       expect(server.child?.pid).toBe(pid); // the same process: no restart
       expect(await withClient(server, (c) => c.call('PING'))).toBe('PONG');
