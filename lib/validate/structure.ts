@@ -93,11 +93,34 @@ export const OPERATOR_CRD_MODULES: Readonly<Record<string, () => OperatorCrdModu
   'monitoring.coreos.com/v1/PodMonitor': () => require('../../imports/crd-validators/podmonitor-v1') as OperatorCrdModule,
 };
 
-/** A CRD whose schema is read from its {@link OPERATOR_CRD_MODULES} module when first needed. */
+/**
+ * The same CRDs as JSON (`imports/crds/`), read the first time a resource of the kind is checked. The gate walks
+ * their structural schemas (`_structural-schema.ts`, which gives ajv's verdicts and errors;
+ * `test/validate/operator-crd-walk.test.ts` compares them with the generated validators on every object of the tiers
+ * and broken copies): parsing 300 KiB of JSON and walking an object costs a few milliseconds, where loading and first
+ * running the Cluster's or the Pooler's generated validator (about 1 MB of code each) cost about 100 ms each. The
+ * generated validators stay the fallback for a schema the walker does not support.
+ */
+export const OPERATOR_CRD_FILES: Readonly<Record<string, () => CustomResourceDefinition>> = {
+  'postgresql.cnpg.io/v1/Cluster': () => require('../../imports/crds/cnpg-cluster-v1.json') as CustomResourceDefinition,
+  'postgresql.cnpg.io/v1/Pooler': () => require('../../imports/crds/cnpg-pooler-v1.json') as CustomResourceDefinition,
+  'postgresql.cnpg.io/v1/ScheduledBackup': () => require('../../imports/crds/cnpg-scheduledbackup-v1.json') as CustomResourceDefinition,
+  'barmancloud.cnpg.io/v1/ObjectStore': () => require('../../imports/crds/barmancloud-objectstore-v1.json') as CustomResourceDefinition,
+  'monitoring.coreos.com/v1/PodMonitor': () => require('../../imports/crds/podmonitor-v1.json') as CustomResourceDefinition,
+};
+
+/** The schema of one operator CRD's version, from its JSON file. */
+export function operatorCrdSchema(key: string): JsonSchema | undefined {
+  const crd = OPERATOR_CRD_FILES[key]();
+  const version = key.split('/')[1];
+  return crd.spec.versions.find((v) => v.name === version)?.schema?.openAPIV3Schema;
+}
+
+/** A CRD whose schema is read from its JSON file when first needed. */
 function operatorCrd(key: string): CustomResourceDefinition {
   const [group, name, kind] = key.split('/');
   const version = { name, served: true } as { name: string; served: boolean; schema?: { openAPIV3Schema?: JsonSchema } };
-  Object.defineProperty(version, 'schema', { enumerable: true, get: () => ({ openAPIV3Schema: OPERATOR_CRD_MODULES[key]().schema }) });
+  Object.defineProperty(version, 'schema', { enumerable: true, get: () => ({ openAPIV3Schema: operatorCrdSchema(key) }) });
   return { spec: { group, scope: 'Namespaced', names: { kind }, versions: [version] } };
 }
 
@@ -235,7 +258,9 @@ export class SchemaRegistry {
       if (!version || !schema) continue;
       // The built-in CRDs' validators are precompiled; a user's CRD is compiled here.
       const key = crdValidatorKey(crd, version.name);
-      const validate = (BUILT_IN_CRDS.includes(crd) && (OPERATOR_CRD_MODULES[key]?.().validate ?? precompiledValidators().customResources[key]))
+      const operator = BUILT_IN_CRDS.includes(crd) && key in OPERATOR_CRD_MODULES;
+      const validate = (operator && (walkingValidator(schema) ?? OPERATOR_CRD_MODULES[key]().validate))
+        || (BUILT_IN_CRDS.includes(crd) && precompiledValidators().customResources[key])
         || walkingValidator(schema) || compileCrdSchema(schema);
       return { validate, schema, namespaced: crd.spec.scope !== 'Cluster' };
     }
