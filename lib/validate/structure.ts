@@ -9,6 +9,12 @@ import triggerAuthenticationCrd from '../../imports/crds/triggerauthentication-v
 // (the PodMonitor is an operator CRD module, below).
 import serviceMonitorCrd from '../../imports/crds/servicemonitor-v1.json';
 import prometheusRuleCrd from '../../imports/crds/prometheusrule-v1.json';
+// The operator CRDs the gate walks (OPERATOR_CRD_FILES): about 700 KiB of JSON, a few ms to parse.
+import barmanObjectStoreCrd from '../../imports/crds/barmancloud-objectstore-v1.json';
+import cnpgClusterCrd from '../../imports/crds/cnpg-cluster-v1.json';
+import cnpgPoolerCrd from '../../imports/crds/cnpg-pooler-v1.json';
+import cnpgScheduledBackupCrd from '../../imports/crds/cnpg-scheduledbackup-v1.json';
+import podMonitorCrd from '../../imports/crds/podmonitor-v1.json';
 import { Finding, Manifest, finding } from './manifest';
 import { CompactFieldTrees, CompiledValidator, escapeKey, seedFields, validateStrictly } from './_known-fields';
 import { structuralValidator } from './_structural-schema';
@@ -94,7 +100,7 @@ export const OPERATOR_CRD_MODULES: Readonly<Record<string, () => OperatorCrdModu
 };
 
 /**
- * The same CRDs as JSON (`imports/crds/`), read the first time a resource of the kind is checked. The gate walks
+ * The same CRDs as JSON (`imports/crds/`, imported so that the compiled package ships them). The gate walks
  * their structural schemas (`_structural-schema.ts`, which gives ajv's verdicts and errors;
  * `test/validate/operator-crd-walk.test.ts` compares them with the generated validators on every object of the tiers
  * and broken copies): parsing 300 KiB of JSON and walking an object costs a few milliseconds, where loading and first
@@ -102,11 +108,11 @@ export const OPERATOR_CRD_MODULES: Readonly<Record<string, () => OperatorCrdModu
  * generated validators stay the fallback for a schema the walker does not support.
  */
 export const OPERATOR_CRD_FILES: Readonly<Record<string, () => CustomResourceDefinition>> = {
-  'postgresql.cnpg.io/v1/Cluster': () => require('../../imports/crds/cnpg-cluster-v1.json') as CustomResourceDefinition,
-  'postgresql.cnpg.io/v1/Pooler': () => require('../../imports/crds/cnpg-pooler-v1.json') as CustomResourceDefinition,
-  'postgresql.cnpg.io/v1/ScheduledBackup': () => require('../../imports/crds/cnpg-scheduledbackup-v1.json') as CustomResourceDefinition,
-  'barmancloud.cnpg.io/v1/ObjectStore': () => require('../../imports/crds/barmancloud-objectstore-v1.json') as CustomResourceDefinition,
-  'monitoring.coreos.com/v1/PodMonitor': () => require('../../imports/crds/podmonitor-v1.json') as CustomResourceDefinition,
+  'postgresql.cnpg.io/v1/Cluster': () => cnpgClusterCrd as CustomResourceDefinition,
+  'postgresql.cnpg.io/v1/Pooler': () => cnpgPoolerCrd as CustomResourceDefinition,
+  'postgresql.cnpg.io/v1/ScheduledBackup': () => cnpgScheduledBackupCrd as CustomResourceDefinition,
+  'barmancloud.cnpg.io/v1/ObjectStore': () => barmanObjectStoreCrd as CustomResourceDefinition,
+  'monitoring.coreos.com/v1/PodMonitor': () => podMonitorCrd as CustomResourceDefinition,
 };
 
 /** The schema of one operator CRD's version, from its JSON file. */
