@@ -131,6 +131,14 @@ export type TierPostgresProps = PostgresReplicatedSizing & {
   readonly backup?: TierPostgresBackup;
 };
 
+/**
+ * Whether a tier runs one CloudNativePG cluster per region (in each region's overlay, one distributed topology fed
+ * from the object store) rather than one in the base: the `cloudnative-pg` engine, backups, and several regions.
+ */
+export function runsPostgresPerRegion(tier: { readonly postgres?: TierPostgresProps; readonly regions?: ReadonlyArray<unknown> }): boolean {
+  return tier.postgres?.engine === 'cloudnative-pg' && tier.postgres.backup !== undefined && (tier.regions?.length ?? 1) > 1;
+}
+
 /** The ConfigMap of the app's database endpoints in its region (`DATABASE_RW_ENDPOINT`, `DATABASE_RO_ENDPOINT`, `DATABASE_READ_ONLY`). */
 export const POSTGRES_ENDPOINTS_CONFIG_MAP = 'postgres-endpoints';
 
@@ -388,7 +396,7 @@ export class TierChart extends Chart {
   private addPostgresClusters(props: TierChartProps, pg: TierPostgresProps, namespace: string): PostgresCluster {
     const regions = props.regions ?? [{ name: 'us-east-1', role: 'primary' as const }];
     const primary = props.postgresRegion ?? regions.find((r) => r.role === 'primary')?.name ?? regions[0].name;
-    if (!pg.backup || regions.length < 2 || props.postgresRegion !== undefined) {
+    if (!runsPostgresPerRegion(props) || props.postgresRegion !== undefined) {
       const role = regions.find((r) => r.name === primary)?.role ?? 'primary';
       return this.addPostgresCluster(this.addComponent('postgres'), props, pg, namespace, primary, role);
     }

@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { TierChart, regionalComponentsOf } from '../../lib';
+import { TierChart, regionalComponentsOf, runsPostgresPerRegion } from '../../lib';
 import { TIERS, TierSpec, hasCloudIngress } from '../../tiers';
 
 /** A tier as the app builds it, with a platform component whose objects depend on objects of other components. */
@@ -31,10 +31,9 @@ describe('TierChart.synthesizeComponents', () => {
     expect(once.components.map((c) => c.objects)).toEqual(expected.components);
     expect(once.regional.map((r) => r.objects)).toEqual(expected.regional);
     // Each region's TargetGroupBinding where an ALB serves the tier, then each region's PostgreSQL cluster where the tier runs one per region.
-    const perRegionPostgres = tier.postgres.engine === 'cloudnative-pg' && tier.postgres.backup !== undefined && tier.regions.length > 1;
     expect(once.regional.map((r) => r.region)).toEqual([
       ...(hasCloudIngress(tier) ? tier.regions.map((r) => r.name) : []),
-      ...(perRegionPostgres ? tier.regions.map((r) => r.name) : []),
+      ...(runsPostgresPerRegion(tier) ? tier.regions.map((r) => r.name) : []),
     ]);
     const platform = once.components.find((c) => c.chart.node.id === 'platform')!;
     expect(platform.objects.map((o) => o.metadata?.name)).toEqual(['first', 'migrate']);

@@ -9,8 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { ARGO_CD_SYNC_WAVES, KUSTOMIZATION_FILE, TierChart, writeTierManifests } from '../../lib';
-import { TIERS, TierSpec, hasCloudIngress } from '../../tiers';
+import { ARGO_CD_SYNC_WAVES, KUSTOMIZATION_FILE, TierChart, runsPostgresPerRegion, writeTierManifests } from '../../lib';
+import { TIERS, hasCloudIngress } from '../../tiers';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> } };
 
@@ -44,11 +44,6 @@ function objectsListed(dir: string): Obj[] {
 
 const key = (o: Obj) => `${o.apiVersion} ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 const byKey = (objects: Obj[]) => new Map(objects.map((o) => [key(o), o]));
-
-/** Whether the tier runs a CloudNativePG cluster per region (several regions, fed through the object store). */
-function perRegionPostgres(tier: TierSpec): boolean {
-  return tier.postgres.engine === 'cloudnative-pg' && tier.postgres.backup !== undefined && tier.regions.length > 1;
-}
 
 describeWithKubectl('kustomize renders the output', () => {
   let out: string;
@@ -94,8 +89,8 @@ describeWithKubectl('kustomize renders the output', () => {
         // primary in the primary region, a replica cluster elsewhere) where the tier runs one per region.
         const kinds = own.map((o) => o.kind);
         expect(kinds.filter((k) => k === 'TargetGroupBinding').length).toBe(hasCloudIngress(tier) ? 1 : 0);
-        expect(kinds.filter((k) => k === 'Cluster').length).toBe(perRegionPostgres(tier) ? 1 : 0);
-        expect(base.size > 0 && [...base.values()].some((o) => (o as { kind: string }).kind === 'Cluster')).toBe(!perRegionPostgres(tier) && tier.postgres.engine === 'cloudnative-pg');
+        expect(kinds.filter((k) => k === 'Cluster').length).toBe(runsPostgresPerRegion(tier) ? 1 : 0);
+        expect(base.size > 0 && [...base.values()].some((o) => (o as { kind: string }).kind === 'Cluster')).toBe(!runsPostgresPerRegion(tier) && tier.postgres.engine === 'cloudnative-pg');
       }
       expect(rendered.get(tier.name)).toEqual(rendered.get(path.join(tier.name, 'regions', tier.regions[0].name)));
     }
