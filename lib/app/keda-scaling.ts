@@ -88,12 +88,21 @@ export function dailyCron(hhmm: string): string {
 /** True when `name` is an IANA timezone this runtime knows (KEDA's Go runtime reads the same tz database). */
 export function isTimezone(name: unknown): name is string {
   if (typeof name !== 'string' || !/^[A-Za-z]+(?:[/_+-][A-Za-z0-9_+-]+)*$/.test(name)) return false;
+  // The canonical zones first: listing them takes about 2 ms, where the first DateTimeFormat of a process loads
+  // locale data for about 23 ms. Only other names (UTC, links such as US/Eastern, and typos) pay for it.
+  if (canonicalTimezones().has(name)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
     return true;
   } catch {
     return false; // RangeError: not a timezone
   }
+}
+
+let canonical: ReadonlySet<string> | undefined;
+function canonicalTimezones(): ReadonlySet<string> {
+  canonical ??= new Set(Intl.supportedValuesOf('timeZone'));
+  return canonical;
 }
 
 /** A plain decimal such as "10" or "2.5": KEDA parses thresholds with Go's ParseFloat, not as Kubernetes quantities. */

@@ -37,13 +37,15 @@ export function prometheusAdapterRule(metric: Pick<PodsMetric, 'name' | 'seriesN
   };
 }
 
-/** prometheus-adapter's config file (`config.yaml`) with one rule per metric, duplicates dropped. */
+/**
+ * prometheus-adapter's config file (`config.yaml`) with one rule per metric, duplicates dropped. Written as JSON,
+ * which is YAML (the adapter reads it with a YAML parser), as the tiers' Prometheus rule file is: no YAML printer
+ * is loaded on the synthesis path, and JSON needs no quoting rules for the regex and Go-template strings.
+ */
 export function prometheusAdapterConfig(metrics: ReadonlyArray<Pick<PodsMetric, 'name' | 'seriesName'>>): string {
   const seen = new Set<string>();
   const rules = metrics.filter((m) => !seen.has(m.name) && seen.add(m.name)).map(prometheusAdapterRule);
-  // Loaded here: the root entry does not load the yaml package (test/entry-points.test.ts).
-  const { stringify } = require('yaml') as typeof import('yaml');
-  return stringify({ rules }, { lineWidth: 0 });
+  return `${JSON.stringify({ rules }, undefined, 2)}\n`;
 }
 
 /** Props of {@link PrometheusAdapterRules}. */

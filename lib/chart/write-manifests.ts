@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { emitDocument } from './_manifest-yaml';
 import { synthesizeCharts } from './_synthesize-charts';
+import { syncFolder } from './_sync-folder';
 import { RegionalComponent, regionalComponentsOf } from './regional-component';
 import { GitOpsProps, gitOpsObjects } from '../gitops/gitops-objects';
 import { Problems } from '../core/problems';
@@ -38,8 +38,9 @@ export interface WriteTierManifestsOptions {
 export const KUSTOMIZATION_FILE = 'Kustomization';
 
 /**
- * Validates a tier chart and writes its manifests to `outdir` (emptied first), in folders that kustomize, Argo CD
- * and Flux render as they are (no overlay sits inside its base, which kustomize refuses):
+ * Validates a tier chart and writes its manifests to `outdir`, in folders that kustomize, Argo CD and Flux render as
+ * they are (no overlay sits inside its base, which kustomize refuses). Afterwards `outdir` holds exactly these files:
+ * anything else there is removed, and a file whose text is unchanged is not rewritten.
  *
  * ```
  * <outdir>/Kustomization                the tier as its primary region runs it (resources: regions/<primary>)
@@ -58,7 +59,7 @@ export const KUSTOMIZATION_FILE = 'Kustomization';
  * Nothing is written unless every object (GitOps objects included) passes the validation gate: a finding throws,
  * listing every finding.
  *
- * @returns the paths written, relative to `outdir`
+ * @returns the paths of the output's files, relative to `outdir`
  */
 export function writeTierManifests(chart: TierChart, outdir: string, options: WriteTierManifestsOptions = {}): string[] {
   const regional = regionalComponentsOf(chart);
@@ -101,16 +102,11 @@ export function writeTierManifests(chart: TierChart, outdir: string, options: Wr
     if (findings.length > 0) throw new Error(`The validation gate found ${findings.length} problem(s); nothing was written to ${outdir}:\n${formatFindings(findings)}`);
   }
 
-  fs.rmSync(outdir, { recursive: true, force: true });
-  const written: string[] = [];
-  const write = (file: string, text: string) => {
-    fs.mkdirSync(path.join(outdir, path.dirname(file)), { recursive: true });
-    fs.writeFileSync(path.join(outdir, file), text);
-    written.push(file);
-  };
-  for (const [file, objects] of files) write(file, manifestsToYaml(objects));
-  for (const [dir, resources] of kustomizations) write(path.join(dir, KUSTOMIZATION_FILE), kustomization(resources));
-  return written;
+  const texts = new Map<string, string>();
+  for (const [file, objects] of files) texts.set(file, manifestsToYaml(objects));
+  for (const [dir, resources] of kustomizations) texts.set(path.join(dir, KUSTOMIZATION_FILE), kustomization(resources));
+  syncFolder(outdir, texts);
+  return [...texts.keys()];
 }
 
 /** The overlay regions: the given ones (checked against the regional components), or the components' own. */

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { CronExpressionParser } from 'cron-parser';
-import { HorizontalScaling, ScalableService, ScalableServiceProps, checkScalableServiceProps, dailyCron } from '../../lib';
+import { HorizontalScaling, ScalableService, ScalableServiceProps, checkScalableServiceProps, dailyCron, isTimezone } from '../../lib';
 import { Problems } from '../../lib/core/problems';
 import { validateManifests } from '../../lib/validate';
 import { department } from '../../tiers';
@@ -168,6 +168,31 @@ describe('ScalableService with engine keda', () => {
       "[test/web] 'autoscaling.prometheus.query' must be a PromQL query: the default selects the pods' series in the chart's namespace, and this chart sets none, got: undefined",
     );
     expect(one(build({ autoscaling: { ...KEDA, prometheus: { ...KEDA.prometheus!, query: 'sum(q)' } } }, null), 'ScaledObject').spec.triggers[1].metadata.query).toBe('sum(q)');
+  });
+});
+
+describe('isTimezone', () => {
+  const acceptedByIntl = (name: string) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: name });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  test('the fast path (the canonical zones) accepts only zones the runtime formats', () => {
+    const canonical = Intl.supportedValuesOf('timeZone');
+    expect(canonical.length).toBeGreaterThan(300);
+    for (const zone of canonical) {
+      expect(isTimezone(zone)).toBe(true);
+      expect(acceptedByIntl(zone)).toBe(true);
+    }
+  });
+
+  test('names outside the canonical list: UTC and links are zones, typos and other strings are not', () => {
+    for (const zone of ['UTC', 'Etc/UTC', 'US/Eastern', 'Asia/Calcutta']) expect(isTimezone(zone)).toBe(true);
+    for (const bad of ['Mars/Olympus', 'America/New_Yrok', 'GMT+25', '', 'America/', '../etc/passwd', 42, undefined]) expect(isTimezone(bad)).toBe(false);
   });
 });
 

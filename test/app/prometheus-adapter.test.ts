@@ -17,6 +17,8 @@ describe('prometheus-adapter rule', () => {
   test('the config file is `rules:` with one rule per metric name', () => {
     const text = prometheusAdapterConfig([{ name: 'task_queue_depth' }, { name: 'task_queue_depth' }, { name: 'open_sessions' }]);
     expect(parse(text).rules.map((r: { name: { as: string } }) => r.name.as)).toEqual(['task_queue_depth', 'open_sessions']);
+    // JSON, which a YAML parser (the adapter's) reads as the same value.
+    expect(JSON.parse(text)).toEqual(parse(text));
     expect(text).toMatchSnapshot();
   });
 

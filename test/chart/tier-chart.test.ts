@@ -49,6 +49,30 @@ describe('TierChart and writeTierManifests', () => {
     expect(fs.existsSync(path.join(dir, 'old.yaml'))).toBe(false);
   });
 
+  test('a second synthesis leaves unchanged files untouched, rewrites changed ones and removes stale files and folders', () => {
+    const dir = path.join(tmp, 'team');
+    writeTierManifests(new TierChart(new App(), 'team', team), dir);
+    const app = path.join(dir, 'base/app.yaml');
+    const redis = path.join(dir, 'base/redis.yaml');
+    const past = new Date('2020-01-01T00:00:00Z');
+    fs.utimesSync(app, past, past);
+    fs.writeFileSync(redis, 'edited by hand');
+    fs.utimesSync(redis, past, past);
+    fs.mkdirSync(path.join(dir, 'regions/gone'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'regions/gone/x.yaml'), 'stale');
+    fs.rmSync(path.join(dir, 'base/nginx.yaml'));
+    fs.mkdirSync(path.join(dir, 'base/nginx.yaml')); // a folder where a file belongs
+
+    const files = writeTierManifests(new TierChart(new App(), 'team', team), dir);
+    expect(fs.statSync(app).mtime).toEqual(past);
+    expect(fs.statSync(redis).mtime).not.toEqual(past);
+    expect(fs.readFileSync(redis, 'utf8')).toContain('kind: StatefulSet');
+    expect(fs.statSync(path.join(dir, 'base/nginx.yaml')).isFile()).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'regions'))).toBe(false);
+    const onDisk = (d: string): string[] => fs.readdirSync(path.join(dir, d), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? onDisk(path.join(d, e.name)) : [path.join(d, e.name)]));
+    expect(onDisk('').sort()).toEqual([...files].sort());
+  });
+
   test('a platform component lands in the tier namespace and in the Kustomization', () => {
     const chart = new TierChart(new App(), 'team', team);
     new ScalableService(chart.addComponent('worker'), 'worker', {
