@@ -76,36 +76,15 @@ export function gitOpsCrds(): readonly CustomResourceDefinition[] {
 const GITOPS_GROUPS = new Set(['argoproj.io', 'source.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io']);
 
 /**
- * A module of `imports/crd-validators/`: one operator CRD's precompiled validator and its structural schema (the
- * schema without descriptions, for the unknown-field walk).
- */
-export interface OperatorCrdModule {
-  readonly key: string;
-  readonly validate: CompiledValidator;
-  readonly schema: JsonSchema;
-}
-
-/**
  * The operator CRDs whose resources the library emits (CloudNativePG, its Barman Cloud plugin, the Prometheus
- * Operator). Their schemas are large (the Cluster's and the Pooler's hold a whole pod template), so each one's
- * validator and schema are a module of their own, loaded the first time a resource of that kind is checked: a tier
- * without CloudNativePG never pays for them. Literal `require`s, so the compiled package ships them.
- */
-export const OPERATOR_CRD_MODULES: Readonly<Record<string, () => OperatorCrdModule>> = {
-  'postgresql.cnpg.io/v1/Cluster': () => require('../../imports/crd-validators/cnpg-cluster-v1') as OperatorCrdModule,
-  'postgresql.cnpg.io/v1/Pooler': () => require('../../imports/crd-validators/cnpg-pooler-v1') as OperatorCrdModule,
-  'postgresql.cnpg.io/v1/ScheduledBackup': () => require('../../imports/crd-validators/cnpg-scheduledbackup-v1') as OperatorCrdModule,
-  'barmancloud.cnpg.io/v1/ObjectStore': () => require('../../imports/crd-validators/barmancloud-objectstore-v1') as OperatorCrdModule,
-  'monitoring.coreos.com/v1/PodMonitor': () => require('../../imports/crd-validators/podmonitor-v1') as OperatorCrdModule,
-};
-
-/**
- * The same CRDs as JSON (`imports/crds/`, imported so that the compiled package ships them). The gate walks
- * their structural schemas (`_structural-schema.ts`, which gives ajv's verdicts and errors;
- * `test/validate/operator-crd-walk.test.ts` compares them with the generated validators on every object of the tiers
- * and broken copies): parsing 300 KiB of JSON and walking an object costs a few milliseconds, where loading and first
- * running the Cluster's or the Pooler's generated validator (about 1 MB of code each) cost about 100 ms each. The
- * generated validators stay the fallback for a schema the walker does not support.
+ * Operator), as JSON (`imports/crds/`, imported so that the compiled package ships them). Their schemas are large
+ * (the Cluster's and the Pooler's hold a whole pod template), so the gate walks their structural schemas
+ * (`_structural-schema.ts`, which gives ajv's verdicts and errors) instead of running compiled validators: parsing
+ * the JSON and walking an object costs a few milliseconds, where loading and first running the Cluster's or the
+ * Pooler's ajv standalone code (about 1 MB each, `imports/crd-validators/`) cost about 100 ms each.
+ * `test/validate/operator-crd-walk.test.ts` compares the walk with that code on every object of the tiers and broken
+ * copies, and checks that the walker supports each of these schemas (one it did not would be compiled with ajv at
+ * run time, as a user's CRD is).
  */
 export const OPERATOR_CRD_FILES: Readonly<Record<string, () => CustomResourceDefinition>> = {
   'postgresql.cnpg.io/v1/Cluster': () => cnpgClusterCrd as CustomResourceDefinition,
@@ -133,7 +112,7 @@ function operatorCrd(key: string): CustomResourceDefinition {
 /** The CRDs of the custom resources this library emits. */
 export const BUILT_IN_CRDS: readonly CustomResourceDefinition[] = [
   ...BUNDLED_CRDS,
-  ...Object.keys(OPERATOR_CRD_MODULES).map(operatorCrd),
+  ...Object.keys(OPERATOR_CRD_FILES).map(operatorCrd),
 ];
 
 /** The ajv options of CRD schemas, at run time and in the precompiled validators alike. */
@@ -262,12 +241,11 @@ export class SchemaRegistry {
       const version = crd.spec.versions.find((v) => `${crd.spec.group}/${v.name}` === apiVersion && v.served !== false);
       const schema = version?.schema?.openAPIV3Schema;
       if (!version || !schema) continue;
-      // The built-in CRDs' validators are precompiled; a user's CRD is compiled here.
+      // The smaller built-in CRDs have precompiled validators; the operator CRDs and users' CRDs are walked when
+      // their schemas are structural, else compiled here.
       const key = crdValidatorKey(crd, version.name);
-      const operator = BUILT_IN_CRDS.includes(crd) && key in OPERATOR_CRD_MODULES;
-      const validate = (operator && (walkingValidator(schema) ?? OPERATOR_CRD_MODULES[key]().validate))
-        || (BUILT_IN_CRDS.includes(crd) && precompiledValidators().customResources[key])
-        || walkingValidator(schema) || compileCrdSchema(schema);
+      const precompiledCrd = BUILT_IN_CRDS.includes(crd) ? precompiledValidators().customResources[key] : undefined;
+      const validate = precompiledCrd ?? walkingValidator(schema) ?? compileCrdSchema(schema);
       return { validate, schema, namespaced: crd.spec.scope !== 'Cluster' };
     }
     return undefined;

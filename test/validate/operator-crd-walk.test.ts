@@ -4,10 +4,11 @@
  * 100 ms each to load and first run. The walk must give the generated validator's verdict and errors on every such
  * object of the tiers, and on broken copies of each.
  */
-import { OPERATOR_CRD_MODULES, SchemaRegistry, operatorCrdSchema } from '../../lib';
+import { OPERATOR_CRD_FILES, SchemaRegistry, operatorCrdSchema } from '../../lib';
 import { TIERS } from '../../tiers';
 import { synthTier } from '../_synth';
 import { structuralValidator } from '../../lib/validate/_structural-schema';
+import { OPERATOR_CRD_MODULES } from './_operator-crd-modules';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -37,6 +38,11 @@ const errorsOf = (errors: unknown) => ((errors ?? []) as { instancePath: string;
 describe("operator CRDs: the schema walk gives the generated validators' verdicts", () => {
   test('the tiers emit every operator kind', () => {
     expect(new Set(objects.map((o) => o.kind))).toEqual(new Set(['Cluster', 'Pooler', 'ScheduledBackup', 'ObjectStore', 'PodMonitor']));
+  });
+
+  test('every operator CRD the gate knows has a generated validator here, and a schema the walker supports', () => {
+    expect(Object.keys(OPERATOR_CRD_MODULES).sort()).toEqual(Object.keys(OPERATOR_CRD_FILES).sort());
+    for (const key of Object.keys(OPERATOR_CRD_FILES)) expect(structuralValidator(operatorCrdSchema(key)!)).toBeDefined();
   });
 
   test.each(Object.keys(OPERATOR_CRD_MODULES))('%s: same verdict and errors on every object and broken copy', (key) => {

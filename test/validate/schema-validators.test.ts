@@ -5,7 +5,7 @@ import { kubernetes, customResources, fields } from '../../imports/schema-valida
 import { CompactFieldTrees, CompiledValidator, seedFields, validateStrictly } from '../../lib/validate/_known-fields';
 import { formats as bundledFormats } from '../tools/kubernetes-models-formats';
 import { GENERATED_FILE, OPERATOR_MODULES_DIR, PRECOMPILED_KINDS, generateOperatorCrdModules, generateSchemaValidators } from '../tools/generate-schema-validators';
-import { OPERATOR_CRD_MODULES } from '../../lib/validate/structure';
+import { OPERATOR_CRD_MODULES } from './_operator-crd-modules';
 import * as path from 'node:path';
 import { tierManifests } from './_baseline';
 
