@@ -12,34 +12,63 @@ import type { JsonSchema } from './structure';
  * as the gate compiles CRDs), for the keywords a structural schema uses: type, properties, additionalProperties,
  * items, required, enum, anyOf, pattern, minLength, maxLength, minimum, maximum, and the Kubernetes extensions
  * (`x-kubernetes-int-or-string`, `x-kubernetes-preserve-unknown-fields`); `format`, `default`, `description` and
- * `x-kubernetes-validations` do not constrain, as with ajv. `structuralValidator` returns `undefined` for a schema
- * with any other keyword, and the caller compiles it with ajv. `test/validate/structural-schema.test.ts` compares
+ * `x-kubernetes-validations` do not constrain, as with ajv. `test/validate/structural-schema.test.ts` compares
  * verdicts and errors with ajv's.
+ *
+ * The keywords are checked where the walk goes, not over the whole schema first: a verdict depends only on the
+ * schema nodes the object reaches, and checking all of a large CRD (the Pooler's and the Cluster's hold a whole pod
+ * template) cost more than walking the tiers' objects. The first node the walk reaches with any other keyword hands
+ * this and every later object to `fallback(schema)` (the gate compiles the schema with ajv).
  */
-export function structuralValidator(schema: JsonSchema): CompiledValidator | undefined {
-  if (!isSupported(schema)) return undefined;
+export function structuralValidator(schema: JsonSchema, fallback: (schema: JsonSchema) => CompiledValidator): CompiledValidator {
+  let delegate: CompiledValidator | undefined;
   const validate: CompiledValidator = (data: unknown) => {
-    const errors: ErrorObject[] = [];
-    check(data, schema, '', '#', errors);
-    validate.errors = errors.length > 0 ? errors : null;
-    return errors.length === 0;
+    if (!delegate) {
+      const errors: ErrorObject[] = [];
+      try {
+        check(data, schema, '', '#', errors);
+        validate.errors = errors.length > 0 ? errors : null;
+        return errors.length === 0;
+      } catch (e) {
+        if (e !== UNSUPPORTED) throw e;
+        delegate = fallback(schema);
+      }
+    }
+    const valid = delegate(data);
+    validate.errors = delegate.errors;
+    return valid;
   };
   return validate;
 }
 
+/** Whether the walker supports every node of `schema` (so that it never hands an object to the fallback). */
+export function isStructural(schema: unknown): boolean {
+  if (!isSupportedNode(schema)) return false;
+  const node = schema as JsonSchema;
+  const children = [
+    ...Object.values(node.properties ?? {}),
+    ...(typeof node.items === 'object' ? [node.items] : []),
+    ...(typeof node.additionalProperties === 'object' ? [node.additionalProperties] : []),
+    ...((node.anyOf as unknown[] | undefined) ?? []),
+  ];
+  return children.every(isStructural);
+}
+
 const CONSTRAINTS = new Set(['type', 'properties', 'additionalProperties', 'items', 'required', 'enum', 'anyOf', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum']);
 const NO_CONSTRAINT = new Set(['description', 'format', 'default', 'x-kubernetes-validations', 'x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'nullable', 'title', 'example']);
+/** Thrown by the walk at a node with a keyword it does not support. */
+const UNSUPPORTED: unique symbol = Symbol('unsupported schema keyword');
+const supportedNodes = new WeakMap<object, boolean>();
 
-function isSupported(schema: unknown): boolean {
+/** Whether one schema node (not its children) uses only keywords the walker supports; remembered per node. */
+function isSupportedNode(schema: unknown): boolean {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return false;
-  for (const [keyword, value] of Object.entries(schema)) {
-    if (NO_CONSTRAINT.has(keyword)) continue;
-    if (!CONSTRAINTS.has(keyword)) return false;
-    if (keyword === 'properties' && !Object.values(value as object).every(isSupported)) return false;
-    if ((keyword === 'items' || (keyword === 'additionalProperties' && typeof value === 'object')) && !isSupported(value)) return false;
-    if (keyword === 'anyOf' && !(value as unknown[]).every(isSupported)) return false;
+  let supported = supportedNodes.get(schema);
+  if (supported === undefined) {
+    supported = Object.keys(schema).every((keyword) => NO_CONSTRAINT.has(keyword) || CONSTRAINTS.has(keyword));
+    supportedNodes.set(schema, supported);
   }
-  return true;
+  return supported;
 }
 
 const patterns = new Map<string, RegExp>();
@@ -61,6 +90,7 @@ const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Checks `data` against `schema` as ajv does with allErrors: every keyword, each applying to the data's own type. */
 function check(data: unknown, schema: JsonSchema, path: string, schemaPath: string, errors: ErrorObject[]): void {
+  if (!isSupportedNode(schema)) throw UNSUPPORTED;
   const err = (keyword: string, params: Record<string, unknown>, message: string) =>
     errors.push({ instancePath: path, schemaPath: `${schemaPath}/${keyword}`, keyword, params, message });
   if (typeof schema.type === 'string' && !typeOk(data, schema.type)) {

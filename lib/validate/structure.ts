@@ -245,7 +245,7 @@ export class SchemaRegistry {
       // their schemas are structural, else compiled here.
       const key = crdValidatorKey(crd, version.name);
       const precompiledCrd = BUILT_IN_CRDS.includes(crd) ? precompiledValidators().customResources[key] : undefined;
-      const validate = precompiledCrd ?? walkingValidator(schema) ?? compileCrdSchema(schema);
+      const validate = precompiledCrd ?? walkingValidator(schema);
       return { validate, schema, namespaced: crd.spec.scope !== 'Cluster' };
     }
     return undefined;
@@ -283,12 +283,13 @@ function loadModelValidator(apiVersion: string, kind: string): CompiledValidator
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 let sharedAjv: Ajv | undefined;
 
-const walking = new WeakMap<JsonSchema, CompiledValidator | null>();
+const walking = new WeakMap<JsonSchema, CompiledValidator>();
 
-/** A walking validator for a structural schema (see `_structural-schema.ts`); undefined when it has other keywords. */
-function walkingValidator(schema: JsonSchema): CompiledValidator | undefined {
-  if (!walking.has(schema)) walking.set(schema, structuralValidator(schema) ?? null);
-  return walking.get(schema) ?? undefined;
+/** A walking validator for the schema (see `_structural-schema.ts`), compiling it with ajv where the walk cannot go. */
+function walkingValidator(schema: JsonSchema): CompiledValidator {
+  let validate = walking.get(schema);
+  if (!validate) walking.set(schema, (validate = structuralValidator(schema, compileCrdSchema)));
+  return validate;
 }
 
 function compileCrdSchema(schema: JsonSchema): ValidateFunction {

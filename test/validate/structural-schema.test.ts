@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import { gitOpsCrds } from '../../lib/validate/structure';
-import { structuralValidator } from '../../lib/validate/_structural-schema';
+import { isStructural, structuralValidator } from '../../lib/validate/_structural-schema';
 import { gitOpsObjects, KubeObject } from '../../lib';
 
 /** Every object with one field changed at a time: a wrong type, an unknown key, a missing required key. */
@@ -34,7 +34,9 @@ test('the walking validator gives ajv’s verdict and error locations on GitOps 
   for (const object of [...argoCd, ...flux] as KubeObject[]) {
     const crd = gitOpsCrds().find((c) => `${c.spec.group}/${c.spec.versions[0].name}` === object.apiVersion && c.spec.names.kind === object.kind)!;
     const schema = crd.spec.versions[0].schema!.openAPIV3Schema!;
-    const walking = structuralValidator(schema)!;
+    const walking = structuralValidator(schema, () => {
+      throw new Error('the walk handed an object to the fallback');
+    });
     const compiled = ajv.compile(schema);
     for (const candidate of [object, ...mutations(object).map((m) => apply(object, m.path, m.value))]) {
       const verdict = walking(candidate);
@@ -47,6 +49,32 @@ test('the walking validator gives ajv’s verdict and error locations on GitOps 
   expect(compared).toBeGreaterThan(200);
 });
 
-test('a schema with a keyword the walker does not know is left to ajv', () => {
-  expect(structuralValidator({ type: 'object', properties: { a: { type: 'string', oneOf: [] } } })).toBeUndefined();
+describe('a schema with a keyword the walker does not know', () => {
+  const schema = { type: 'object', properties: { a: { type: 'string', oneOf: [{ minLength: 2 }] }, b: { type: 'integer' } } };
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+
+  test('is not structural', () => {
+    expect(isStructural(schema)).toBe(false);
+    expect(isStructural(schema.properties.b)).toBe(true);
+  });
+
+  test('is walked until an object reaches that keyword; from then on the fallback (ajv) decides', () => {
+    const fallbacks: unknown[] = [];
+    const validate = structuralValidator(schema, (s) => {
+      fallbacks.push(s);
+      return ajv.compile(s);
+    });
+    // Objects that never reach the unknown keyword: walked.
+    expect(validate({ b: 1 })).toBe(true);
+    expect(validate({ b: 'x' })).toBe(false);
+    expect(validate.errors?.map((e) => `${e.instancePath} ${e.keyword}`)).toEqual(['/b type']);
+    expect(fallbacks).toEqual([]);
+    // The first to reach it goes to the fallback, with ajv's verdict and errors.
+    expect(validate({ a: 'x', b: 1 })).toBe(false);
+    expect(validate.errors?.map((e) => `${e.instancePath} ${e.keyword}`)).toEqual(['/a minLength', '/a oneOf']);
+    expect(fallbacks).toEqual([schema]);
+    expect(validate({ a: 'xy' })).toBe(true);
+    expect(validate.errors).toBeNull();
+    expect(fallbacks).toHaveLength(1);
+  });
 });
