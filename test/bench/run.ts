@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: synthesis speed and memory, each scenario in a fresh node process (compiled JavaScript, so no
  * TypeScript transpiler is measured), median wall time of 5 runs after a warm-up, peak RSS, and the ratio to the
- * floor (loading the libraries and synthesising nothing) measured in the same run. Writes test/bench/results.json.
- * A benchmark, never a test: nothing here fails on a time.
+ * floor (loading the libraries and synthesising nothing) measured in the same run. The runs are interleaved (round
+ * after round of every scenario), so that a machine busy for a while slows every scenario alike and the ratios hold.
+ * Writes test/bench/results.json. A benchmark, never a test: nothing here fails on a time.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,6 +22,8 @@ const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cmd-'));
 const COMMANDS: Record<string, string> = {
   'synth-floor': `"${process.execPath}" -e "require('cdk8s'); require('cdk8s-plus-28')"`,
   'npm run synth (node -r ./apps/_ts-register.js apps/k8s.ts)': `"${process.execPath}" -r ./apps/_ts-register.js apps/k8s.ts`,
+  'npm run synth into an empty folder (every file written)': `CDK8S_OUTDIR="$(mktemp -d '${path.join(out, 'empty-XXXXXX')}')" "${process.execPath}" -r ./apps/_ts-register.js apps/k8s.ts`,
+  'npm run synth, file by file (SCALING_TIERS_TS_BUNDLE=0)': `SCALING_TIERS_TS_BUNDLE=0 "${process.execPath}" -r ./apps/_ts-register.js apps/k8s.ts`,
   'tsx apps/k8s.ts (before)': 'node_modules/.bin/tsx apps/k8s.ts',
   ...(process.env.BENCH_CLI === '0' ? {} : { 'npx cdk8s synth': 'npx cdk8s synth', 'npx cdk synth': `npx cdk synth --quiet -o ${path.join(out, 'cdk.out')}` }),
 };
@@ -42,12 +45,13 @@ function once(scenario: string): { ms: number; maxRssMiB: number } {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const results: Result[] = [];
-for (const scenario of scenarios) {
-  once(scenario); // warm-up (file system cache)
-  const runs = Array.from({ length: RUNS }, () => once(scenario));
-  results.push({ scenario, medianMs: Math.round(median(runs.map((r) => r.ms))), maxRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)), ratioToFloor: 0, runsMs: runs.map((r) => Math.round(r.ms)) });
-}
+for (const scenario of scenarios) once(scenario); // warm-up (file system and code caches)
+const runs = new Map(scenarios.map((s) => [s, [] as { ms: number; maxRssMiB: number }[]]));
+for (let round = 0; round < RUNS; round++) for (const scenario of scenarios) runs.get(scenario)!.push(once(scenario));
+const results: Result[] = scenarios.map((scenario) => {
+  const own = runs.get(scenario)!;
+  return { scenario, medianMs: Math.round(median(own.map((r) => r.ms))), maxRssMiB: Math.max(...own.map((r) => r.maxRssMiB)), ratioToFloor: 0, runsMs: own.map((r) => Math.round(r.ms)) };
+});
 const floor = results[0].medianMs;
 const synthFloor = results.find((r) => r.scenario === 'synth-floor')!.medianMs;
 for (const r of results) {
