@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { TRACE_CHART_SIZE, TRACE_SERIES, renumberIds, scalingTrace, traceChartSpec, traceYMax } from '../../lib/charts';
 import { simulateHpa } from '../../lib/sim';
@@ -8,9 +8,22 @@ import { XmlElement, allElements, parseXml } from '../_xml';
 
 const root = path.join(__dirname, '../..');
 
-/** Runs the bin from source (vega is ESM with top-level await: jest cannot import it, a child node can). */
-function bin(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, ['-r', './apps/_ts-register.js', 'tiers/cli.ts', ...args], { cwd: root, encoding: 'utf8' });
+type Run = { status: number | null; stdout: string; stderr: string };
+
+/**
+ * Runs the bin from source (vega is ESM with top-level await: jest cannot import it, a child node can). Async, so
+ * that the runs of this file (about 1 s each, mostly loading vega) overlap.
+ */
+function bin(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', './apps/_ts-register.js', 'tiers/cli.ts', ...args], { cwd: root });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
 }
 
 const hpa = enterprise.app.autoscaling!;
@@ -52,15 +65,21 @@ describe('the trace as data', () => {
 });
 
 describe('simulate renders SVG', () => {
-  const r = bin('simulate', '--tier', 'enterprise', '--load', 'step:2x');
-  const svg = r.stdout;
+  let r: Run;
+  let again: Run;
+  let planner: Run;
+  let svg: string;
+  beforeAll(async () => {
+    [r, again, planner] = await Promise.all([bin('simulate', '--tier', 'enterprise', '--load', 'step:2x'), bin('simulate', '--tier', 'enterprise', '--load', 'step:2x'), bin('plan', '--chart', '--users', '600')]);
+    svg = r.stdout;
+  }, 60_000); // an async hook has jest's 5 s default timeout; three node processes on a busy machine can take longer
 
   test('exits 0 and the SVG parses as XML, at the fixed size', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const doc = parseXml(svg);
     expect(doc.name).toBe('svg');
-    expect(svg).toBe(bin('simulate', '--tier', 'enterprise', '--load', 'step:2x').stdout); // deterministic
+    expect(svg).toBe(again.stdout); // deterministic: a second run, in its own process, writes the same bytes
   });
 
   test('holds one line per series, and its points are the trace at chosen times', () => {
@@ -88,9 +107,8 @@ describe('simulate renders SVG', () => {
   });
 
   test('plan --chart renders the planner chart with the tier boundaries', () => {
-    const chart = bin('plan', '--chart', '--users', '600');
-    expect(chart.status).toBe(0);
-    const texts = allElements(parseXml(chart.stdout)).filter((e) => e.name === 'text').map((e) => e.text);
+    expect(planner.status).toBe(0);
+    const texts = allElements(parseXml(planner.stdout)).filter((e) => e.name === 'text').map((e) => e.text);
     expect(texts).toEqual(expect.arrayContaining(['development ends', 'team ends', 'department ends', '600 users']));
   });
 });

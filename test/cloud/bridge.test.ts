@@ -8,9 +8,13 @@ import { createCloudApp } from '../../apps/cloud';
 import { DEFAULT_BACKUP_BUCKET_PREFIX, TierChart, postgresBackupLocationFor } from '../../lib';
 import { TIERS, hasCloudIngress } from '../../tiers';
 
+// One cloud app for both sides' checks below, which only read its templates (the first Template.fromStack synthesises
+// the whole app, with cdk-nag).
+const cloud = createCloudApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-')) });
+const stacks = cloud.node.children.filter((c): c is Stack => c instanceof Stack);
+afterAll(() => fs.rmSync(cloud.outdir, { recursive: true, force: true }));
+
 describe('the cluster side binds to the cloud side by target group name', () => {
-  const cloud = createCloudApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-')) });
-  const stacks = cloud.node.children.filter((c): c is Stack => c instanceof Stack);
 
   test.each(TIERS.filter(hasCloudIngress).map((t) => [t.name, t]))('%s: one TargetGroupBinding per region, named as the ALB target group', (_name, tier) => {
     const chart = new TierChart(new App(), tier.name, { ...tier, loadBalancerRegions: tier.regions });
@@ -37,8 +41,6 @@ describe('the cluster side binds to the cloud side by target group name', () => 
 });
 
 describe('the cluster side finds its Postgres backups where the cloud side put them (bucket, prefix, role)', () => {
-  const cloud = createCloudApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-pg-')) });
-  const stacks = cloud.node.children.filter((c): c is Stack => c instanceof Stack);
   const withBackups = TIERS.filter((t) => t.postgres.backup !== undefined);
 
   interface StoreConfiguration {

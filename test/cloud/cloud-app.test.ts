@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createCloudApp } from '../../apps/cloud';
@@ -9,6 +9,14 @@ import { createCloudApp } from '../../apps/cloud';
 const outdir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-app-'));
 
 describe('apps/cloud.ts', () => {
+  // The default app, built once for the tests that only read its templates (Template.fromStack synthesises the
+  // whole app, once per app).
+  let built: App | undefined;
+  const defaultApp = (): App => (built ??= createCloudApp({ outdir: outdir() }));
+  afterAll(() => {
+    if (built) fs.rmSync(built.outdir, { recursive: true, force: true });
+  });
+
   test('synthesises every multi-region tier with cdk-nag (AwsSolutions, NIST 800-53 r5) and no unacknowledged finding, offline', () => {
     // GIVEN
     const dir = outdir();
@@ -68,8 +76,7 @@ describe('apps/cloud.ts', () => {
   });
 
   test('tiers with Postgres backups get a backup bucket per region; the primary region replicates to the others', () => {
-    const app = createCloudApp({ outdir: outdir() });
-    const template = (name: string) => Template.fromStack(app.node.findChild(name) as Stack);
+    const template = (name: string) => Template.fromStack(defaultApp().node.findChild(name) as Stack);
     for (const [stack, bucket, replicates] of [
       ['enterprise-us-east-1', 'scaling-tiers-enterprise-pg-backups-use1', 2],
       ['enterprise-eu-west-1', 'scaling-tiers-enterprise-pg-backups-euw1', 0],
@@ -86,7 +93,6 @@ describe('apps/cloud.ts', () => {
   });
 
   test('regional templates are stable (snapshot of one)', () => {
-    const app = createCloudApp({ outdir: outdir() });
-    expect(Template.fromStack(app.node.findChild('department-us-west-2') as Stack).toJSON()).toMatchSnapshot();
+    expect(Template.fromStack(defaultApp().node.findChild('department-us-west-2') as Stack).toJSON()).toMatchSnapshot();
   });
 });

@@ -3,10 +3,11 @@
  * `kubectl apply -k`, Argo CD and Flux render it. Without kubectl the suite fails under CI=true and is skipped
  * elsewhere, saying so.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ARGO_CD_SYNC_WAVES, KUSTOMIZATION_FILE, TierChart, runsPostgresPerRegion, writeTierManifests } from '../../lib';
@@ -22,10 +23,23 @@ if (!haveKubectl) {
 }
 const describeWithKubectl = haveKubectl ? describe : describe.skip;
 
-function kustomize(dir: string): Obj[] {
-  const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`kubectl kustomize ${dir} failed:\n${r.stderr}`);
-  return parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj).filter((o) => o !== null);
+const execFileAsync = promisify(execFile);
+
+/** The objects `kubectl kustomize dir` renders; rejects with kubectl's stderr when it fails. */
+async function kustomize(dir: string): Promise<Obj[]> {
+  const { stdout } = await execFileAsync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  return parseAllDocuments(stdout).map((d) => d.toJS() as Obj).filter((o) => o !== null);
+}
+
+/** `fn` over `items`, at most `limit` at a time (each kubectl is a process; one per core keeps the machine busy). */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
 }
 
 function readObjects(file: string): Obj[] {
@@ -49,7 +63,7 @@ describeWithKubectl('kustomize renders the output', () => {
   let out: string;
   let folders: string[];
   const rendered = new Map<string, Obj[]>();
-  beforeAll(() => {
+  beforeAll(async () => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'kustomize-'));
     const app = new App({ outdir: out });
     for (const tier of TIERS) {
@@ -62,8 +76,9 @@ describeWithKubectl('kustomize renders the output', () => {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(dir, e.name));
     };
     walk(out);
-    for (const f of folders) rendered.set(f, kustomize(path.join(out, f)));
-  });
+    const objects = await mapLimit(folders, os.availableParallelism(), (f) => kustomize(path.join(out, f)));
+    folders.forEach((f, i) => rendered.set(f, objects[i]));
+  }, 120_000); // an async hook has jest's 5 s default timeout; 23 kubectl runs on a busy machine can take longer
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
   test('every Kustomization folder renders, with as many objects as its files hold', () => {
