@@ -66,7 +66,7 @@ export function validateStrictly(validate: CompiledValidator, object: unknown): 
   let known = learnt.get(validate);
   if (!known) learnt.set(validate, (known = { root: {}, teachable: true }));
   const unknown: string[] = [];
-  if (collectUnknown(object, known.root, '', unknown)) {
+  if (collectUnknown(object, known.root, [], unknown)) {
     return validate(object) ? { valid: true, unknown } : { valid: false, unknown: [] };
   }
   // A copy, so that each object of the tree sits at one place (the original may share objects between places).
@@ -146,18 +146,35 @@ function expanded(trees: CompactFieldTrees): FieldNode[] {
  * Adds the unknown fields of `value` to `out` from a field tree; false (and `out` incomplete) when an object of
  * `value` sits at a place the tree does not describe.
  */
-function collectUnknown(value: unknown, slot: FieldSlot | undefined, path: string, out: string[]): boolean {
+function collectUnknown(value: unknown, slot: FieldSlot | undefined, path: string[], out: string[]): boolean {
   if (value === null || typeof value !== 'object') return true;
-  if (Array.isArray(value)) return value.every((item, i) => collectUnknown(item, slot?.items, `${path}/${i}`, out));
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(String(i));
+      const known = collectUnknown(value[i], slot?.items, path, out);
+      path.pop();
+      if (!known) return false;
+    }
+    return true;
+  }
   const node = slot?.object;
   if (!node) return false;
-  for (const [key, child] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
     const childSlot = node.fields.get(key);
-    if (!childSlot && !node.enumerated) out.push(`${path}/${escapeKey(key)}`);
-    else if (!collectUnknown(child, childSlot, `${path}/${escapeKey(key)}`, out)) return false;
+    if (!childSlot && !node.enumerated) {
+      out.push(pointer([...path, key]));
+      continue;
+    }
+    path.push(key);
+    const known = collectUnknown((value as Record<string, unknown>)[key], childSlot, path, out);
+    path.pop();
+    if (!known) return false;
   }
   return true;
 }
+
+/** The JSON pointer of a path (built only for an unknown field: most objects have none). */
+const pointer = (path: readonly string[]): string => path.map((key) => `/${escapeKey(key)}`).join('');
 
 const ITEMS = Symbol('array items');
 

@@ -2,12 +2,14 @@
  * Writes the operator CRDs the library emits resources of into `imports/crds/`: CloudNativePG's Cluster, Pooler and
  * ScheduledBackup, the Barman Cloud plugin's ObjectStore and the Prometheus Operator's PodMonitor. The source is a
  * folder of their `openAPIV3Schema`s in the datree CRDs-catalog layout (`<group>_<kind>_<version>.json`, e.g.
- * `postgresql.cnpg.io_cluster_v1.json`); each is wrapped in the CustomResourceDefinition the gate reads.
+ * `postgresql.cnpg.io_cluster_v1.json`); each is wrapped in the CustomResourceDefinition the gate reads, without
+ * descriptions (`compact-crds.ts`).
  *
  *   npx tsx test/tools/import-operator-crds.ts <schema folder>      then: npm run generate:validators
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { compactCrd } from './compact-crds';
 
 /** The imported CRDs: file in imports/crds, group, kind, plural, version and the source schema's file name. */
 export const OPERATOR_CRDS = [
@@ -35,7 +37,7 @@ if (require.main === module) {
         versions: [{ name: c.version, served: true, storage: true, schema: { openAPIV3Schema: schema } }],
       },
     };
-    fs.writeFileSync(path.join(__dirname, '..', '..', 'imports', 'crds', c.file), `${JSON.stringify(crd)}\n`);
+    fs.writeFileSync(path.join(__dirname, '..', '..', 'imports', 'crds', c.file), `${JSON.stringify(compactCrd(crd))}\n`);
     console.log(`wrote imports/crds/${c.file} from ${source}`);
   }
 }

@@ -5,7 +5,7 @@
  * structural CRD schema may not carry; the gate is strict on its own (unknown fields are `unknown-field` findings),
  * so this removes them. It also drops the few `pattern`s written in Go's regular-expression syntax that JavaScript
  * cannot compile (PrometheusRule's `partial_response_strategy` pattern `^(?i)(abort|warn)?$`, an inline case-insensitive flag), printing each; the schema is
- * otherwise unchanged.
+ * otherwise unchanged, but for descriptions (dropped from the CRDs only the gate reads: `compact-crds.ts`).
  *
  *   npx tsx test/tools/wrap-crd-schema.ts <catalog schema.json> <group> <Kind> <plural> <version> <out.json>
  *
@@ -13,6 +13,8 @@
  * Run `npm run generate:validators` afterwards.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CDK8S_IMPORT_SOURCES, compactCrd } from './compact-crds';
 
 function compiles(pattern: string): boolean {
   try {
@@ -56,6 +58,7 @@ if (require.main === module) {
       versions: [{ name: version, served: true, storage: true, schema: { openAPIV3Schema: schema } }],
     },
   };
-  fs.writeFileSync(output, `${JSON.stringify(crd, null, 1)}\n`);
+  const gateOnly = !CDK8S_IMPORT_SOURCES.includes(path.basename(output));
+  fs.writeFileSync(output, `${JSON.stringify(gateOnly ? compactCrd(crd) : crd)}\n`);
   console.log(`wrote ${output}`);
 }
