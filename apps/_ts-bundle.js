@@ -21,6 +21,7 @@ const path = require('node:path');
 const { cacheDir, OPTIONS, esbuild, readIfAny, root, sha1, store, transformIdentity } = require('./_ts-cache');
 
 const RACY_MS = 1000;
+const STALE_DAYS = 30;
 const FILE_SCOPED = /\b(?:__dirname|__filename|require\.main|import\.meta)\b/;
 const MANIFEST_VERSION = 2;
 
@@ -39,7 +40,32 @@ function entryBundle(filename) {
     const code = readIfAny(path.join(cacheDir, `${manifest.bundle}.js`), 'utf8');
     if (code !== undefined) return { key: manifest.bundle, code };
   }
-  return build(filename, manifestFile);
+  const built = build(filename, manifestFile);
+  prune(manifest?.bundle !== built?.key ? manifest?.bundle : undefined);
+  return built;
+}
+
+/**
+ * Keeps the cache from growing without bound, when a bundle was just built (rare, and slow anyway): removes the
+ * entry's previous bundle with its code caches, and every cache file not written for `STALE_DAYS` (one still in use
+ * is made again on its next use).
+ */
+function prune(previousBundle) {
+  const staleBefore = Date.now() - STALE_DAYS * 86_400_000;
+  let files;
+  try {
+    files = fs.readdirSync(cacheDir);
+  } catch {
+    return;
+  }
+  for (const file of files) {
+    const full = path.join(cacheDir, file);
+    try {
+      if ((previousBundle && file.startsWith(`${previousBundle}.`)) || fs.statSync(full).mtimeMs < staleBefore) fs.rmSync(full, { force: true });
+    } catch {
+      // removed by a concurrent run
+    }
+  }
 }
 
 function parse(text) {

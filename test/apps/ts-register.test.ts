@@ -92,6 +92,9 @@ describe('apps/_ts-register.js', () => {
       fs.writeFileSync(lib, 'export const value: number = 3;\n');
       fs.utimesSync(lib, stamp, stamp);
       expect(run(main)).toBe('3 true');
+      // Each rebuild removed the bundle it replaced, with its code cache.
+      const current = manifests()[0].bundle;
+      expect(fs.readdirSync(cache).filter((f) => !f.startsWith('entry-')).every((f) => f.startsWith(`${current}.`))).toBe(true);
     });
 
     test('a new file that an import now resolves to is picked up, and a removed one fails the run', async () => {
