@@ -121,6 +121,20 @@ describe('apps/_ts-register.js', () => {
     });
   });
 
+  test.each(['apps/k8s.ts', 'apps/cloud.ts'])('%s runs as one bundle (no other file of its graph asks where it is)', (entry) => {
+    process.env.SCALING_TIERS_TS_CACHE = cache;
+    try {
+      jest.isolateModules(() => {
+        const { entryBundle } = require('../../apps/_ts-bundle') as { entryBundle: (file: string) => { key: string; code: string } | undefined };
+        const bundle = entryBundle(path.join(__dirname, '../..', entry));
+        // undefined when the entry runs file by file
+        expect(bundle?.code.length).toBeGreaterThan(100_000);
+      });
+    } finally {
+      delete process.env.SCALING_TIERS_TS_CACHE;
+    }
+  }, 30_000);
+
   test("V8's code cache is stored per JavaScript file, and a corrupt one is rejected, not run, and rewritten", () => {
     const main = write('main.ts', 'const greet = (name: string): string => `hello ${name}`;\nconsole.log(greet("cache"));\n');
     expect(run(main, fileByFile)).toBe('hello cache');
