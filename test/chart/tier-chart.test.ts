@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, App } from 'cdk8s';
-import { ScalableService, TierChart, writeTierManifests } from '../../lib';
+import { ScalableService, TierChart, gateFailure, tierOutput, tierOutputManifests, validateManifests, writeTierManifests, writeTierOutput } from '../../lib';
 import { TIERS, team } from '../../tiers';
 
 function writeAll(outdir: string): Record<string, string> {
@@ -93,6 +93,26 @@ describe('TierChart and writeTierManifests', () => {
     );
     expect(fs.existsSync(dir)).toBe(false);
     expect(writeTierManifests(chart, dir, { validation: { rules: { 'secret-inline': false } } })).toContain('base/secrets.yaml');
+  });
+
+  test('in steps: tierOutput, the gate on tierOutputManifests, writeTierOutput write what writeTierManifests writes', () => {
+    const whole = path.join(tmp, 'whole');
+    const steps = path.join(tmp, 'steps');
+    const written = writeTierManifests(new TierChart(new App(), 'team', team), whole);
+    const output = tierOutput(new TierChart(new App(), 'team', team));
+    const manifests = tierOutputManifests(output);
+    expect(manifests.map((m) => m.file)).toContain('team/base/app.yaml');
+    expect(validateManifests(manifests)).toEqual([]);
+    expect(writeTierOutput(output, steps)).toEqual(written);
+    for (const file of written) expect(fs.readFileSync(path.join(steps, file), 'utf8')).toBe(fs.readFileSync(path.join(whole, file), 'utf8'));
+    // writeTierOutput validates nothing: the caller's gate does, and gateFailure words its error as writeTierManifests does
+    const chart = new TierChart(new App(), 'team', team);
+    new ApiObject(chart.addComponent('secrets'), 'db', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: 'hunter2' } });
+    const unchecked = tierOutput(chart);
+    const findings = validateManifests(tierOutputManifests(unchecked));
+    expect(findings.map((f) => f.rule)).toEqual(['secret-inline']);
+    expect(() => writeTierManifests(chart, path.join(tmp, 'gated'))).toThrow(gateFailure(findings, path.join(tmp, 'gated')));
+    expect(writeTierOutput(unchecked, path.join(tmp, 'unchecked'))).toContain('base/secrets.yaml');
   });
 
   test('writes nothing when a construct validation fails, and names the construct', () => {
