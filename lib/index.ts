@@ -16,4 +16,4 @@ export * from './monitoring';
 export * from './sim';
 export * from './validate';
 export * from './plan';
-export * from './charts';
+export * from './plots';

@@ -13,7 +13,7 @@ import { formatValue } from '../core/problems';
 import { HorizontalScaling } from '../app/horizontal-scaling';
 import { ScalingPromise } from '../sim/scaling-promise';
 import { CapacityPlan, PlanInputError, PlanInputs, PlanOverride, PlanTier, formatNumber, planCapacity, planChartPoints, planChartSpec, planInputProblems, tierBoundaries, tierFileFormat, tierFileText } from '../plan';
-import { LOAD_SHAPE_ALLOWED, parseLoadShape, renderSvg, scalingTrace, traceChartSpec } from '../charts';
+import { LOAD_SHAPE_ALLOWED, parseLoadShape, renderSvg, scalingTrace, traceChartSpec } from '../plots';
 
 /** The tiers and promises the commands work on, and the tier validation (from `scaling-tiers/tiers`). */
 export interface CliCatalogue<T extends PlanTier = PlanTier> {

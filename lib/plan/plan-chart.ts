@@ -1,4 +1,4 @@
-import type { VegaLiteSpec } from '../charts/chart-spec';
+import type { VegaLiteSpec } from '../plots/chart-spec';
 import { PlanInputs } from './plan-inputs';
 import { CapacityPlan, PlanTier, planCapacity, planFigure } from './capacity-plan';
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runScalingTiers, PlanJson } from '../../lib/cli';
-import { ScalingTrace, TRACE_SERIES } from '../../lib/charts';
+import { ScalingTrace, TRACE_SERIES } from '../../lib/plots';
 import { validateManifests } from '../../lib/validate';
 import { TIERS, TierSpec, deriveTier } from '../../tiers';
 import { TIER_PROMISES } from '../../tiers/promises';

@@ -19,7 +19,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pgbouncerIni, pgbouncerStartScript, PGBOUNCER_FILES } from '../../lib/postgres/pgbouncer';
-import { POSTGRES_PORT, SOCKET_DIR, serverContainer } from '../../lib/postgres/_postgres-server';
+import { POSTGRES_PORT, SOCKET_DIR, serverContainer } from '../../lib/postgres/statefulset/_postgres-server';
 import { postgresConfigFiles } from '../../lib/postgres/postgres-conf';
 import {
   POSTGRES_FILES,

@@ -1,9 +1,9 @@
 import { CronExpressionParser } from 'cron-parser';
 import { Testing } from 'cdk8s';
-import { PostgresCluster, PostgresClusterProps } from '../../lib/postgres/postgres-cluster';
-import { POSTGRES_ENDPOINT_ENV, postgresClusterEnv, postgresClusterTopologyFor } from '../../lib/postgres/postgres-cluster-endpoints';
-import { CNPG_FIXED_PARAMETERS, cnpgPostgresParameters } from '../../lib/postgres/cnpg-parameters';
-import { BACKUP_INTERVAL_HOURS, cnpgBackupSchedule } from '../../lib/postgres/cnpg-backup-schedule';
+import { PostgresCluster, PostgresClusterProps } from '../../lib/postgres/cnpg/postgres-cluster';
+import { POSTGRES_ENDPOINT_ENV, postgresClusterEnv, postgresClusterTopologyFor } from '../../lib/postgres/cnpg/postgres-cluster-endpoints';
+import { CNPG_FIXED_PARAMETERS, cnpgPostgresParameters } from '../../lib/postgres/cnpg/cnpg-parameters';
+import { BACKUP_INTERVAL_HOURS, cnpgBackupSchedule } from '../../lib/postgres/cnpg/cnpg-backup-schedule';
 import { postgresqlConf } from '../../lib/postgres/postgres-conf';
 import { postgresBackupLocationFor } from '../../lib/cloud/postgres-backup-location';
 import { Manifest, named, ofKind, one, synth, testChart } from '../_synth';

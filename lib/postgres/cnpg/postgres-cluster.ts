@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Problems } from '../core/problems';
+import { Problems } from '../../core/problems';
 import {
   BARMAN_CLOUD_PLUGIN, CNPG_KINDS, CNPG_LABELS, CNPG_PORTS,
   addIngressPolicy, addObjectStore, addPodMonitor, addPooler, addScheduledBackup, peers,

@@ -1,14 +1,14 @@
 /**
- * The props of {@link PostgresCluster} (lib/postgres/postgres-cluster.ts) and their checks: `checkPostgresClusterProps`
+ * The props of {@link PostgresCluster} (lib/postgres/cnpg/postgres-cluster.ts) and their checks: `checkPostgresClusterProps`
  * states each rule once, for the construct and for the tier validation (tiers/tier-spec.ts).
  */
-import { isDnsSubdomain, isIntegerIn, oneOf } from '../core/checks';
-import { ContainerResources, checkContainerResources } from '../core/container-resources';
-import { IngressPeer, checkIngressPeers } from '../core/ingress-peer';
-import { IMAGE_ALLOWED, isObjectName, isPinnedImage, LABEL_KEY, LABEL_VALUE, objectNameAllowed } from '../core/names';
-import { Problems } from '../core/problems';
-import { parseMemory } from '../core/quantity';
-import type { PostgresPooler } from './postgres-replicated-props';
+import { isDnsSubdomain, isIntegerIn, oneOf } from '../../core/checks';
+import { ContainerResources, checkContainerResources } from '../../core/container-resources';
+import { IngressPeer, checkIngressPeers } from '../../core/ingress-peer';
+import { IMAGE_ALLOWED, isObjectName, isPinnedImage, LABEL_KEY, LABEL_VALUE, objectNameAllowed } from '../../core/names';
+import { Problems } from '../../core/problems';
+import { parseMemory } from '../../core/quantity';
+import type { PostgresPooler } from '../statefulset/postgres-replicated-props';
 import { BACKUP_INTERVAL_ALLOWED, BACKUP_INTERVAL_HOURS, RETENTION_POLICY, RETENTION_POLICY_ALLOWED } from './cnpg-backup-schedule';
 
 /** How often base backups run and how long backups are kept (tier data: department 6 h / 90d, enterprise 1 h / 84m). */

@@ -3,15 +3,15 @@
  * stated here once. The construct calls {@link checkPostgresReplicatedProps}; the tier validation calls
  * {@link checkPostgresReplicatedSizing} for the part a tier states.
  */
-import { isDnsSubdomain, isIntegerIn } from '../core/checks';
-import { ContainerResources, checkContainerResources } from '../core/container-resources';
-import { IngressPeer, checkIngressPeers } from '../core/ingress-peer';
-import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../core/names';
-import { Problems } from '../core/problems';
-import { parseMemory } from '../core/quantity';
-import { type SecretKeyRef, checkSecretKeyRef } from '../core/secret-ref';
-import { MAX_CLIENT_CONNECTIONS, MAX_CONNECTIONS, MAX_REPLICAS, MIN_MEMORY_ALLOWED, MIN_MEMORY_BYTES } from './_postgres-checks';
-import { fieldAt } from '../core/checks';
+import { isDnsSubdomain, isIntegerIn } from '../../core/checks';
+import { ContainerResources, checkContainerResources } from '../../core/container-resources';
+import { IngressPeer, checkIngressPeers } from '../../core/ingress-peer';
+import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../../core/names';
+import { Problems } from '../../core/problems';
+import { parseMemory } from '../../core/quantity';
+import { type SecretKeyRef, checkSecretKeyRef } from '../../core/secret-ref';
+import { MAX_CLIENT_CONNECTIONS, MAX_CONNECTIONS, MAX_REPLICAS, MIN_MEMORY_ALLOWED, MIN_MEMORY_BYTES } from '../_postgres-checks';
+import { fieldAt } from '../../core/checks';
 import { NAME_ROOM, REPLICATED_DEFAULTS } from './_postgres-replicated-defaults';
 
 /** The PgBouncer connection pooler of a {@link PostgresReplicated} cluster. */

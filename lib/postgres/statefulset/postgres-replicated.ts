@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { k8s } from '../core/k8s';
-import { ContainerResources } from '../core/container-resources';
-import { IngressPeer, networkPolicyPeers } from '../core/ingress-peer';
-import { Problems } from '../core/problems';
-import { postgresConfigFiles } from './postgres-conf';
-import type { PostgresConfigProps } from './postgres-props';
+import { k8s } from '../../core/k8s';
+import { ContainerResources } from '../../core/container-resources';
+import { IngressPeer, networkPolicyPeers } from '../../core/ingress-peer';
+import { Problems } from '../../core/problems';
+import { postgresConfigFiles } from '../postgres-conf';
+import type { PostgresConfigProps } from '../postgres-props';
 import { type PostgresReplicatedProps, checkPostgresReplicatedProps } from './postgres-replicated-props';
 import { REPLICATED_DEFAULTS } from './_postgres-replicated-defaults';
 import { type PoolerSettings, addPostgresPooler, sha256 } from './_postgres-pooler';

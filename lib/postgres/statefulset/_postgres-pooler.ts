@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { k8s } from '../core/k8s';
+import { k8s } from '../../core/k8s';
 import { Construct } from 'constructs';
-import { PGBOUNCER_FILES, pgbouncerFiles } from './pgbouncer';
-import { POSTGRES_SECRET_FILES } from './postgres-props';
+import { PGBOUNCER_FILES, pgbouncerFiles } from '../pgbouncer';
+import { POSTGRES_SECRET_FILES } from '../postgres-props';
 import type { PostgresPooler } from './postgres-replicated-props';
-import type { SecretKeyRef } from '../core/secret-ref';
-import { validationAnnotations } from '../validate/annotations';
-import { ContainerResources } from '../core/container-resources';
-import { IngressPeer, networkPolicyPeers } from '../core/ingress-peer';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-security';
-import { preferredAntiAffinity, topologySpread } from '../core/scheduling';
+import type { SecretKeyRef } from '../../core/secret-ref';
+import { validationAnnotations } from '../../validate/annotations';
+import { ContainerResources } from '../../core/container-resources';
+import { IngressPeer, networkPolicyPeers } from '../../core/ingress-peer';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../core/pod-security';
+import { preferredAntiAffinity, topologySpread } from '../../core/scheduling';
 
 /** The pooler's listening port (PgBouncer's standard). */
 export const POOLER_PORT = 6432;

@@ -4,10 +4,10 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from '../core/k8s';
-import { ContainerResources } from '../core/container-resources';
-import { IngressPeer, networkPolicyPeers } from '../core/ingress-peer';
-import { validationAnnotations } from '../validate/annotations';
+import { k8s } from '../../core/k8s';
+import { ContainerResources } from '../../core/container-resources';
+import { IngressPeer, networkPolicyPeers } from '../../core/ingress-peer';
+import { validationAnnotations } from '../../validate/annotations';
 
 /** The name of the Barman Cloud plugin, as the Cluster's `plugins` and `externalClusters` refer to it. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';

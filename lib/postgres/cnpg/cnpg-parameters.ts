@@ -3,7 +3,7 @@
  * postgresql.conf (lib/postgres/postgres-conf.ts), minus those CloudNativePG fixes or manages itself. Pure, so the
  * integration test can start a real PostgreSQL with exactly these parameters.
  */
-import { postgresqlConf } from './postgres-conf';
+import { postgresqlConf } from '../postgres-conf';
 
 /**
  * Parameters CloudNativePG rejects in `postgresql.parameters`: its "fixed" and "blocked" parameters (the

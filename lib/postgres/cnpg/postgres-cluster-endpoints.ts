@@ -2,7 +2,7 @@
  * How the app in each region finds its database, and each region's place in the CloudNativePG distributed topology:
  * pure functions of the tier's regions, so every region's overlay is computed from the same data.
  */
-import { Problems } from '../core/problems';
+import { Problems } from '../../core/problems';
 import type { PostgresClusterTopology, PostgresTopologyMember } from './postgres-cluster';
 
 /** A region's part, as the tier states it (`TierRegion.role`). */

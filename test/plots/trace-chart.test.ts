@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { TRACE_CHART_SIZE, TRACE_SERIES, renumberIds, scalingTrace, traceChartSpec, traceYMax } from '../../lib/charts';
+import { TRACE_CHART_SIZE, TRACE_SERIES, renumberIds, scalingTrace, traceChartSpec, traceYMax } from '../../lib/plots';
 import { simulateHpa } from '../../lib/sim';
 import { enterprise } from '../../tiers';
 import { TIER_PROMISES } from '../../tiers/promises';

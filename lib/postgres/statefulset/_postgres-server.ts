@@ -4,13 +4,13 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from '../core/k8s';
-import { POSTGRES_FILES, POSTGRES_ORDINAL_ENV, POSTGRES_SECRET_FILES, POSTGRES_SUPERUSER, type PostgresRole } from './postgres-props';
-import type { SecretKeyRef } from '../core/secret-ref';
-import { ContainerResources } from '../core/container-resources';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/pod-security';
-import { preferredAntiAffinity } from '../core/scheduling';
-import { validationAnnotations } from '../validate/annotations';
+import { k8s } from '../../core/k8s';
+import { POSTGRES_FILES, POSTGRES_ORDINAL_ENV, POSTGRES_SECRET_FILES, POSTGRES_SUPERUSER, type PostgresRole } from '../postgres-props';
+import type { SecretKeyRef } from '../../core/secret-ref';
+import { ContainerResources } from '../../core/container-resources';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../core/pod-security';
+import { preferredAntiAffinity } from '../../core/scheduling';
+import { validationAnnotations } from '../../validate/annotations';
 
 /** The label whose value is `primary` or `replica` on the server pods. */
 export const POSTGRES_ROLE_LABEL = 'app.kubernetes.io/component';
