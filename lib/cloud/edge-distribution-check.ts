@@ -2,7 +2,7 @@
  * The prop checks of {@link EdgeDistribution}, pure (no aws-cdk-lib at run time) so that the tier validation can
  * call them without loading the cloud side.
  */
-import type { EdgeDistributionProps } from './edge-distribution';
+import type { EdgeDistributionProps } from './edge-distribution-props';
 import { Problems } from '../core/problems';
 import { DOMAIN_ALLOWED, DOMAIN_NAME } from './_domain';
 import { ORIGIN_HEADER_ALLOWED, SECRET_NAME, isOriginHeaderName } from './_origin';

@@ -6,4 +6,3 @@ export * from './prometheus-rules';
 export * from './slo-rules';
 export * from './tier-monitoring';
 export * from './tier-chart-monitoring';
-export * from './nginx-status';

@@ -6,7 +6,7 @@ import type { RedisDeployment, RedisExporter } from '../redis/redis-deployment';
 import type { HealthThresholds } from './health-rules';
 import type { SloTargets } from './slo-rules';
 import { DEFAULT_PROMETHEUS, PrometheusSelection, TierMonitoring } from './tier-monitoring';
-import { NGINX_EXPORTER_PORT } from './nginx-status';
+import { NGINX_EXPORTER_PORT } from '../nginx/nginx-status';
 
 /** How a TierChart watches its tier (`TierChartProps.monitoring`, the tier data's `monitoring`). */
 export interface TierChartMonitoringProps {

@@ -14,7 +14,7 @@ import { IngressPeer, checkIngressPeers } from '../core/ingress-peer';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../core/names';
 import { ScalableService } from '../app/scalable-service';
 import { JsonPatch } from 'cdk8s';
-import { nginxExporterContainer, withNginxStatusServer } from '../monitoring/nginx-status';
+import { nginxExporterContainer, withNginxStatusServer } from './nginx-status';
 
 /**
  * The nginx image the load balancer runs by default. The generated config resolves the backend's headless

@@ -1,7 +1,7 @@
 import application from '../../imports/crds/application-v1alpha1.json';
 import gitRepository from '../../imports/crds/gitrepository-v1.json';
 import kustomization from '../../imports/crds/kustomization-v1.json';
-import type { CustomResourceDefinition } from './structure';
+import type { CustomResourceDefinition } from './crd-types';
 
 /**
  * The CRDs of the GitOps objects (Argo CD Application, Flux GitRepository and Kustomization), in a module of their

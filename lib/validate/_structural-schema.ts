@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { CompiledValidator } from './_known-fields';
-import type { JsonSchema } from './structure';
+import type { JsonSchema } from './crd-types';
 
 /**
  * A validator for a CRD's structural schema that walks the object against the schema instead of compiling it, for

@@ -18,6 +18,9 @@ import podMonitorCrd from '../../imports/crds/podmonitor-v1.json';
 import { Finding, Manifest, finding } from './manifest';
 import { CompactFieldTrees, CompiledValidator, escapeKey, seedFields, validateStrictly } from './_known-fields';
 import { structuralValidator } from './_structural-schema';
+import type { CustomResourceDefinition, JsonSchema } from './crd-types';
+
+export type { CustomResourceDefinition, JsonSchema } from './crd-types';
 
 /**
  * Schema checks. Kubernetes kinds are checked with the compiled OpenAPI validators of the `kubernetes-models`
@@ -26,26 +29,6 @@ import { structuralValidator } from './_structural-schema';
  * checked with the `openAPIV3Schema` of their CRD, precompiled for the built-in CRDs. All checks are offline and
  * strict: a field the schema does not define is a finding, as `kubectl apply --validate=strict` would reject it.
  */
-
-/** A CustomResourceDefinition, as far as the gate reads it. */
-export interface CustomResourceDefinition {
-  readonly spec: {
-    readonly group: string;
-    readonly scope?: string;
-    readonly names: { readonly kind: string };
-    readonly versions: readonly { readonly name: string; readonly served?: boolean; readonly schema?: { readonly openAPIV3Schema?: JsonSchema } }[];
-  };
-}
-
-/** The subset of a structural schema the strict check walks. */
-export interface JsonSchema {
-  readonly type?: string;
-  readonly properties?: Record<string, JsonSchema>;
-  readonly items?: JsonSchema;
-  readonly additionalProperties?: boolean | JsonSchema;
-  readonly 'x-kubernetes-preserve-unknown-fields'?: boolean;
-  readonly [keyword: string]: unknown;
-}
 
 /** The small built-in CRDs, whose validators are in `imports/schema-validators.ts` with the Kubernetes kinds. */
 export const BUNDLED_CRDS: readonly CustomResourceDefinition[] = [
