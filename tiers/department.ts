@@ -1,5 +1,5 @@
 import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, IN_CLUSTER_PROMETHEUS, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP } from './_shared';
-import { TierSpec } from './tier-spec';
+import type { TierSpec } from '../lib/tier';
 
 /**
  * Department: KEDA 3-20 on CPU, queue depth and seed 001's daily schedule, least-connections nginx with websocket

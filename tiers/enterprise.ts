@@ -1,5 +1,5 @@
 import { GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP } from './_shared';
-import { TierSpec } from './tier-spec';
+import type { TierSpec } from '../lib/tier';
 
 /**
  * Enterprise: HPA 3-50, three regions (us-east-1 primary, eu-west-1 secondary, ap-southeast-1 read-only),
