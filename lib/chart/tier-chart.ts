@@ -28,7 +28,8 @@ import {
 } from '../tier/tier-postgres';
 
 /**
- * Props of {@link TierChart}. A `TierSpec` from `tiers/` is assignable to it as it is.
+ * Props of {@link TierChart}. The tier's parts are typed by the tier model (lib/tier), so a `TierSpec` is assignable
+ * to it as it is; the other props say where the chart puts the tier (namespace, Secrets, regions, backups).
  */
 export interface TierChartProps {
   /** The tier's name (a DNS label): labels every object, and names the namespace unless `namespace` is set. */
