@@ -36,12 +36,11 @@ import {
   DEFAULT_BACKUP_BUCKET_PREFIX, EDGE_REGION, EdgeDistribution, GlobalDns, OriginProtection, PLACEHOLDER_CERTIFICATE_ARN,
   PostgresBackupAccess, PostgresBackupBucket, RegionalIngress, RegionalStack, TierAlarms, backupRetentionDays,
 } from '../lib/cloud';
-import { TIERS, TierSpec, hasCloudIngress } from '../tiers';
+import { TIERS } from '../tiers';
+import { TIER_POSTGRES_NAME, hasCloudIngress, type TierSpec } from '../lib/tier';
 
 /** The account used when neither context `account` nor `CDK_DEFAULT_ACCOUNT` is set. */
 const PLACEHOLDER_ACCOUNT = '111111111111';
-/** The CloudNativePG cluster's name on the Kubernetes side (`PostgresCluster`'s default). */
-const POSTGRES_CLUSTER_NAME = 'postgres';
 /** Route 53 is global; its stack lives in its control-plane region. */
 const DNS_REGION = 'us-east-1';
 
@@ -107,7 +106,7 @@ function addTier(
       new PostgresBackupBucket(stacks.get(region)!, 'PostgresBackups', {
         tier: tier.name,
         bucketPrefix: o.backupBucketPrefix,
-        clusterName: POSTGRES_CLUSTER_NAME,
+        clusterName: TIER_POSTGRES_NAME, // the name TierChart gives the cluster
         retentionDays: backupRetentionDays(backup.retentionPolicy),
         access,
         replicateTo,

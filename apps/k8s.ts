@@ -8,8 +8,8 @@
  */
 import * as path from 'node:path';
 import { App } from 'cdk8s';
-import { TierChart, writeTierManifests } from '../lib';
-import { TIERS, hasCloudIngress } from '../tiers';
+import { TierChart, hasCloudIngress, writeTierManifests } from '../lib';
+import { TIERS } from '../tiers';
 
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
 const repoURL = process.env.SCALING_TIERS_REPO_URL ?? 'https://git.example.com/platform/scaling-tiers.git';

@@ -11,6 +11,7 @@ export * from './nginx';
 export * from './redis';
 export * from './postgres';
 export * from './chart';
+export * from './tier';
 export * from './gitops';
 export * from './monitoring';
 export * from './sim';

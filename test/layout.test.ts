@@ -62,4 +62,27 @@ describe('layout', () => {
   test('lib/ never imports tiers/ (data flows one way: tiers -> constructs)', () => {
     expect(edges.filter((e) => e.from.startsWith(`lib${path.sep}`) && e.to.startsWith(`tiers${path.sep}`))).toEqual([]);
   });
+
+  test('no import loop runs through the tier model or the chart (lib/tier, lib/chart)', () => {
+    const next = new Map<string, string[]>();
+    for (const e of edges) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+    /** A path of imports from `start` back to itself, or undefined. */
+    const loopFrom = (start: string): string[] | undefined => {
+      const seen = new Set<string>();
+      const walk = (file: string, trail: string[]): string[] | undefined => {
+        for (const to of next.get(file) ?? []) {
+          if (to === start) return [...trail, to];
+          if (seen.has(to)) continue;
+          seen.add(to);
+          const found = walk(to, [...trail, to]);
+          if (found) return found;
+        }
+        return undefined;
+      };
+      return walk(start, [start]);
+    };
+    const ours = [...next.keys()].filter((f) => f.startsWith(path.join('lib', 'tier') + path.sep) || f.startsWith(path.join('lib', 'chart') + path.sep));
+    expect(ours.length).toBeGreaterThan(10);
+    expect(ours.map(loopFrom).filter((loop) => loop !== undefined).map((loop) => loop.join(' -> '))).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { DayPoint, DayProfile, simulateDay } from '../lib/sim';
-import { TierSpec } from './tier-spec';
+import type { TierSpec } from '../lib/tier';
 
 /**
  * An illustrative working day per autoscaled tier, hour by hour in the tier's schedule timezone (UTC without one):

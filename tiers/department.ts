@@ -1,5 +1,11 @@
 import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, IN_CLUSTER_PROMETHEUS, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP } from './_shared';
-import { TierSpec } from './tier-spec';
+import type { TierRegion, TierSpec } from '../lib/tier';
+
+/** The regions: each VPC's CIDR is stated here once, for the VPC and for nginx's trusted proxies. */
+const REGIONS: TierRegion[] = [
+  { name: 'us-east-1', role: 'primary', vpcCidr: '10.20.0.0/16' }, // [002, 003] primary + standby
+  { name: 'us-west-2', role: 'standby', vpcCidr: '10.21.0.0/16' }, // Route 53 failover target
+];
 
 /**
  * Department: KEDA 3-20 on CPU, queue depth and seed 001's daily schedule, least-connections nginx with websocket
@@ -14,10 +20,7 @@ export const department: TierSpec = {
     memoryGiB: { min: 32, max: 64 }, // [002]
   },
   replicationFactor: 3, // [002]
-  regions: [
-    { name: 'us-east-1', role: 'primary', vpcCidr: '10.20.0.0/16' }, // [002, 003] primary + standby
-    { name: 'us-west-2', role: 'standby', vpcCidr: '10.21.0.0/16' }, // Route 53 failover target
-  ],
+  regions: REGIONS,
   sla: {
     availabilityPercent: 99.9, // [000, 004]
     p95LatencyMs: 300, // [004]
@@ -69,7 +72,7 @@ export const department: TierSpec = {
     websocketAffinity: true, // [003] sticky sessions for WebSocket
     // Behind the regional ALB (TargetGroupBinding): a cloud load balancer of its own would bypass the ALB's TLS and WAF.
     serviceType: 'ClusterIP',
-    trustedProxyCidrs: ['10.20.0.0/16', '10.21.0.0/16'], // the regions' VPCs, where the ALBs are
+    trustedProxyCidrs: REGIONS.map((r) => r.vpcCidr), // the regions' VPCs, where the ALBs are
   },
   redis: {
     mode: 'cluster', // [002, 003] Redis Cluster

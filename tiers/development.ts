@@ -1,5 +1,5 @@
 import { PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP } from './_shared';
-import { TierSpec } from './tier-spec';
+import type { TierSpec } from '../lib/tier';
 
 /**
  * Development: one server's worth of everything (seed 002 "single server"), no autoscaling; the VPA only

@@ -1,5 +1,12 @@
 import { GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP } from './_shared';
-import { TierSpec } from './tier-spec';
+import type { TierRegion, TierSpec } from '../lib/tier';
+
+/** The regions: each VPC's CIDR is stated here once, for the VPC and for nginx's trusted proxies. */
+const REGIONS: TierRegion[] = [
+  { name: 'us-east-1', role: 'primary', vpcCidr: '10.30.0.0/16' }, // [003]
+  { name: 'eu-west-1', role: 'secondary', vpcCidr: '10.31.0.0/16' }, // [003]
+  { name: 'ap-southeast-1', role: 'read-only', vpcCidr: '10.32.0.0/16' }, // [003]
+];
 
 /**
  * Enterprise: HPA 3-50, three regions (us-east-1 primary, eu-west-1 secondary, ap-southeast-1 read-only),
@@ -14,11 +21,7 @@ export const enterprise: TierSpec = {
     memoryGiB: { min: 128, max: 256 }, // [002]
   },
   replicationFactor: 5, // [002]
-  regions: [
-    { name: 'us-east-1', role: 'primary', vpcCidr: '10.30.0.0/16' }, // [003]
-    { name: 'eu-west-1', role: 'secondary', vpcCidr: '10.31.0.0/16' }, // [003]
-    { name: 'ap-southeast-1', role: 'read-only', vpcCidr: '10.32.0.0/16' }, // [003]
-  ],
+  regions: REGIONS,
   sla: {
     availabilityPercent: 99.9, // [000]
     p95LatencyMs: 50, // [000]
@@ -71,8 +74,8 @@ export const enterprise: TierSpec = {
     },
     websocketAffinity: true, // [003]
     serviceType: 'ClusterIP', // behind the regional ALB (TargetGroupBinding), not a load balancer of its own
-    // The regions' VPCs, where the ALBs are: X-Forwarded-For from them is the real client IP (a test checks they match).
-    trustedProxyCidrs: ['10.30.0.0/16', '10.31.0.0/16', '10.32.0.0/16'],
+    // The regions' VPCs, where the ALBs are: X-Forwarded-For from them is the real client IP.
+    trustedProxyCidrs: REGIONS.map((r) => r.vpcCidr),
     rateLimits: { globalPerMinute: 5000, perClientPerMinute: 1000, burst: 100 }, // [003]
   },
   redis: {

@@ -1,14 +1,18 @@
 // The tiers as data. What the source keys [000]-[004] in the tier files refer to: tiers/README.md.
+import type { TierSpec } from '../lib/tier';
 import { department } from './department';
 import { development } from './development';
 import { enterprise } from './enterprise';
 import { team } from './team';
-import { TierSpec } from './tier-spec';
 
-export * from './tier-spec';
+// The tier model is lib/tier's; `scaling-tiers/tiers` re-exports what a platform team needs to write or derive a tier.
+export type {
+  DeepPartial, Range, TierApp, TierCapacity, TierCdn, TierMonitoringSpec, TierNginx, TierPostgres, TierPostgresBackup,
+  TierPostgresEngine, TierRedis, TierRegion, TierSla, TierSpec,
+} from '../lib/tier';
+export { deriveTier, hasCloudIngress, validateTierSpec } from '../lib/tier';
 export { development, team, department, enterprise };
 
 /** The four built-in tiers, smallest first. */
 export const TIERS: readonly TierSpec[] = [development, team, department, enterprise];
-export * from './cloud';
 export * from './days';

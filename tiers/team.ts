@@ -1,5 +1,5 @@
 import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP } from './_shared';
-import { TierSpec } from './tier-spec';
+import type { TierSpec } from '../lib/tier';
 
 /** Team: a small team's shared environment; the app scales 2-10 on CPU, nginx round-robins over it. */
 export const team: TierSpec = {

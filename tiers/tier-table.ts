@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { SCALABLE_SERVICE_DEFAULT_REPLICAS } from '../lib/app';
 import { DEFAULT_NGINX_UPSTREAM } from '../lib/nginx';
-import { TierSpec } from './tier-spec';
+import type { TierSpec } from '../lib/tier';
 
 const START = '<!-- tier-table:start (generated from tiers/ by `npm run docs`; a test checks it) -->';
 const END = '<!-- tier-table:end -->';

@@ -1,7 +1,20 @@
 import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
 import { Problems } from '../core/problems';
 import { isObjectName, objectNameAllowed } from '../core/names';
-import { TierChart } from './tier-chart';
+
+/**
+ * What a regional component belongs to: a `TierChart`. Only the parts read here are named, so this file does not
+ * import the chart that imports it.
+ */
+export interface RegionalComponentTier extends Construct {
+  /** The namespace of every object of the tier. */
+  readonly namespaceName: string;
+  /** The tier's component charts; the first (the namespace) carries the tier's labels. */
+  readonly components: readonly Chart[];
+  /** The chart's own regional charts (the ALB's TargetGroupBinding per region). */
+  readonly regionalComponents: ReadonlyMap<string, Chart>;
+}
 
 /** One regional component of a tier, as {@link regionalComponentsOf} lists it. */
 export interface RegionalComponent {
@@ -16,7 +29,7 @@ export interface RegionalComponent {
 /** The file name of the regional component the TierChart makes for the ALB's TargetGroupBinding. */
 export const LOAD_BALANCER_BINDING_COMPONENT = 'load-balancer-binding';
 
-const registry = new WeakMap<TierChart, RegionalComponent[]>();
+const registry = new WeakMap<RegionalComponentTier, RegionalComponent[]>();
 
 /**
  * Adds a component that only one region's cluster applies, or that differs per region: a chart in the tier's
@@ -39,7 +52,7 @@ const registry = new WeakMap<TierChart, RegionalComponent[]>();
  * @param region the region (an AWS region name), as passed to `writeTierManifests`' `regions`
  * @param name the component's name, a DNS label unique within the region; `load-balancer-binding` is the TierChart's
  */
-export function addRegionalComponent(tier: TierChart, region: string, name: string): Chart {
+export function addRegionalComponent(tier: RegionalComponentTier, region: string, name: string): Chart {
   const problems = new Problems(tier.node.path);
   const existing = registry.get(tier) ?? [];
   if (!isObjectName(name)) problems.add('regional component name', name, objectNameAllowed());
@@ -59,7 +72,7 @@ export function addRegionalComponent(tier: TierChart, region: string, name: stri
  * Every regional component of a tier: the TierChart's own TargetGroupBindings (`load-balancer-binding`) first, then
  * those added with {@link addRegionalComponent}, in the order added.
  */
-export function regionalComponentsOf(tier: TierChart): RegionalComponent[] {
+export function regionalComponentsOf(tier: RegionalComponentTier): RegionalComponent[] {
   return [
     ...[...tier.regionalComponents].map(([region, chart]) => ({ region, name: LOAD_BALANCER_BINDING_COMPONENT, chart })),
     ...(registry.get(tier) ?? []),

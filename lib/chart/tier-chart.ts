@@ -2,164 +2,34 @@ import { Chart } from 'cdk8s';
 import { k8s } from '../core/k8s';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
-import { fieldAt } from '../core/checks';
 import { isObjectName, objectNameAllowed } from '../core/names';
 import type { SecretKeyRef } from '../core/secret-ref';
-import type { NginxRateLimit } from '../nginx/nginx-conf';
 import { LoadBalancerBinding } from './load-balancer-binding';
-import { NginxLoadBalancer, NginxLoadBalancerProps } from '../nginx/nginx-load-balancer';
-import { PostgresReplicated, PostgresReplicatedSizing, checkPostgresReplicatedSizing } from '../postgres';
-import { PostgresBackupPolicy, PostgresCluster, PostgresClusterRecovery, checkPostgresBackupPolicy } from '../postgres/cnpg/postgres-cluster';
-import { postgresClusterEnv, postgresClusterTopologyFor, type PostgresRegionRole } from '../postgres/cnpg/postgres-cluster-endpoints';
+import { NginxLoadBalancer } from '../nginx/nginx-load-balancer';
+import { PostgresReplicated } from '../postgres/statefulset/postgres-replicated';
+import { PostgresCluster, type PostgresClusterRecovery } from '../postgres/cnpg/postgres-cluster';
+import { postgresClusterEnv } from '../postgres/cnpg/postgres-cluster-endpoints';
 import { addRegionalComponent, regionalComponentsOf } from './regional-component';
-import { DEFAULT_BACKUP_BUCKET_PREFIX, postgresBackupLocationFor } from '../cloud/postgres-backup-location';
-import { RedisDeployment, RedisDeploymentProps } from '../redis/redis-deployment';
-import { ScalableService, ScalableServiceProps } from '../app/scalable-service';
+import { DEFAULT_BACKUP_BUCKET_PREFIX } from '../cloud/postgres-backup-location';
+import { RedisDeployment } from '../redis/redis-deployment';
+import { ScalableService } from '../app/scalable-service';
 import { PrometheusAdapterRules } from '../app/prometheus-adapter';
 import { synthesizeCharts } from './_synthesize-charts';
 import type { KubeObject } from '../validate/manifest';
 import { TierChartMonitoringProps, addTierMonitoring, tierNginxExporter, tierRedisExporter } from '../monitoring/tier-chart-monitoring';
-import { DEFAULT_PROMETHEUS, type TierMonitoring } from '../monitoring/tier-monitoring';
+import type { TierMonitoring } from '../monitoring/tier-monitoring';
 import type { SloTargets } from '../monitoring/slo-rules';
-
-/** The application service of a tier: the sizing part of {@link ScalableServiceProps}. */
-export type TierAppProps = Pick<ScalableServiceProps, 'image' | 'resources' | 'replicas' | 'autoscaling' | 'verticalScaling' | 'validationExemptions'>;
-
-/**
- * The nginx load balancer of a tier: the sizing part of {@link NginxLoadBalancerProps}, plus three tier-level
- * settings that {@link tierNginxLoadBalancerProps} turns into the load balancer's nginx.conf and NetworkPolicy props.
- */
-export interface TierNginxProps extends Pick<NginxLoadBalancerProps, 'maxReplicas' | 'serviceType' | 'upstream'> {
-  /** Fixed replicas, or the minimum when `maxReplicas` is larger (an HPA then owns the count). */
-  readonly replicas: number;
-  /** Keep each client's websocket on one app pod (consistent hash of the client address). */
-  readonly websocketAffinity: boolean;
-  /**
-   * Address ranges of the load balancer in front (the regional ALB's VPC) whose X-Forwarded-For nginx trusts for
-   * the real client IP.
-   *
-   * @default - none: the client is the connecting address
-   */
-  readonly trustedProxyCidrs?: string[];
-  /**
-   * Request rate limits.
-   *
-   * @default - none
-   */
-  readonly rateLimits?: {
-    /** Requests per minute across all clients. */
-    readonly globalPerMinute: number;
-    /** Requests per minute per client address. */
-    readonly perClientPerMinute: number;
-    /** Requests allowed above the rate before refusing with 429. */
-    readonly burst: number;
-  };
-}
+import type { TierApp, TierNginx, TierPostgres, TierRedis, TierRegion } from '../tier/tier-spec';
+import { tierScalableServiceProps } from '../tier/tier-app';
+import { tierNginxAutoscaled, tierNginxLoadBalancerProps } from '../tier/tier-nginx';
+import {
+  POSTGRES_ENDPOINTS_CONFIG_MAP, TIER_POSTGRES_NAME, runsPostgresPerRegion, tierPostgresClusterProps, tierPostgresReplicatedProps,
+  type TierPostgresClusterPlacement, type TierPostgresPlacement,
+} from '../tier/tier-postgres';
 
 /**
- * The props of a tier's {@link NginxLoadBalancer} (all but its backend): what {@link TierChart} builds, and what the
- * tier validation checks with `checkNginxLoadBalancerProps`.
- */
-export function tierNginxLoadBalancerProps(n: TierNginxProps): Omit<NginxLoadBalancerProps, 'backend' | 'backendNamespace'> {
-  const rateLimits: NginxRateLimit[] = n.rateLimits
-    ? [
-        { name: 'global', key: 'global', requests: n.rateLimits.globalPerMinute, per: 'minute', burst: n.rateLimits.burst },
-        { name: 'per_client', key: 'client', requests: n.rateLimits.perClientPerMinute, per: 'minute', burst: n.rateLimits.burst },
-      ]
-    : [];
-  return {
-    replicas: n.replicas,
-    maxReplicas: n.maxReplicas,
-    serviceType: n.serviceType ?? 'LoadBalancer',
-    upstream: n.upstream,
-    config: {
-      websocket: { path: '/ws', affinity: n.websocketAffinity ? 'client_hash' : 'none' },
-      realIp: n.trustedProxyCidrs ? { trustedCidrs: n.trustedProxyCidrs } : undefined,
-      rateLimits,
-    },
-    allowIngressFrom: n.trustedProxyCidrs ? n.trustedProxyCidrs.map((cidr) => ({ cidr })) : undefined,
-  };
-}
-
-/**
- * The props of a tier's application {@link ScalableService}: what {@link TierChart} builds, and what the tier
- * validation checks with `checkScalableServiceProps` (so a rule that depends on the callers, such as scale-to-zero
- * being refused for a service that must answer, holds for the tier data too).
- */
-export function tierScalableServiceProps(tierName: string, app: TierAppProps, nginx: boolean, postgresEndpoints = false): ScalableServiceProps {
-  return {
-    ...app,
-    labels: { 'scaling-tiers.io/tier': tierName },
-    // nginx re-resolves the headless Service to reach every live pod.
-    headlessService: nginx,
-    // Only nginx may call the app when there is one; otherwise any pod of the tier's namespace.
-    allowIngressFrom: [{ podLabels: nginx ? { 'app.kubernetes.io/name': 'nginx', 'app.kubernetes.io/instance': 'nginx' } : {} }],
-    // Where the app finds its database in its region (written beside each PostgresCluster).
-    envFromConfigMaps: postgresEndpoints ? [POSTGRES_ENDPOINTS_CONFIG_MAP] : undefined,
-  };
-}
-
-/**
- * Redis for a tier: the sizing part of {@link RedisDeploymentProps}, every field stated (a tier's data spells out
- * each figure; `masters` is 1 outside cluster mode), plus Sentinel (replicated mode) and TLS when the tier has them.
- * Checked by `checkRedisDeploymentProps`.
- */
-export type TierRedisProps = Required<Pick<RedisDeploymentProps, 'mode' | 'masters' | 'replicasPerMaster' | 'maxMemory' | 'use' | 'appendOnly'>>
-  & Pick<RedisDeploymentProps, 'sentinel' | 'tls'>;
-
-/** The engine that runs a tier's PostgreSQL. */
-export type TierPostgresEngine = 'statefulset' | 'cloudnative-pg';
-
-/** Backups of a tier's PostgreSQL (CloudNativePG only): the schedule, the retention and how far the archive may lag. */
-export type TierPostgresBackup = PostgresBackupPolicy;
-
-/** PostgreSQL for a tier: the sizing part of PostgresReplicatedProps (the chart supplies names, Secrets and peers), the engine and the backups. */
-export type TierPostgresProps = PostgresReplicatedSizing & {
-  /**
-   * `statefulset`: {@link PostgresReplicated}, no operator, failover by hand. `cloudnative-pg`: {@link PostgresCluster},
-   * automatic failover, backups and point-in-time recovery, replica clusters in the other regions (needs the
-   * CloudNativePG operator 1.27+ and, for backups, its Barman Cloud plugin).
-   *
-   * @default 'statefulset'
-   */
-  readonly engine?: TierPostgresEngine;
-  /**
-   * Scheduled base backups and WAL archiving to the region's S3 bucket (`cloudnative-pg` only).
-   *
-   * @default - none
-   */
-  readonly backup?: TierPostgresBackup;
-};
-
-/**
- * Whether a tier runs one CloudNativePG cluster per region (in each region's overlay, one distributed topology fed
- * from the object store) rather than one in the base: the `cloudnative-pg` engine, backups, and several regions.
- */
-export function runsPostgresPerRegion(tier: { readonly postgres?: TierPostgresProps; readonly regions?: ReadonlyArray<unknown> }): boolean {
-  return tier.postgres?.engine === 'cloudnative-pg' && tier.postgres.backup !== undefined && (tier.regions?.length ?? 1) > 1;
-}
-
-/** The ConfigMap of the app's database endpoints in its region (`DATABASE_RW_ENDPOINT`, `DATABASE_RO_ENDPOINT`, `DATABASE_READ_ONLY`). */
-export const POSTGRES_ENDPOINTS_CONFIG_MAP = 'postgres-endpoints';
-
-/**
- * Records every problem of a tier's PostgreSQL: the sizing rules of the engines (stated once, in
- * `checkPostgresReplicatedSizing`), the engine choice, and the backup policy, which only CloudNativePG runs.
- */
-export function checkTierPostgresProps(problems: Problems, path: string, pg: TierPostgresProps): void {
-  checkPostgresReplicatedSizing(problems, path, pg);
-  const engine = pg.engine ?? 'statefulset';
-  if (engine !== 'statefulset' && engine !== 'cloudnative-pg') problems.add(fieldAt(path, 'engine'), engine, "'statefulset' or 'cloudnative-pg'");
-  if (pg.backup !== undefined) {
-    if (engine !== 'cloudnative-pg') {
-      problems.add(fieldAt(path, 'backup'), pg.backup, `unset unless '${fieldAt(path, 'engine')}' is 'cloudnative-pg' (backups use CloudNativePG's Barman Cloud plugin)`);
-    }
-    checkPostgresBackupPolicy(problems, fieldAt(path, 'backup'), pg.backup);
-  }
-}
-
-/**
- * Props of {@link TierChart}. A `TierSpec` from `tiers/` is assignable to it as it is.
+ * Props of {@link TierChart}. The tier's parts are typed by the tier model (lib/tier), so a `TierSpec` is assignable
+ * to it as it is; the other props say where the chart puts the tier (namespace, Secrets, regions, backups).
  */
 export interface TierChartProps {
   /** The tier's name (a DNS label): labels every object, and names the namespace unless `namespace` is set. */
@@ -177,26 +47,26 @@ export interface TierChartProps {
    */
   readonly appName?: string;
   /** The application service's sizing. */
-  readonly app: TierAppProps;
+  readonly app: TierApp;
   /**
    * An nginx load balancer in front of the app.
    *
    * @default - none: clients in the namespace reach the app's Service directly
    */
-  readonly nginx?: TierNginxProps;
+  readonly nginx?: TierNginx;
   /**
    * The regions whose ALB (a `RegionalIngress` of the cloud app) sends traffic to this tier: each gets a
    * TargetGroupBinding, in an overlay of its own (`regions/<region>/`) since it only works in that region's cluster.
    *
    * @default - none: the tier has no cloud load balancer
    */
-  readonly loadBalancerRegions?: ReadonlyArray<{ readonly name: string; readonly vpcCidr: string }>;
+  readonly loadBalancerRegions?: ReadonlyArray<Pick<TierRegion, 'name' | 'vpcCidr'>>;
   /**
    * Redis for the app.
    *
    * @default - none
    */
-  readonly redis?: TierRedisProps;
+  readonly redis?: TierRedis;
   /**
    * The Secret (created by the platform team, not by this chart) holding the Redis password.
    *
@@ -208,7 +78,7 @@ export interface TierChartProps {
    *
    * @default - none
    */
-  readonly postgres?: TierPostgresProps;
+  readonly postgres?: TierPostgres;
   /**
    * The Secret (created by the platform team, not by this chart) holding the Postgres passwords under the keys
    * `replication-password`, `app-password` and `pooler-password`. With the `cloudnative-pg` engine the application
@@ -224,7 +94,7 @@ export interface TierChartProps {
    *
    * @default - one region, `us-east-1`, primary
    */
-  readonly regions?: ReadonlyArray<{ readonly name: string; readonly role: PostgresRegionRole }>;
+  readonly regions?: ReadonlyArray<Pick<TierRegion, 'name' | 'role'>>;
   /**
    * The first part of the PostgreSQL backup buckets' names (`<prefix>-<tier>-pg-backups-<short region>`): the
    * same value the cloud app is given (context `backupBucketPrefix`), so both sides compute the same names with
@@ -327,6 +197,8 @@ export class TierChart extends Chart {
     const nginxName = 'nginx';
     const appChart = this.addComponent('app');
     this.app = new ScalableService(appChart, appName, tierScalableServiceProps(props.name, props.app, props.nginx !== undefined, props.postgres?.engine === 'cloudnative-pg'));
+    // Only the app's pods reach its state.
+    const appPeers = () => [{ podLabels: this.app.selectorLabels }];
 
     // The plain HPA reads a custom Pods metric through prometheus-adapter: ship the adapter's rule for it.
     const scaling = props.app.autoscaling;
@@ -349,30 +221,22 @@ export class TierChart extends Chart {
         ...props.redis,
         namespace,
         auth: props.redisAuth ?? { secretName: 'redis-auth', key: 'password' },
-        allowIngressFrom: [{ podLabels: this.app.selectorLabels }],
+        allowIngressFrom: appPeers(),
         exporter: tierRedisExporter(props.monitoring, props.redis.mode),
       });
     }
 
+    const secretName = props.postgresSecretName ?? 'postgres-auth';
     if (props.postgres?.engine === 'cloudnative-pg') {
-      this.postgresCluster = this.addPostgresClusters(props, props.postgres, namespace);
+      this.postgresCluster = this.addPostgresClusters(props, props.postgres, { namespace, secretName, allowIngressFrom: appPeers() });
     } else if (props.postgres) {
-      const { engine: _engine, backup: _backup, ...pg } = props.postgres;
-      const secretName = props.postgresSecretName ?? 'postgres-auth';
-      this.postgres = new PostgresReplicated(this.addComponent('postgres'), 'postgres', {
-        ...pg,
-        namespace,
-        replicationPassword: { secretName, key: 'replication-password' },
-        appPassword: { secretName, key: 'app-password' },
-        poolerAuthPassword: pg.pooler ? { secretName, key: 'pooler-password' } : undefined,
-        allowIngressFrom: [{ podLabels: this.app.selectorLabels }],
-      });
+      this.postgres = new PostgresReplicated(this.addComponent('postgres'), 'postgres', tierPostgresReplicatedProps(props.postgres, { namespace, secretName, allowIngressFrom: appPeers() }));
     }
 
     if (props.monitoring?.enabled !== false) {
       this.monitoring = addTierMonitoring(this.addComponent('monitoring'), {
         tier: props.name, namespace, monitoring: props.monitoring, sla: props.sla, app: this.app, autoscaling: props.app.autoscaling,
-        nginx: this.nginx, nginxAutoscaled: props.nginx !== undefined && (props.nginx.maxReplicas ?? props.nginx.replicas) > props.nginx.replicas, redis: this.redis, redisSettings: props.redis, postgres: props.postgres !== undefined,
+        nginx: this.nginx, nginxAutoscaled: props.nginx !== undefined && tierNginxAutoscaled(props.nginx), redis: this.redis, redisSettings: props.redis, postgres: props.postgres !== undefined,
         postgresCluster: this.postgresCluster ? { backupIntervalHours: props.postgres?.backup?.intervalHours } : undefined,
       });
     }
@@ -393,60 +257,32 @@ export class TierChart extends Chart {
    *
    * @returns the primary region's cluster
    */
-  private addPostgresClusters(props: TierChartProps, pg: TierPostgresProps, namespace: string): PostgresCluster {
+  private addPostgresClusters(props: TierChartProps, pg: TierPostgres, at: TierPostgresPlacement): PostgresCluster {
     const regions = props.regions ?? [{ name: 'us-east-1', role: 'primary' as const }];
     const primary = props.postgresRegion ?? regions.find((r) => r.role === 'primary')?.name ?? regions[0].name;
+    const placement = (region: string): TierPostgresClusterPlacement => ({
+      ...at, tier: props.name, region, regions, backupBucketPrefix: props.backupBucketPrefix ?? DEFAULT_BACKUP_BUCKET_PREFIX, monitoring: props.monitoring, recovery: props.postgresRecovery,
+    });
     if (!runsPostgresPerRegion(props) || props.postgresRegion !== undefined) {
       const role = regions.find((r) => r.name === primary)?.role ?? 'primary';
-      return this.addPostgresCluster(this.addComponent('postgres'), props, pg, namespace, primary, role);
+      return this.addPostgresCluster(this.addComponent('postgres'), pg, placement(primary), role);
     }
     let primaryCluster: PostgresCluster | undefined;
     for (const r of regions) {
-      const cluster = this.addPostgresCluster(addRegionalComponent(this, r.name, 'postgres'), props, pg, namespace, r.name, r.role);
+      const cluster = this.addPostgresCluster(addRegionalComponent(this, r.name, 'postgres'), pg, placement(r.name), r.role);
       if (r.name === primary) primaryCluster = cluster;
     }
     return primaryCluster!;
   }
 
-  private addPostgresCluster(scope: Chart, props: TierChartProps, pg: TierPostgresProps, namespace: string, region: string, role: PostgresRegionRole): PostgresCluster {
-    const name = 'postgres';
-    const regions = props.regions ?? [{ name: 'us-east-1', role: 'primary' as const }];
-    const b = pg.backup;
-    const location = b ? postgresBackupLocationFor({ tier: props.name, region, bucketPrefix: props.backupBucketPrefix ?? DEFAULT_BACKUP_BUCKET_PREFIX, clusterName: name, namespace }) : undefined;
-    const cluster = new PostgresCluster(scope, name, {
-      name,
-      namespace,
-      readReplicas: pg.readReplicas,
-      synchronousReplicas: pg.synchronousReplicas,
-      // Every instance is sized as the primary: CloudNativePG sizes instances alike, and any replica can be promoted.
-      resources: pg.primaryResources,
-      storage: pg.storage,
-      storageClass: pg.storageClass,
-      maxConnections: pg.maxConnections,
-      pooler: pg.pooler,
-      appSecretName: `${props.postgresSecretName ?? 'postgres-auth'}-app`,
-      // Scraped by the tier's Prometheus (its selection labels and scrapers), unless monitoring is off.
-      podMonitors: props.monitoring?.enabled !== false,
-      podMonitorLabels: (props.monitoring?.prometheus ?? DEFAULT_PROMETHEUS).resourceLabels,
-      metricsFrom: [(props.monitoring?.prometheus ?? DEFAULT_PROMETHEUS).scrapers ?? DEFAULT_PROMETHEUS.scrapers],
-      allowIngressFrom: [{ podLabels: this.app.selectorLabels }],
-      backup: b && location ? {
-        destinationPath: location.destinationPath,
-        region,
-        intervalHours: b.intervalHours,
-        retentionPolicy: b.retentionPolicy,
-        archiveTimeoutSeconds: b.archiveTimeoutSeconds,
-      } : undefined,
-      recovery: props.postgresRecovery,
-      // More than one region: one distributed topology, primary in the primary region (needs the object store).
-      topology: b && regions.length > 1 ? postgresClusterTopologyFor(regions, region, name) : undefined,
-    });
+  private addPostgresCluster(scope: Chart, pg: TierPostgres, at: TierPostgresClusterPlacement, role: TierRegion['role']): PostgresCluster {
+    const cluster = new PostgresCluster(scope, TIER_POSTGRES_NAME, tierPostgresClusterProps(pg, at));
     new k8s.KubeConfigMap(scope, 'Endpoints', {
       metadata: { name: POSTGRES_ENDPOINTS_CONFIG_MAP },
       data: Object.fromEntries(postgresClusterEnv({
         readWritePoolerName: cluster.readWritePoolerName,
         readOnlyPoolerName: cluster.readOnlyPoolerName,
-        namespace,
+        namespace: at.namespace,
         regionRole: role,
       }).map((e) => [e.name, e.value])),
     });

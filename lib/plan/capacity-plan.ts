@@ -18,38 +18,16 @@
 import { PropsError, formatValue } from '../core/problems';
 import { parseCpu, parseMemory } from '../core/quantity';
 import type { ContainerResources } from '../core/container-resources';
-import type { TierAppProps, TierPostgresProps, TierRedisProps } from '../chart/tier-chart';
+import { SCALABLE_SERVICE_DEFAULT_REPLICAS } from '../app/scalable-service-props';
+import { DEFAULT_POSTGRES_MAX_CONNECTIONS } from '../postgres/postgres-props';
+import type { Range, TierApp, TierCapacity, TierPostgres, TierRedis, TierSpec } from '../tier/tier-spec';
 import { PlanInputProblem, PlanInputs, ResolvedPlanInputs, planInputProblems, resolvePlanInputs } from './plan-inputs';
 
-/** An inclusive range. */
-export interface PlanRange {
-  /** The low end. */
-  readonly min: number;
-  /** The high end. */
-  readonly max: number;
-}
-
-/** What the planner reads of a tier (a `TierSpec` from `scaling-tiers/tiers` is one). */
-export interface PlanTier {
-  /** The tier's name. */
-  readonly name: string;
-  /** What the tier is sized for. */
-  readonly capacity: { readonly concurrentUsers: PlanRange; readonly cores: PlanRange; readonly memoryGiB: PlanRange };
-  /** The tier's regions: each runs the whole tier (a failover moves all traffic to one). */
-  readonly regions: readonly unknown[];
-  /**
-   * The tier's SLA.
-   *
-   * @default - none: the tier promises no latency
-   */
-  readonly sla?: { readonly p95LatencyMs: number };
-  /** The app service. */
-  readonly app: TierAppProps;
-  /** Redis. */
-  readonly redis: TierRedisProps;
-  /** PostgreSQL. */
-  readonly postgres: TierPostgresProps;
-}
+/**
+ * What the planner reads of a tier: a view of the one tier model, `TierSpec` (a tier from `scaling-tiers/tiers` is
+ * one, and so is a platform team's own).
+ */
+export type PlanTier = Pick<TierSpec, 'name' | 'capacity' | 'regions' | 'sla' | 'app' | 'redis' | 'postgres'>;
 
 /** One computed figure, with the formula that gives it. */
 export interface PlanFigure {
@@ -67,21 +45,20 @@ export interface PlanFigure {
   readonly computation: string;
 }
 
-/** The overrides for `deriveTier(base, override)`: only the numbers the base tier does not cover. */
-export interface PlanOverride {
-  /** The derived tier's name. */
-  readonly name: string;
-  /** What the derived tier is for. */
-  readonly description: string;
+/**
+ * The overrides for `deriveTier(base, override)`: only the numbers the base tier does not cover. A part of
+ * `DeepPartial<TierSpec>`, each field typed by the tier model.
+ */
+export type PlanOverride = Pick<TierSpec, 'name' | 'description'> & {
   /** The capacity the tier documents, raised when the plan goes beyond it. */
-  readonly capacity?: { readonly concurrentUsers?: PlanRange; readonly cores?: PlanRange; readonly memoryGiB?: PlanRange };
+  readonly capacity?: Partial<TierCapacity>;
   /** The app's pod size and its HPA's ceiling. */
-  readonly app?: { readonly resources?: ContainerResources; readonly replicas?: number; readonly autoscaling?: { readonly maxReplicas: number } };
+  readonly app?: Partial<Pick<TierApp, 'resources' | 'replicas'>> & { readonly autoscaling?: Pick<NonNullable<TierApp['autoscaling']>, 'maxReplicas'> };
   /** Redis' dataset limit per server. */
-  readonly redis?: { readonly maxMemory: string };
+  readonly redis?: Pick<TierRedis, 'maxMemory'>;
   /** Postgres connections and the pooler's size. */
-  readonly postgres?: { readonly maxConnections?: number; readonly pooler?: { readonly poolSize?: number; readonly maxClientConnections?: number } };
-}
+  readonly postgres?: Pick<TierPostgres, 'maxConnections'> & { readonly pooler?: Partial<Pick<NonNullable<TierPostgres['pooler']>, 'poolSize' | 'maxClientConnections'>> };
+};
 
 /** The result of {@link planCapacity}. */
 export interface CapacityPlan {
@@ -125,7 +102,7 @@ const f = formatNumber;
 
 /** A single-replica tier (no HPA, one pod): the development tier. */
 function isSingleReplica(t: PlanTier): boolean {
-  return t.app.autoscaling === undefined && (t.app.replicas ?? 2) <= 1;
+  return t.app.autoscaling === undefined && (t.app.replicas ?? SCALABLE_SERVICE_DEFAULT_REPLICAS) <= 1;
 }
 
 /** CPU cores as a Kubernetes quantity: whole cores as `2`, else millicores `500m`. */
@@ -305,13 +282,13 @@ function buildOverride(t: PlanTier, i: ResolvedPlanInputs, name: string | undefi
   if (hpa && n.pods > hpa.maxReplicas) {
     app.autoscaling = { maxReplicas: n.pods };
     changes.push(`app HPA maxReplicas ${hpa.maxReplicas} -> ${n.pods}: the peak needs ${n.pods} pods with the margin`);
-  } else if (!hpa && !n.single && n.pods > (t.app.replicas ?? 2)) {
+  } else if (!hpa && !n.single && n.pods > (t.app.replicas ?? SCALABLE_SERVICE_DEFAULT_REPLICAS)) {
     app.replicas = n.pods;
-    changes.push(`app replicas ${t.app.replicas ?? 2} -> ${n.pods}`);
+    changes.push(`app replicas ${t.app.replicas ?? SCALABLE_SERVICE_DEFAULT_REPLICAS} -> ${n.pods}`);
   }
   const pg = t.postgres;
   const postgres: { maxConnections?: number; pooler?: { poolSize?: number; maxClientConnections?: number } } = {};
-  const tierMax = pg.maxConnections ?? 200;
+  const tierMax = pg.maxConnections ?? DEFAULT_POSTGRES_MAX_CONNECTIONS;
   if (pg.pooler) {
     const pooler: { poolSize?: number; maxClientConnections?: number } = {};
     if (n.poolSize > pg.pooler.poolSize) {
@@ -331,7 +308,7 @@ function buildOverride(t: PlanTier, i: ResolvedPlanInputs, name: string | undefi
   const tierRedisMiB = (parseMemory(t.redis.maxMemory) ?? 0) / 2 ** 20;
   const redis = n.perServerMiB > tierRedisMiB ? { maxMemory: `${n.perServerMiB}Mi` } : undefined;
   if (redis) changes.push(`Redis maxMemory ${t.redis.maxMemory} -> ${redis.maxMemory} per server`);
-  const capacity: { concurrentUsers?: PlanRange; cores?: PlanRange; memoryGiB?: PlanRange } = {};
+  const capacity: { concurrentUsers?: Range; cores?: Range; memoryGiB?: Range } = {};
   const cap = t.capacity;
   if (n.C > cap.concurrentUsers.max) capacity.concurrentUsers = { min: cap.concurrentUsers.min, max: Math.ceil(n.C) };
   if (n.cores > cap.cores.max) capacity.cores = { min: cap.cores.min, max: n.cores };

@@ -9,7 +9,7 @@ import { SecretKeyRef } from '../core/secret-ref';
 import { checkLiteralPasswords } from './_redis-checks';
 import { fieldAt } from '../core/checks';
 import { renderRedisConf } from './redis-conf';
-import { redisMemoryLimit } from './redis-memory';
+import { redisMemoryLimitForBytes } from './redis-memory';
 import { ResolvedRedisProps, RedisUse, resolveRedisConfProps } from './redis-props';
 import { redisClusterBootstrapScript, renderRedisStartupScript } from './redis-scripts';
 import { RedisMode } from './redis-shape';
@@ -475,7 +475,8 @@ function resolveDeployment(
   if (props.exporter?.image !== undefined && !isPinnedImage(props.exporter.image)) problems.add(at('exporter.image'), props.exporter.image, IMAGE_ALLOWED);
   if (!isDnsSubdomain(clusterDomain)) problems.add(at('clusterDomain'), clusterDomain, 'a DNS domain such as "cluster.local"');
   checkLiteralPasswords(problems, path, props);
-  const memoryLimit = maxMemoryOk ? redisMemoryLimit(props.maxMemory) : '1Gi';
+  // From the bytes resolveRedisConfProps parsed: maxMemory is read once.
+  const memoryLimit = maxMemoryOk ? redisMemoryLimitForBytes(conf.maxMemoryBytes) : '1Gi';
   const resources: ContainerResources = props.resources ?? {
     requests: { cpu: '100m', memory: memoryLimit },
     limits: { cpu: '1', memory: memoryLimit },

@@ -38,8 +38,16 @@ export function redisMemoryLimit(maxMemory: string, options: RedisMemoryLimitOpt
   const bytes = parseMemory(maxMemory);
   if (bytes === undefined) problems.add('maxMemory', maxMemory, MEMORY_ALLOWED);
   problems.throwIfAny();
+  return redisMemoryLimitForBytes(bytes as number, options);
+}
+
+/**
+ * {@link redisMemoryLimit} of a `maxmemory` already in bytes, as the resolved props hold it
+ * (`ResolvedRedisProps.maxMemoryBytes`): the construct parses `maxMemory` once and passes the bytes on.
+ */
+export function redisMemoryLimitForBytes(maxMemoryBytes: number, options: RedisMemoryLimitOptions = {}): string {
   const forks = options.forks ?? true;
-  const total = (bytes as number) * (1 + REDIS_OVERHEAD_RATIO + (forks ? REDIS_FORK_HEADROOM_RATIO : 0))
+  const total = maxMemoryBytes * (1 + REDIS_OVERHEAD_RATIO + (forks ? REDIS_FORK_HEADROOM_RATIO : 0))
     + REDIS_BASE_MEMORY_BYTES;
   return `${Math.ceil(total / MIB)}Mi`;
 }

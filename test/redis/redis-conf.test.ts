@@ -1,6 +1,6 @@
 import { propsErrorOf } from '../_props';
 import { redisConf } from '../../lib/redis/redis-conf';
-import { redisMemoryLimit } from '../../lib/redis/redis-memory';
+import { redisMemoryLimit, redisMemoryLimitForBytes } from '../../lib/redis/redis-memory';
 import { RedisConfProps, resolveRedisProps } from '../../lib/redis/redis-props';
 import { redisClusterBootstrapScript, redisStartupScript } from '../../lib/redis/redis-scripts';
 
@@ -288,6 +288,11 @@ describe('redisMemoryLimit', () => {
 
   test('defaults to a server that forks', () => {
     expect(redisMemoryLimit('2Gi')).toBe('3616Mi');
+  });
+
+  test('gives, from the bytes, what it gives from the quantity (the construct passes the bytes it parsed once)', () => {
+    expect(redisMemoryLimitForBytes(8 * 1024 ** 3)).toBe('14368Mi');
+    expect(redisMemoryLimitForBytes(100 * 1024 ** 2, { forks: false })).toBe('157Mi');
   });
 
   test('throws if maxmemory does not parse', () => {

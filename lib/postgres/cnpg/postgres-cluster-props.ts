@@ -1,6 +1,6 @@
 /**
  * The props of {@link PostgresCluster} (lib/postgres/cnpg/postgres-cluster.ts) and their checks: `checkPostgresClusterProps`
- * states each rule once, for the construct and for the tier validation (tiers/tier-spec.ts).
+ * states each rule once, for the construct and for the tier validation (lib/tier/validate-tier-spec.ts).
  */
 import { isDnsSubdomain, isIntegerIn, oneOf } from '../../core/checks';
 import { ContainerResources, checkContainerResources } from '../../core/container-resources';

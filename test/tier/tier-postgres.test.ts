@@ -1,5 +1,6 @@
 import { PostgresReplicated } from '../../lib/postgres';
-import { TierPostgres, deriveTier, enterprise } from '../../tiers';
+import { TierPostgres, deriveTier } from '../../lib/tier';
+import { enterprise } from '../../tiers';
 import { propsErrorOf } from '../_props';
 import { testChart } from '../_synth';
 

@@ -1,6 +1,8 @@
 import { App } from 'cdk8s';
 import { TierChart } from '../../lib';
-import { DeepPartial, TIERS, TierSpec, deriveTier, development, enterprise, team, validateTierSpec } from '../../tiers';
+import { DeepPartial, TierSpec, deriveTier, validateTierSpec } from '../../lib/tier';
+import * as tiersEntry from '../../tiers';
+import { TIERS, development, enterprise, team } from '../../tiers';
 
 function errorOf(base: TierSpec, overrides: DeepPartial<TierSpec>): string {
   try {
@@ -55,6 +57,13 @@ describe('the CDN (cdn)', () => {
     expect(dept.cdn?.enabled).toBe(false);
     expect(deriveTier(dept, { cdn: { enabled: true } }).cdn).toEqual({ enabled: true, staticPathPatterns: dept.cdn?.staticPathPatterns });
     expect(TIERS.filter((t) => t.cdn?.enabled).map((t) => t.name)).toEqual(['enterprise']);
+  });
+});
+
+describe('the tiers entry (scaling-tiers/tiers)', () => {
+  test('re-exports the tier model of lib/tier, so a platform repo derives its tiers from one import', () => {
+    expect(tiersEntry.deriveTier).toBe(deriveTier);
+    expect(tiersEntry.validateTierSpec).toBe(validateTierSpec);
   });
 });
 

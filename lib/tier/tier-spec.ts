@@ -1,0 +1,201 @@
+/**
+ * The tier model: one deployment tier as plain data. Every type of a tier is declared here, once; the tiers in
+ * `tiers/` are values of {@link TierSpec}, `TierChart` takes its parts as props, and the planner reads a view of it.
+ */
+import type { NginxLoadBalancerProps } from '../nginx/nginx-load-balancer';
+import type { RedisDeploymentProps } from '../redis/redis-deployment';
+import type { ScalableServiceProps } from '../app/scalable-service-props';
+import type { PostgresReplicatedSizing } from '../postgres/statefulset/postgres-replicated-props';
+import type { PostgresBackupPolicy } from '../postgres/cnpg/postgres-cluster-props';
+import type { TierChartMonitoringProps } from '../monitoring/tier-chart-monitoring';
+
+/** An inclusive range of figures. */
+export interface Range {
+  /** The low end. */
+  readonly min: number;
+  /** The high end, at least `min`. */
+  readonly max: number;
+}
+
+/** What a tier is sized for (seed 002's stages). Informational: it documents the tier, it does not size objects. */
+export interface TierCapacity {
+  /** Concurrent users the tier is sized for. */
+  readonly concurrentUsers: Range;
+  /** CPU cores of the whole deployment. */
+  readonly cores: Range;
+  /** Memory of the whole deployment, in GiB. */
+  readonly memoryGiB: Range;
+}
+
+/** One AWS region the tier runs in, and its part in routing. */
+export interface TierRegion {
+  /** The AWS region name, e.g. `us-east-1`. */
+  readonly name: string;
+  /**
+   * `primary` takes writes and traffic; `secondary` takes traffic and is promoted on failure; `standby` takes
+   * traffic only when the primary fails (Route 53 failover); `read-only` serves reads under its own record name.
+   */
+  readonly role: 'primary' | 'secondary' | 'standby' | 'read-only';
+  /**
+   * The CIDR of the region's VPC. Both sides read it: the cloud app builds the VPC with it, and nginx trusts
+   * X-Forwarded-For only from it (the ALB's addresses).
+   */
+  readonly vpcCidr: string;
+}
+
+/** Service-level targets the tier is built to meet. */
+export interface TierSla {
+  /** Availability over 30 days, in percent. */
+  readonly availabilityPercent: number;
+  /** 95th percentile latency target, in milliseconds. */
+  readonly p95LatencyMs: number;
+  /**
+   * The highest acceptable error rate, in percent.
+   *
+   * @default - no error-rate target
+   */
+  readonly maxErrorRatePercent?: number;
+  /**
+   * The bound, in seconds, of the app's latency histogram bucket the latency SLO counts against: the app must have
+   * a bucket at exactly this `le` (see README, "Monitoring"). At most `p95LatencyMs` / 1000.
+   *
+   * @default - `p95LatencyMs` / 1000
+   */
+  readonly latencyBucketSeconds?: number;
+}
+
+/** How the tier is watched (the props `TierChart` takes): Prometheus selection, exporters, alert thresholds. */
+export type TierMonitoringSpec = TierChartMonitoringProps;
+
+/** The CDN in front of a tier's regional load balancers (an `EdgeDistribution`). */
+export interface TierCdn {
+  /**
+   * Serve the tier through CloudFront: the main name and `www.` point at the distribution, the regions' records
+   * move to `origin.<name>`, and the load balancers admit only CloudFront.
+   */
+  readonly enabled: boolean;
+  /** Path patterns of static content, cached at the edge; everything else is the API and is not cached. */
+  readonly staticPathPatterns: string[];
+}
+
+/**
+ * The application service of a tier: the sizing part of {@link ScalableServiceProps} (`replicas` defaults to 2, the
+ * construct's default; a tier of one pod says `replicas: 1` and why in `validationExemptions['min-replicas']`).
+ * `tierScalableServiceProps` adds what the tier decides (labels, who may call it, the database endpoints).
+ */
+export type TierApp = Pick<ScalableServiceProps, 'image' | 'resources' | 'replicas' | 'autoscaling' | 'verticalScaling' | 'validationExemptions'>;
+
+/**
+ * The nginx load balancer in front of a tier's app: the sizing part of {@link NginxLoadBalancerProps}, plus three
+ * tier-level settings that `tierNginxLoadBalancerProps` turns into the load balancer's nginx.conf and NetworkPolicy
+ * props.
+ */
+export interface TierNginx extends Pick<NginxLoadBalancerProps, 'maxReplicas' | 'serviceType' | 'upstream'> {
+  /** Fixed replicas, or the minimum when `maxReplicas` is larger (an HPA then owns the count). */
+  readonly replicas: number;
+  /** Keep each client's websocket on one app pod (consistent hash of the client address). */
+  readonly websocketAffinity: boolean;
+  /**
+   * Address ranges of the load balancer in front (the regional ALB's VPC) whose X-Forwarded-For nginx trusts for
+   * the real client IP.
+   *
+   * @default - none: the client is the connecting address
+   */
+  readonly trustedProxyCidrs?: string[];
+  /**
+   * Request rate limits: nginx's, and the regional and edge web ACLs' in the cloud app.
+   *
+   * @default - none
+   */
+  readonly rateLimits?: {
+    /** Requests per minute across all clients. */
+    readonly globalPerMinute: number;
+    /** Requests per minute per client address. */
+    readonly perClientPerMinute: number;
+    /** Requests allowed above the rate before refusing with 429. */
+    readonly burst: number;
+  };
+}
+
+/**
+ * Redis for a tier: the sizing part of {@link RedisDeploymentProps}, every field stated (a tier's data spells out
+ * each figure; `masters` is 1 outside cluster mode), plus Sentinel (replicated mode) and TLS when the tier has them.
+ * `TierChart` passes it to the `RedisDeployment` as it is; checked by `checkRedisDeploymentProps`.
+ */
+export type TierRedis = Required<Pick<RedisDeploymentProps, 'mode' | 'masters' | 'replicasPerMaster' | 'maxMemory' | 'use' | 'appendOnly'>>
+  & Pick<RedisDeploymentProps, 'sentinel' | 'tls'>;
+
+/** The engine that runs a tier's PostgreSQL. */
+export type TierPostgresEngine = 'statefulset' | 'cloudnative-pg';
+
+/** Backups of a tier's PostgreSQL (CloudNativePG only): the schedule, the retention and how far the archive may lag. */
+export type TierPostgresBackup = PostgresBackupPolicy;
+
+/**
+ * PostgreSQL for a tier: the sizing part of PostgresReplicatedProps (the chart supplies names, Secrets and peers),
+ * the engine and the backups. Checked by `checkTierPostgresProps`.
+ */
+export type TierPostgres = PostgresReplicatedSizing & {
+  /**
+   * `statefulset`: `PostgresReplicated`, no operator, failover by hand. `cloudnative-pg`: `PostgresCluster`,
+   * automatic failover, backups and point-in-time recovery, replica clusters in the other regions (needs the
+   * CloudNativePG operator 1.27+ and, for backups, its Barman Cloud plugin).
+   *
+   * @default 'statefulset'
+   */
+  readonly engine?: TierPostgresEngine;
+  /**
+   * Scheduled base backups and WAL archiving to the region's S3 bucket (`cloudnative-pg` only).
+   *
+   * @default - none
+   */
+  readonly backup?: TierPostgresBackup;
+};
+
+/**
+ * One deployment tier: plain data that the apps turn into construct props. Every figure is the default of the
+ * tier; derive a custom tier with `deriveTier`.
+ */
+export interface TierSpec {
+  /** The tier's name: a DNS label, used for the namespace and the output folder. */
+  readonly name: string;
+  /** One line on what the tier is for. */
+  readonly description: string;
+  /** What the tier is sized for. */
+  readonly capacity: TierCapacity;
+  /** How many copies of each piece of state the tier keeps (seed 002). */
+  readonly replicationFactor: number;
+  /** The regions, the first with role `primary`. */
+  readonly regions: TierRegion[];
+  /**
+   * Service-level targets.
+   *
+   * @default - none stated
+   */
+  readonly sla?: TierSla;
+  /** The application service. */
+  readonly app: TierApp;
+  /**
+   * The nginx load balancer.
+   *
+   * @default - none: clients reach the app's Service directly
+   */
+  readonly nginx?: TierNginx;
+  /** Redis. */
+  readonly redis: TierRedis;
+  /** PostgreSQL. */
+  readonly postgres: TierPostgres;
+  /**
+   * The CDN in front of the tier's cloud load balancers. It applies only to a tier with cloud resources (more than
+   * one region, see `hasCloudIngress`); a single-region tier keeps the field for when it grows.
+   *
+   * @default - none: clients reach the regional load balancers directly
+   */
+  readonly cdn?: TierCdn;
+  /**
+   * Monitoring: PodMonitors, the PrometheusRule (SLO burn-rate alerts from `sla`, health alerts) and a dashboard.
+   *
+   * @default - on, with the documented defaults
+   */
+  readonly monitoring?: TierMonitoringSpec;
+}
