@@ -32,7 +32,12 @@ export type ShellTemplateValues = Readonly<Record<string, string | number | bool
  * Throws an `Error` naming the file and line when the template and the values do not match.
  */
 export function shellScript(file: string, values: ShellTemplateValues = {}): string {
-  return expandShellTemplate(file, values, readLibFile);
+  let template = TEMPLATES.get(file);
+  if (template === undefined) {
+    template = parse(file, (path) => readFileSync(join(libDirectory(), path), 'utf8'), []);
+    TEMPLATES.set(file, template);
+  }
+  return fill(file, template, values);
 }
 
 /**
@@ -40,13 +45,7 @@ export function shellScript(file: string, values: ShellTemplateValues = {}): str
  * relative to the same root as `file`).
  */
 export function expandShellTemplate(file: string, values: ShellTemplateValues, read: (path: string) => string): string {
-  const template = parse(file, read, []);
-  for (const name of Object.keys(values)) {
-    if (!template.names.has(name)) throw new Error(`${file}: the value '${name}' is given but the template has no @${name}@ nor '# @if ${name}'`);
-  }
-  const out: string[] = [];
-  render(template.lines, values, '', out);
-  return out.join('');
+  return fill(file, parse(file, read, []), values);
 }
 
 /**
@@ -57,9 +56,9 @@ export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A parsed template line. */
+/** A parsed template line. A text line alternates text and placeholder names: `['X=', 'X', '']` is `X=@X@`. */
 type Line =
-  | { readonly kind: 'text'; readonly at: string; readonly text: string }
+  | { readonly kind: 'text'; readonly at: string; readonly parts: readonly string[] }
   | { readonly kind: 'include'; readonly indent: string; readonly lines: readonly Line[] }
   | { readonly kind: 'if'; readonly at: string; readonly name: string; readonly then: readonly Line[]; readonly otherwise: readonly Line[] };
 
@@ -69,7 +68,7 @@ interface Template {
   readonly names: Set<string>;
 }
 
-const PLACEHOLDER = /@([A-Z][A-Z0-9_]*)@/g;
+const PLACEHOLDER = /@([A-Z][A-Z0-9_]*)@/;
 const INCLUDE = /^([ \t]*)\. (\S+) # @include$/;
 const DIRECTIVE = /^([ \t]*)# @(\S*)(?: (.*))?$/;
 const FRAGMENT_FIRST_LINE = '# shellcheck shell=sh';
@@ -104,8 +103,9 @@ function parse(file: string, read: (path: string) => string, including: readonly
     }
     const d = DIRECTIVE.exec(line);
     if (d === null) {
-      for (const m of line.matchAll(PLACEHOLDER)) names.add(m[1]);
-      top.lines.push({ kind: 'text', at, text: line });
+      const parts = line.split(PLACEHOLDER);
+      parts.forEach((part, p) => p % 2 === 1 && names.add(part));
+      top.lines.push({ kind: 'text', at, parts });
       return;
     }
     const [, , keyword, argument = ''] = d;
@@ -128,6 +128,15 @@ function parse(file: string, read: (path: string) => string, including: readonly
   return { lines: stack[0].lines, names };
 }
 
+function fill(file: string, template: Template, values: ShellTemplateValues): string {
+  for (const name of Object.keys(values)) {
+    if (!template.names.has(name)) throw new Error(`${file}: the value '${name}' is given but the template has no @${name}@ nor '# @if ${name}'`);
+  }
+  const out: string[] = [];
+  render(template.lines, values, '', out);
+  return out.join('');
+}
+
 function render(lines: readonly Line[], values: ShellTemplateValues, indent: string, out: string[]): void {
   for (const line of lines) {
     if (line.kind === 'include') {
@@ -137,29 +146,21 @@ function render(lines: readonly Line[], values: ShellTemplateValues, indent: str
       if (typeof value !== 'boolean') throw new Error(`${line.at}: '# @if ${line.name}' needs a boolean value, got: ${String(value)}`);
       render(value ? line.then : line.otherwise, values, indent, out);
     } else {
-      const text = line.text.replace(PLACEHOLDER, (_, name: string) => {
-        const value = values[name];
+      let text = line.parts[0];
+      for (let p = 1; p < line.parts.length; p += 2) {
+        const value = values[line.parts[p]];
         if (typeof value !== 'string' && typeof value !== 'number') {
-          throw new Error(`${line.at}: @${name}@ needs a string or number value, got: ${String(value)}`);
+          throw new Error(`${line.at}: @${line.parts[p]}@ needs a string or number value, got: ${String(value)}`);
         }
-        return String(value);
-      });
+        text += String(value) + line.parts[p + 1];
+      }
       out.push(text === '' ? '\n' : `${indent}${text}\n`);
     }
   }
 }
 
-/** The text of a file under lib/, read once per process. */
-function readLibFile(path: string): string {
-  let text = FILES.get(path);
-  if (text === undefined) {
-    text = readFileSync(join(libDirectory(), path), 'utf8');
-    FILES.set(path, text);
-  }
-  return text;
-}
-
-const FILES = new Map<string, string>();
+/** The scripts under lib/, read and parsed once per process. */
+const TEMPLATES = new Map<string, Template>();
 let LIB_DIRECTORY: string | undefined;
 
 /**
