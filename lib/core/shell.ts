@@ -73,6 +73,10 @@ const INCLUDE = /^([ \t]*)\. (\S+) # @include$/;
 const DIRECTIVE = /^([ \t]*)# @(\S*)(?: (.*))?$/;
 const FRAGMENT_FIRST_LINE = '# shellcheck shell=sh';
 
+/** The scripts under lib/, read and parsed once per process. */
+const TEMPLATES = new Map<string, Template>();
+let LIB_DIRECTORY: string | undefined;
+
 function parse(file: string, read: (path: string) => string, including: readonly string[]): Template {
   if (including.includes(file)) throw new Error(`${file}: includes itself (${[...including, file].join(' -> ')})`);
   const text = read(file);
@@ -158,10 +162,6 @@ function render(lines: readonly Line[], values: ShellTemplateValues, indent: str
     }
   }
 }
-
-/** The scripts under lib/, read and parsed once per process. */
-const TEMPLATES = new Map<string, Template>();
-let LIB_DIRECTORY: string | undefined;
 
 /**
  * Where the .sh files are: lib/ in a checkout of this repository (the sources run by jest and `npm run synth`), else
