@@ -3,8 +3,8 @@
  * (initialise or bootstrap once, re-attach to whoever is primary on every start, then exec postgres), the primary's
  * init script (roles, grants, slots, databases) and the promotion script. Every host, port and path comes from
  * {@link PostgresConfigProps}, so the integration test runs these very scripts on loopback. Each function validates
- * the props and names its file in errors; the bodies, and how a server re-attaches after a promotion, are in
- * lib/postgres/_postgres-scripts.ts.
+ * the props and names its file in errors; the scripts are files in lib/postgres/scripts/, filled in by
+ * lib/postgres/_postgres-scripts.ts, which also tells how a server re-attaches after a promotion.
  */
 import { POSTGRES_FILES, type PostgresConfigProps, type PostgresRole } from './postgres-props';
 import { resolvePostgresProps } from './postgres-resolve';

@@ -19,7 +19,7 @@ import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '.
 import { REDIS_BUS_PORT, REDIS_PORT, RedisExporter, TLS_FILES, bootstrapJob, redisNetworkPolicy, redisPodSpec, userProvidedSecret } from './_redis-pod';
 import { redisCertificate } from './_redis-certificate';
 import { SENTINEL_SCRIPT_KEY, redisSentinel, sentinelHostnames, sentinelNames } from './_redis-sentinel-pod';
-import { REDIS_EXPORTER_AUTH_SCRIPT, redisTlsReloaderScript } from './redis-scripts';
+import { redisExporterAuthScript, redisTlsReloaderScript } from './redis-scripts';
 import {
   REDIS_SENTINEL_PORT, RedisSentinelProps, ResolvedRedisSentinelTimings, redisSentinelStartupScript, resolveRedisSentinelTimings,
 } from './redis-sentinel';
@@ -243,7 +243,7 @@ export class RedisDeployment extends Construct {
     const tlsFiles = tls ? { ...TLS_FILES, authClients: tls.authClients } : undefined;
     const configData: Record<string, string> = { ...confs, 'redis-startup.sh': renderRedisStartupScript(serverConf) };
     if (tlsFiles) configData['redis-tls-reloader.sh'] = redisTlsReloaderScript({ port: REDIS_PORT, tls: tlsFiles, passwordFile: conf.auth ? REDIS_PASSWORD_FILE : undefined });
-    if (props.exporter && conf.auth) configData['exporter-auth.sh'] = REDIS_EXPORTER_AUTH_SCRIPT;
+    if (props.exporter && conf.auth) configData['exporter-auth.sh'] = redisExporterAuthScript();
     if (sentinel) {
       configData[SENTINEL_SCRIPT_KEY] = redisSentinelStartupScript({
         ...sentinel,

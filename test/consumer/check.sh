@@ -14,6 +14,10 @@ echo "packed $tarball: $(wc -l <<<"$contents") files"
 grep -qx 'package/build/lib/index.d.ts' <<<"$contents" || { echo 'declarations missing from the package'; exit 1; }
 grep -qx 'package/build/lib/index.js' <<<"$contents" || { echo 'compiled JavaScript missing from the package'; exit 1; }
 if grep -E '\.ts$' <<<"$contents" | grep -vq '\.d\.ts$'; then echo 'TypeScript sources leaked into the package'; exit 1; fi
+# The shell scripts the constructs ship are read at synthesis from build/lib (the build copies lib/**/*.sh there).
+while read -r script; do
+  grep -qx "package/build/$script" <<<"$contents" || { echo "$script missing from the package"; exit 1; }
+done < <(find lib -name '*.sh' | sort)
 mkdir -p "$work/platform"
 cp test/consumer/platform-app.js "$work/platform/"
 cd "$work/platform"
@@ -23,6 +27,10 @@ npm install --no-audit --no-fund --silent "$work/$tarball"
 node platform-app.js "$work/platform/dist"
 test -f dist/shop/base/worker.yaml && test -f dist/shop/base/app.yaml && test -f dist/shop/base/Kustomization && test -f dist/shop/Kustomization
 grep -q 'maxReplicas: 6' dist/shop/base/app.yaml || { echo 'the derived tier did not reach the output'; exit 1; }
+# The scripts reached the ConfigMaps from the package's .sh files, fragments included and placeholders filled.
+grep -q '^  sentinel-startup.sh: |' dist/shop/base/redis.yaml && grep -q '^    rcli() {$' dist/shop/base/redis.yaml \
+  || { echo 'the Redis scripts did not reach the output'; exit 1; }
+if grep -Eq '@[A-Z][A-Z0-9_]*@|# @(include|if|else|end)' dist/shop/base/redis.yaml; then echo 'a script template was left unfilled'; exit 1; fi
 # The cloud constructs are their own entry point, and the root entry (the Kubernetes side) never loads aws-cdk-lib.
 node -e "if (typeof require('scaling-tiers/cloud').RegionalIngress !== 'function') process.exit(1)" || { echo 'scaling-tiers/cloud does not export RegionalIngress'; exit 1; }
 node -e "require('scaling-tiers'); process.exit(Object.keys(require.cache).some((f) => f.includes('aws-cdk-lib')) ? 1 : 0)" || { echo 'the root entry loaded aws-cdk-lib'; exit 1; }

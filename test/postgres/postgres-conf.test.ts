@@ -8,6 +8,7 @@ import {
 } from '../../lib/postgres/postgres-conf';
 import {
   POSTGRES_FILES,
+  POSTGRES_ORDINAL_ENV,
   postgresStandbyName,
   type PostgresConfigProps,
 } from '../../lib/postgres/postgres-props';
@@ -284,7 +285,8 @@ describe('postgresStartScript', () => {
     expect(replica).toContain("PRIMARY_HOST='postgres-rw'");
     expect(replica).toContain('pg_basebackup --pgdata="$PGDATA.new" --dbname="$BASE_CONNINFO" --wal-method=stream --slot="$NAME"');
     expect(replica).toContain('NAME="${ROLE}_$ORDINAL"');
-    expect(replica).toContain('ORDINAL=${PG_ORDINAL:-}');
+    // The script (lib/postgres/scripts/postgres-start.sh) reads the variable the StatefulSet sets.
+    expect(replica).toContain(`ORDINAL=\${${POSTGRES_ORDINAL_ENV}:-}`);
     // A replica never initialises (its comments may still name initdb).
     expect(replica).not.toContain('initdb --pgdata');
     expect(replica).not.toContain('initialize_primary');

@@ -1,7 +1,7 @@
 import { propsErrorOf } from '../_props';
 import { redisConf } from '../../lib/redis/redis-conf';
 import { redisMemoryLimit, redisMemoryLimitForBytes } from '../../lib/redis/redis-memory';
-import { RedisConfProps, resolveRedisProps } from '../../lib/redis/redis-props';
+import { REDIS_ANNOUNCE_HOSTNAME_ENV, RedisConfProps, resolveRedisProps } from '../../lib/redis/redis-props';
 import { redisClusterBootstrapScript, redisStartupScript } from '../../lib/redis/redis-scripts';
 
 const AUTH = { secretName: 'redis-auth', key: 'password' };
@@ -317,6 +317,13 @@ describe('redisStartupScript', () => {
     const standalone = redisStartupScript(DEVELOPMENT);
     expect(standalone).toContain('CLUSTER=0');
     expect(standalone).toContain('AUTH_REQUIRED=0');
+  });
+
+  test('reads the announced name from the variable the StatefulSet sets (the script says it literally)', () => {
+    // lib/redis/scripts/redis-startup.sh names the variable in sh syntax (${NAME:-}), where no placeholder can stand.
+    const cluster = redisStartupScript(DEPARTMENT);
+    expect(cluster).toContain(`case "\${${REDIS_ANNOUNCE_HOSTNAME_ENV}:-}" in`);
+    expect(cluster).toContain(`printf 'cluster-announce-hostname %s\\n' "$${REDIS_ANNOUNCE_HOSTNAME_ENV}"`);
   });
 
   test('validates like redisConf, naming the script', () => {
