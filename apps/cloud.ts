@@ -1,7 +1,7 @@
 /**
  * The aws-cdk app: for every tier that runs in more than one region, one stack per region (a RegionalIngress)
  * and one global DNS stack in us-east-1 (a GlobalDns), checked by cdk-nag (AwsSolutions and NIST 800-53 rev 5)
- * as validation plugins. Synthesises offline: `npx tsx apps/cloud.ts` or `npx cdk synth`.
+ * as validation plugins. Synthesises offline: `npm run synth:cloud` or `npx cdk synth`.
  *
  * Context (`-c key=value`, or cdk.json):
  * - `account`: the AWS account of every stack; else `CDK_DEFAULT_ACCOUNT`; else the placeholder 111111111111.
@@ -62,7 +62,7 @@ export function createCloudApp(options: { outdir?: string; context?: Record<stri
   const backupBucketPrefix = ctx('backupBucketPrefix') ?? DEFAULT_BACKUP_BUCKET_PREFIX;
 
   (options.tiers ?? TIERS).forEach((tier) => {
-    if (!hasCloudIngress(tier)) return; // single-region tiers have no cloud resources (DESIGN: cloud column)
+    if (!hasCloudIngress(tier)) return; // single-region tiers have no cloud resources (lib/cloud/README.md)
     addTier(app, tier, { account, domain, hostedZoneId, certificateArns, edgeCertificateArns, originPrefixLists, eksClusterNames, backupBucketPrefix });
   });
 

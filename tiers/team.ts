@@ -49,7 +49,7 @@ export const team: TierSpec = {
     maxMemory: '500Mi', // [002] cache 500 MB
     use: 'cache', // [003] allkeys-lru
     appendOnly: true,
-    // 3 Sentinels, quorum 2: the primary is replaced automatically (about down-after + 5 s, see the README).
+    // 3 Sentinels, quorum 2: the primary is replaced automatically (about down-after + 5 s, see lib/redis/README.md).
     sentinel: {
       downAfterMilliseconds: 5000, // a dead primary is noticed after 5 s of silence
       failoverTimeout: 60000,

@@ -106,7 +106,8 @@ export interface TierChartProps {
   /**
    * Point-in-time recovery (`cloudnative-pg` engine with backups): the Cluster bootstraps from the object store up to
    * `targetTime` instead of `initdb`. Only takes effect when the Cluster is created (delete the old one first: see
-   * the README's restore runbook). Refused with more than one region: recover the primary cluster alone first.
+   * lib/postgres/cnpg/README.md, the restore runbook). Refused with more than one region: recover the primary
+   * cluster alone first.
    *
    * @default - a new, empty database
    */

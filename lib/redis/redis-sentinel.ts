@@ -32,7 +32,7 @@ export const REDIS_SENTINEL_QUORUM = 2;
 export interface RedisSentinelTimings {
   /**
    * `down-after-milliseconds`: how long the primary may go without a valid reply before a Sentinel considers it
-   * down. The main term of the failover time (see the README's failover bound).
+   * down. The main term of the failover time (see lib/redis/README.md, the failover bound).
    *
    * @default 5000 - a failover within seconds; Redis answers PING within milliseconds even when busy, so 5 s of
    * silence is a dead or cut-off server (Redis' own default, 30 s, means half a minute without writes)

@@ -57,7 +57,7 @@ export interface TierSla {
   readonly maxErrorRatePercent?: number;
   /**
    * The bound, in seconds, of the app's latency histogram bucket the latency SLO counts against: the app must have
-   * a bucket at exactly this `le` (see README, "Monitoring"). At most `p95LatencyMs` / 1000.
+   * a bucket at exactly this `le` (see lib/monitoring/README.md, "SLO alerts"). At most `p95LatencyMs` / 1000.
    *
    * @default - `p95LatencyMs` / 1000
    */

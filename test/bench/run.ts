@@ -25,9 +25,12 @@ const COMMANDS: Record<string, string> = {
   'npm run synth into an empty folder (every file written)': `CDK8S_OUTDIR="$(mktemp -d '${path.join(out, 'empty-XXXXXX')}')" "${process.execPath}" -r ./apps/_ts-register.js apps/k8s.ts`,
   'npm run synth, file by file (SCALING_TIERS_TS_BUNDLE=0)': `SCALING_TIERS_TS_BUNDLE=0 "${process.execPath}" -r ./apps/_ts-register.js apps/k8s.ts`,
   'tsx apps/k8s.ts (before)': 'node_modules/.bin/tsx apps/k8s.ts',
+  // The standard alternatives to apps/_ts-register.js: a compiled build (the run, and the build it needs after each change).
+  'node build/apps/k8s.js (compiled by tsc)': `"${process.execPath}" build/apps/k8s.js`,
+  'npm run build (tsc; a compiled build repeats it after each change)': `node_modules/.bin/tsc -p tsconfig.json --outDir ${path.join(out, 'build')}`,
   ...(process.env.BENCH_CLI === '0' ? {} : { 'npx cdk8s synth': 'npx cdk8s synth', 'npx cdk synth': `npx cdk synth --quiet -o ${path.join(out, 'cdk.out')}` }),
 };
-const scenarios = ['floor', 'k8s', 'k8s-no-gate', 'k8s-app', ...(fs.existsSync(path.join(__dirname, '../../apps/cloud.js')) ? ['cloud'] : []), 'services:1', 'services:10', 'services:100', ...Object.keys(COMMANDS)];
+const scenarios = ['floor', 'k8s', 'k8s-no-gate', 'k8s-yaml', 'k8s-tojson', 'k8s-app', 'k8s-app-synth', ...(fs.existsSync(path.join(__dirname, '../../apps/cloud.js')) ? ['cloud'] : []), 'services:1', 'services:10', 'services:100', ...Object.keys(COMMANDS)];
 
 interface Result { scenario: string; medianMs: number; maxRssMiB: number; ratioToFloor: number; ratioToSynthFloor?: number; runsMs: number[] }
 

@@ -11,12 +11,21 @@
  *                 cdk8s-plus-28's L2 constructs), synthesise the four tiers with their regional overlays and write
  *                 them with writeTierManifests (to a temporary folder), which runs the validation gate first, as
  *                 the app does. No floor first, so it is not floor + synthesis.
+ *   k8s-yaml      the `k8s` scenario with the standard YAML writer: the `yaml` package's `stringify` (the options
+ *                 `manifestsToYaml` reproduces) in place of the library's emitter, lib/chart/_manifest-yaml.ts
+ *   k8s-tojson    the `k8s` scenario with cdk8s's own per-chart synthesis: `Chart.toJson()` on each component chart
+ *                 (which prepares and validates the whole app every time) in place of `synthesizeComponents()`,
+ *                 lib/chart/_synthesize-charts.ts
+ *   k8s-app-synth the four tiers as `k8s-app` builds them, written by cdk8s's own `App.synth()` (its synthesis and
+ *                 its YAML writer, one file per chart, to a temporary folder) in place of writeTierManifests: no
+ *                 validation gate and no kustomize layout, so less work than `k8s-app`, not more
  *   cloud         synthesise every cloud stack of the cloud app (offline)
  *   services:N    the four tiers, each with N extra ScalableServices in a platform component
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import type { KubeObject } from '../../lib';
 
 const scenario = process.argv[2] ?? 'floor';
 
@@ -26,7 +35,17 @@ function loadFloor(): void {
   require('aws-cdk-lib');
 }
 
-function synthK8s(extraServices: number, gate = true): number {
+/** How `synthK8s` turns the constructs into YAML: the library's way, or a standard alternative (see the top). */
+interface SynthWay {
+  readonly gate?: boolean;
+  /** `package`: the `yaml` package's stringify instead of the library's emitter. */
+  readonly yaml?: 'emitter' | 'package';
+  /** `toJson`: cdk8s's `Chart.toJson()` per component chart instead of `synthesizeComponents()`. */
+  readonly json?: 'components' | 'toJson';
+}
+
+function synthK8s(extraServices: number, way: SynthWay = {}): number {
+  const { gate = true, yaml = 'emitter', json = 'components' } = way;
   const { App } = require('cdk8s') as typeof import('cdk8s');
   const { ScalableService, TierChart, manifestsToYaml, validateManifests } = require('../../lib') as typeof import('../../lib');
   const { TIERS } = require('../../tiers') as typeof import('../../tiers');
@@ -48,13 +67,46 @@ function synthK8s(extraServices: number, gate = true): number {
     }
     // The validation gate runs on every synthesis, as writeTierManifests runs it for the app.
     // The base and the primary region's own components (its PostgreSQL cluster), as the tier folder applies them.
-    const synthesized = chart.synthesizeComponents();
-    const objects = [...synthesized.components, ...synthesized.regional.filter((r) => r.region === tier.regions[0].name)].map((c) => c.objects);
+    const objects = json === 'toJson' ? toJsonObjects(chart, tier.regions[0].name) : componentObjects(chart, tier.regions[0].name);
     const findings = gate ? validateManifests(objects.flat().map((object) => ({ file: tier.name, object }))) : [];
     if (findings.length > 0) throw new Error(`the benchmark's output fails the gate: ${findings[0].message}`);
-    for (const o of objects) bytes += manifestsToYaml(o).length;
+    for (const o of objects) bytes += (yaml === 'package' ? yamlPackage(o) : manifestsToYaml(o)).length;
   }
   return bytes;
+}
+
+/** The objects of the base and of the primary region's own components, as the tier folder applies them. */
+function componentObjects(chart: import('../../lib').TierChart, primary: string): KubeObject[][] {
+  const synthesized = chart.synthesizeComponents();
+  return [...synthesized.components, ...synthesized.regional.filter((r) => r.region === primary)].map((c) => c.objects);
+}
+
+/** The same objects by cdk8s's own `Chart.toJson()`, called on every component chart as `synthesizeComponents` covers them. */
+function toJsonObjects(chart: import('../../lib').TierChart, primary: string): KubeObject[][] {
+  const { regionalComponentsOf } = require('../../lib/chart/regional-component') as typeof import('../../lib/chart/regional-component');
+  const components = chart.components.map((c) => c.toJson() as KubeObject[]);
+  const regional = regionalComponentsOf(chart).map((r) => ({ region: r.region, objects: r.chart.toJson() as KubeObject[] }));
+  return [...components, ...regional.filter((r) => r.region === primary).map((r) => r.objects)];
+}
+
+/** The standard YAML writer: what `manifestsToYaml` writes, by the `yaml` package (cdk8s's `Yaml.stringify` less its anchors). */
+function yamlPackage(objects: readonly unknown[]): string {
+  const { stringify } = require('yaml') as typeof import('yaml');
+  return objects.map((o) => stringify(o, { keepUndefined: true, lineWidth: 0, version: '1.1', aliasDuplicateObjects: false })).join('---\n');
+}
+
+/** The four tiers as `k8s-app` builds them, synthesised by cdk8s's own `App.synth()` into a temporary folder. */
+function synthK8sAppSynth(): number {
+  const { App } = require('cdk8s') as typeof import('cdk8s');
+  const { TierChart } = require('../../lib') as typeof import('../../lib');
+  const { TIERS, hasCloudIngress } = require('../../tiers') as typeof import('../../tiers');
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-app-synth-'));
+  const app = new App({ outdir });
+  for (const tier of TIERS) new TierChart(app, tier.name, { ...tier, loadBalancerRegions: hasCloudIngress(tier) ? tier.regions : undefined });
+  app.synth();
+  const files = fs.readdirSync(outdir).length;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return files;
 }
 
 /** The synthesis part of apps/k8s.ts, statement for statement, writing to a temporary folder. */
@@ -83,10 +135,13 @@ function synthCloud(): number {
 
 let work = 0;
 if (scenario === 'k8s-app') work = synthK8sApp(); // no floor first: only what the app loads
+else if (scenario === 'k8s-app-synth') work = synthK8sAppSynth(); // the same, by cdk8s's App.synth()
 else {
   loadFloor();
   if (scenario === 'k8s') work = synthK8s(0);
-  else if (scenario === 'k8s-no-gate') work = synthK8s(0, false);
+  else if (scenario === 'k8s-no-gate') work = synthK8s(0, { gate: false });
+  else if (scenario === 'k8s-yaml') work = synthK8s(0, { yaml: 'package' });
+  else if (scenario === 'k8s-tojson') work = synthK8s(0, { json: 'toJson' });
   else if (scenario.startsWith('services:')) work = synthK8s(Number(scenario.split(':')[1]));
   else if (scenario === 'cloud') work = synthCloud();
   else if (scenario !== 'floor') throw new Error(`unknown scenario ${scenario}`);

@@ -23,7 +23,7 @@ const REPLICATION = { secretName: 'postgres-credentials', key: 'replication' };
 const APP = { secretName: 'postgres-credentials', key: 'app' };
 const POOLER = { secretName: 'postgres-credentials', key: 'pooler' };
 
-/** The tiers' PostgreSQL shapes (DESIGN.md, seeds 003/004). */
+/** The tiers' PostgreSQL shapes (the root README's tier table, seeds 003/004). */
 const DEPARTMENT: PostgresConfigProps = { replicas: 2, replicationPassword: REPLICATION, appPassword: APP, poolerAuthPassword: POOLER };
 const ENTERPRISE: PostgresConfigProps = { ...DEPARTMENT, replicas: 3, synchronous: { number: 1, method: 'ANY' } };
 const MINIMAL: PostgresConfigProps = { replicationPassword: REPLICATION };

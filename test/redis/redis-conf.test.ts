@@ -6,7 +6,7 @@ import { redisClusterBootstrapScript, redisStartupScript } from '../../lib/redis
 
 const AUTH = { secretName: 'redis-auth', key: 'password' };
 
-/** The tiers' Redis shapes (DESIGN.md, seeds 002/003). */
+/** The tiers' Redis shapes (the root README's tier table, seeds 002/003). */
 const DEVELOPMENT: RedisConfProps = { mode: 'standalone', maxMemory: '100Mi', bind: ['127.0.0.1'] };
 const TEAM_PRIMARY: RedisConfProps = { mode: 'replicated', maxMemory: '500Mi', auth: AUTH };
 const TEAM_REPLICA: RedisConfProps = { ...TEAM_PRIMARY, replicaOf: { host: 'redis-0.redis.app.svc.cluster.local' } };

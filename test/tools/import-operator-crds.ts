@@ -5,7 +5,7 @@
  * `postgresql.cnpg.io_cluster_v1.json`); each is wrapped in the CustomResourceDefinition the gate reads, without
  * descriptions (`compact-crds.ts`).
  *
- *   npx tsx test/tools/import-operator-crds.ts <schema folder>      then: npm run generate:validators
+ *   node -r ./apps/_ts-register.js test/tools/import-operator-crds.ts <schema folder>      then: npm run generate:validators
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -7,7 +7,7 @@
  * cannot compile (PrometheusRule's `partial_response_strategy` pattern `^(?i)(abort|warn)?$`, an inline case-insensitive flag), printing each; the schema is
  * otherwise unchanged, but for descriptions (dropped from the CRDs only the gate reads: `compact-crds.ts`).
  *
- *   npx tsx test/tools/wrap-crd-schema.ts <catalog schema.json> <group> <Kind> <plural> <version> <out.json>
+ *   node -r ./apps/_ts-register.js test/tools/wrap-crd-schema.ts <catalog schema.json> <group> <Kind> <plural> <version> <out.json>
  *
  * Used for the Prometheus operator's PodMonitor, ServiceMonitor and PrometheusRule (monitoring.coreos.com/v1).
  * Run `npm run generate:validators` afterwards.
