@@ -30,7 +30,7 @@ const COMMANDS: Record<string, string> = {
   'npm run build (tsc; a compiled build repeats it after each change)': `node_modules/.bin/tsc -p tsconfig.json --outDir ${path.join(out, 'build')}`,
   ...(process.env.BENCH_CLI === '0' ? {} : { 'npx cdk8s synth': 'npx cdk8s synth', 'npx cdk synth': `npx cdk synth --quiet -o ${path.join(out, 'cdk.out')}` }),
 };
-const scenarios = ['floor', 'k8s', 'k8s-no-gate', 'k8s-yaml', 'k8s-tojson', 'k8s-app', 'k8s-app-synth', ...(fs.existsSync(path.join(__dirname, '../../apps/cloud.js')) ? ['cloud'] : []), 'services:1', 'services:10', 'services:100', ...Object.keys(COMMANDS)];
+const scenarios = ['floor', 'k8s', 'k8s-no-gate', 'k8s-yaml', 'k8s-tojson', 'k8s-app', 'k8s-app-synth', ...(fs.existsSync(path.join(__dirname, '../../apps/cloud.js')) ? ['cloud'] : []), 'services:1', 'services:10', 'services:100', 'components:100', 'components-tojson:100', ...Object.keys(COMMANDS)];
 
 interface Result { scenario: string; medianMs: number; maxRssMiB: number; ratioToFloor: number; ratioToSynthFloor?: number; runsMs: number[] }
 

@@ -21,6 +21,8 @@
  *                 validation gate and no kustomize layout, so less work than `k8s-app`, not more
  *   cloud         synthesise every cloud stack of the cloud app (offline)
  *   services:N    the four tiers, each with N extra ScalableServices in a platform component
+ *   components:N  the same, each extra service in a component (a chart) of its own, as a platform repo composes them
+ *   components-tojson:N  the same by `Chart.toJson()` per component chart: what the chart synthesis saves as components grow
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -42,10 +44,12 @@ interface SynthWay {
   readonly yaml?: 'emitter' | 'package';
   /** `toJson`: cdk8s's `Chart.toJson()` per component chart instead of `synthesizeComponents()`. */
   readonly json?: 'components' | 'toJson';
+  /** `true`: each extra service in a component of its own (`chart.addComponent`), as a platform repo composes them. */
+  readonly componentPerService?: boolean;
 }
 
 function synthK8s(extraServices: number, way: SynthWay = {}): number {
-  const { gate = true, yaml = 'emitter', json = 'components' } = way;
+  const { gate = true, yaml = 'emitter', json = 'components', componentPerService = false } = way;
   const { App } = require('cdk8s') as typeof import('cdk8s');
   const { ScalableService, TierChart, manifestsToYaml, validateManifests } = require('../../lib') as typeof import('../../lib');
   const { TIERS } = require('../../tiers') as typeof import('../../tiers');
@@ -54,9 +58,9 @@ function synthK8s(extraServices: number, way: SynthWay = {}): number {
   for (const tier of TIERS) {
     const chart = new TierChart(app, tier.name, tier);
     if (extraServices > 0) {
-      const platform = chart.addComponent('platform');
+      const platform = componentPerService ? undefined : chart.addComponent('platform');
       for (let i = 0; i < extraServices; i++) {
-        new ScalableService(platform, `svc-${i}`, {
+        new ScalableService(platform ?? chart.addComponent(`svc-${i}`), `svc-${i}`, {
           image: 'registry.example.com/svc:1.0.0',
           resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
           autoscaling: tier.app.autoscaling,
@@ -143,6 +147,8 @@ else {
   else if (scenario === 'k8s-yaml') work = synthK8s(0, { yaml: 'package' });
   else if (scenario === 'k8s-tojson') work = synthK8s(0, { json: 'toJson' });
   else if (scenario.startsWith('services:')) work = synthK8s(Number(scenario.split(':')[1]));
+  else if (scenario.startsWith('components:')) work = synthK8s(Number(scenario.split(':')[1]), { componentPerService: true });
+  else if (scenario.startsWith('components-tojson:')) work = synthK8s(Number(scenario.split(':')[1]), { componentPerService: true, json: 'toJson' });
   else if (scenario === 'cloud') work = synthCloud();
   else if (scenario !== 'floor') throw new Error(`unknown scenario ${scenario}`);
 }
