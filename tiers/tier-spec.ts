@@ -2,7 +2,8 @@ import { Problems, isIntegerIn, isObjectName, objectNameAllowed } from '../lib/c
 import { checkScalableServiceProps } from '../lib/app';
 import { checkNginxLoadBalancerProps } from '../lib/nginx';
 import { TierAppProps, TierNginxProps, TierPostgresProps, TierRedisProps, checkTierPostgresProps, tierNginxLoadBalancerProps, tierScalableServiceProps } from '../lib/chart';
-import { VPC_CIDR_ALLOWED, checkEdgeDistributionProps, isVpcCidr } from '../lib';
+import { checkEdgeDistributionProps } from '../lib/cloud/edge-distribution-check';
+import { VPC_CIDR_ALLOWED, isVpcCidr } from '../lib/cloud/vpc-cidr';
 import { checkRedisDeploymentProps } from '../lib/redis';
 import { TierChartMonitoringProps, checkHealthThresholds, checkSloTargets } from '../lib/monitoring';
 

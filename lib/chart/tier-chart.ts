@@ -27,7 +27,7 @@ export type TierAppProps = Pick<ScalableServiceProps, 'image' | 'resources' | 'r
 
 /**
  * The nginx load balancer of a tier: the sizing part of {@link NginxLoadBalancerProps}, plus three tier-level
- * settings that {@link tierNginxLoadBalancerProps} turns into the load balancer's nginx.conf and NetworkPolicy props.
+ * settings that `tierNginxLoadBalancerProps` turns into the load balancer's nginx.conf and NetworkPolicy props.
  */
 export interface TierNginxProps extends Pick<NginxLoadBalancerProps, 'maxReplicas' | 'serviceType' | 'upstream'> {
   /** Fixed replicas, or the minimum when `maxReplicas` is larger (an HPA then owns the count). */

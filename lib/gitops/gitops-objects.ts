@@ -72,7 +72,7 @@ export interface FluxProps {
 }
 
 /**
- * Props of {@link gitOpsObjects}: where the synthesised output lives in Git and which cluster runs each region.
+ * Props of `gitOpsObjects` (the `gitops` option of `writeTierManifests`): where the synthesised output lives in Git and which cluster runs each region.
  */
 export interface GitOpsProps {
   /** The Git repository holding the synthesised output, as Argo CD and Flux clone it (`https://...` or `ssh://...`). */
@@ -117,7 +117,7 @@ export interface GitOpsRegion {
   readonly objects: readonly KubeObject[];
 }
 
-/** What {@link gitOpsObjects} returns. */
+/** What `gitOpsObjects` returns. */
 export interface GitOpsObjects {
   /** One Argo CD Application per region (empty when `argoCd` is `false`). */
   readonly argoCd: KubeObject[];

@@ -28,7 +28,8 @@ function loadFloor(): void {
 
 function synthK8s(extraServices: number, gate = true): number {
   const { App } = require('cdk8s') as typeof import('cdk8s');
-  const { ScalableService, TierChart, manifestsToYaml, validateManifests } = require('../../lib') as typeof import('../../lib');
+  const { ScalableService, TierChart, validateManifests } = require('../../lib') as typeof import('../../lib');
+  const { manifestsToYaml } = require('../../lib/chart') as typeof import('../../lib/chart');
   const { TIERS } = require('../../tiers') as typeof import('../../tiers');
   const app = new App({ outdir: os.tmpdir() });
   let bytes = 0;
