@@ -264,9 +264,13 @@ function tagLabel(name: string): string {
   return labels[name] ?? `**${name.slice(1)}** `;
 }
 
-/** Doc text as Markdown: `{@link X}` and `{@link X | label}` become links where X is documented here. */
+/**
+ * Doc text as Markdown: `{@link X}` and `{@link X | label}` become links where X is documented here, and a `<` or `>`
+ * outside code (`<region>` in prose) is escaped so that Markdown does not take it for HTML.
+ */
 function prose(doc: string, links: LinkTable): string {
-  return doc.replace(/\{@link\s+([^}|\s]+)\s*(?:\|\s*([^}]*))?\}/g, (_, target: string, label?: string) => {
+  const escaped = doc.split(/(```[\s\S]*?```|`[^`]*`)/).map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, '&lt;').replace(/>/g, '&gt;'))).join('');
+  return escaped.replace(/\{@link\s+([^}|\s]+)\s*(?:\|\s*([^}]*))?\}/g, (_, target: string, label?: string) => {
     const href = links.to(target);
     const shown = label?.trim() || target;
     return href ? `[\`${shown}\`](${href})` : `\`${shown}\``;
