@@ -1,5 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { LOAD_BALANCER_BINDING_COMPONENT, TierChart, regionalComponentsOf } from '../lib';
+import { TierChart } from '../lib';
+import { LOAD_BALANCER_BINDING_COMPONENT, regionalComponentsOf } from '../lib/chart';
 import { TierSpec } from '../tiers';
 
 /** A Kubernetes object as synthesised. */

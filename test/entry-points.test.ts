@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const root = path.join(__dirname, '..');
@@ -12,7 +13,42 @@ function loadedBy(entry: string, then = ''): string[] {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as string[];
 }
 
+/** The names an API report (test/api/*.api.md) lists as values: classes, functions, constants and enums. */
+function reportedValues(report: string): string[] {
+  const text = fs.readFileSync(path.join(root, 'test', 'api', report), 'utf8');
+  return [...text.matchAll(/^export (?:declare )?(?:abstract )?(?:class|function|const|enum) ([A-Za-z0-9_]+)/gm)].map((m) => m[1]);
+}
+
+/** The package entries (package.json "exports"), their sources and API reports. */
+const ENTRIES = [
+  { specifier: 'scaling-tiers', source: '../lib', report: 'scaling-tiers.api.md' },
+  { specifier: 'scaling-tiers/cloud', source: '../lib/cloud', report: 'scaling-tiers-cloud.api.md' },
+  { specifier: 'scaling-tiers/tiers', source: '../tiers', report: 'scaling-tiers-tiers.api.md' },
+];
+
 describe('entry points', () => {
+  test.each(ENTRIES)('$specifier exports at run time exactly the values its API report lists', ({ source, report }) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const keys = Object.keys(require(source) as object);
+    expect([...keys].sort()).toEqual([...new Set(reportedValues(report))].sort());
+  });
+
+  test('the entries keep internals in: no prop checks, config renderers, resolvers, shell fragments or limits', () => {
+    // renderSvg draws the simulator's chart for a person (lib/plots); it renders no configuration.
+    const PUBLIC_RENDERERS = ['renderSvg'];
+    for (const { source } of ENTRIES) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const keys = Object.keys(require(source) as object).filter((k) => !PUBLIC_RENDERERS.includes(k));
+      expect(keys.filter((k) => /^(render|resolve|check\w*Props$|SH_)|_ALLOWED$|_MAX_LENGTH$/.test(k))).toEqual([]);
+      expect(keys).not.toContain('SH_DEADLINE_FUNCTION');
+      expect(keys).not.toContain('Problems');
+    }
+  });
+
+  test('the tiers entry loads no aws-cdk-lib (the tier validation uses only the pure checks of lib/cloud)', () => {
+    expect(loadedBy('./tiers').filter((f) => f.startsWith('aws-cdk-lib/'))).toEqual([]);
+  });
+
   test('the root entry loads neither aws-cdk-lib nor the yaml package, and of cdk8s-plus-28 only its k8s bindings', () => {
     const files = loadedBy('./lib');
     expect(files.filter((f) => f.startsWith('aws-cdk-lib/'))).toEqual([]);

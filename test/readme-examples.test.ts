@@ -2,7 +2,9 @@
  * The README examples compile: every ```ts block of the root README.md and of every README.md under lib/, tiers/,
  * apps/ and test/ is written to .cache/readme-examples/ as a module of its own and type-checked against the library
  * in one `tsc` run, with the package's entries (`scaling-tiers`, `scaling-tiers/tiers`, `scaling-tiers/cloud`)
- * mapped to the sources as a user's install maps them to the build. A block that is deliberately not a whole
+ * mapped to the sources as a user's install maps them to the build. A contributor's example of a component's
+ * internals imports them relative to its README (`from '.'` in lib/nginx/README.md is lib/nginx/index.ts), which is
+ * rewritten to the same file from the generated module. A block that is deliberately not a whole
  * program (an excerpt with `...`) is fenced ```ts nocompile and counted, never checked.
  */
 import { spawnSync } from 'node:child_process';
@@ -58,7 +60,9 @@ describe('README examples', () => {
       const file = `${e.readme.replace(/[/\\.]/g, '_')}_L${e.line}.ts`;
       files.set(file, e);
       // `export {}` makes each block a module, so that two blocks may declare the same names.
-      fs.writeFileSync(path.join(out, file), `${e.code}\nexport {};\n`);
+      const code = e.code.replace(/(\bfrom\s*['"])(\.{1,2}(?:\/[^'"]*)?)(['"])/g, (_m, open: string, spec: string, close: string) =>
+        `${open}${path.relative(out, path.join(root, path.dirname(e.readme), spec)).split(path.sep).join('/')}${close}`);
+      fs.writeFileSync(path.join(out, file), `${code}\nexport {};\n`);
     }
     const rel = (p: string) => path.relative(out, path.join(root, p)).split(path.sep).join('/');
     const tsconfig = {

@@ -1,4 +1,5 @@
-// The tiers as data. What the source keys [000]-[004] in the tier files refer to: tiers/README.md.
+// The tiers as data, the entry `scaling-tiers/tiers`, named export by export. What the source keys [000]-[004] in
+// the tier files refer to: tiers/README.md. test/api/ holds the API report of this list; `npm run api` updates it.
 import type { TierSpec } from '../lib/tier';
 import { department } from './department';
 import { development } from './development';
@@ -15,4 +16,4 @@ export { development, team, department, enterprise };
 
 /** The four built-in tiers, smallest first. */
 export const TIERS: readonly TierSpec[] = [development, team, department, enterprise];
-export * from './days';
+export { TIER_DAYS, tierDay } from './days';

@@ -56,7 +56,7 @@ export interface ScalableServiceProps {
    * that applying the manifest never resets what the HPA chose). One replica (here or as the HPA's minimum) needs
    * a reason in `validationExemptions['min-replicas']`: a single pod is down on every drain, rollout or crash.
    *
-   * @default 2 ({@link SCALABLE_SERVICE_DEFAULT_REPLICAS})
+   * @default 2 (`SCALABLE_SERVICE_DEFAULT_REPLICAS`)
    */
   readonly replicas?: number;
 

@@ -197,7 +197,7 @@ export class EdgeDistribution extends Construct {
   }
 
   /**
-   * Alias A and AAAA records of every name in {@link aliases} to the distribution, in `zone`, created in `scope`
+   * Alias A and AAAA records of every name in {@link EdgeDistribution.aliases} to the distribution, in `zone`, created in `scope`
    * (the stack that owns the zone, so that no stack needs the zone and the distribution in a cycle).
    */
   public addAliasRecords(zone: route53.IHostedZone, scope: Construct = this): route53.RecordSet[] {

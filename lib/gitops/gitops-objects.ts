@@ -72,7 +72,7 @@ export interface FluxProps {
 }
 
 /**
- * Props of {@link gitOpsObjects}: where the synthesised output lives in Git and which cluster runs each region.
+ * Props of `gitOpsObjects` (the `gitops` option of `writeTierManifests`): where the synthesised output lives in Git and which cluster runs each region.
  */
 export interface GitOpsProps {
   /** The Git repository holding the synthesised output, as Argo CD and Flux clone it (`https://...` or `ssh://...`). */
@@ -117,7 +117,7 @@ export interface GitOpsRegion {
   readonly objects: readonly KubeObject[];
 }
 
-/** What {@link gitOpsObjects} returns. */
+/** What `gitOpsObjects` returns. */
 export interface GitOpsObjects {
   /** One Argo CD Application per region (empty when `argoCd` is `false`). */
   readonly argoCd: KubeObject[];
@@ -149,7 +149,7 @@ const HEX_COMMIT = /^[0-9a-f]{40}$/;
  * The GitOps objects that deploy a tier's region overlays (`<pathPrefix>/<tier>/regions/<region>/`) from Git:
  *
  * - **Argo CD:** an `Application` per region (`<tier>-<region>`), automated sync with pruning and self-heal, retries,
- *   and sync waves (see {@link ARGO_CD_SYNC_WAVES}); Argo CD's built-in health checks gate each wave.
+ *   and sync waves (see `ARGO_CD_SYNC_WAVES`); Argo CD's built-in health checks gate each wave.
  * - **Flux:** a `GitRepository` (`<tier>`) and a `Kustomization` per region (`<tier>-<region>`) with pruning,
  *   `dependsOn` the operators' Kustomizations, and health checks on every workload of the region, within `timeout`.
  *   Flux applies Namespaces (and CRDs) before everything else, and the rest in kind order.

@@ -22,7 +22,7 @@ export interface NginxFeature {
   readonly since: string;
 }
 
-/** Props of {@link renderNginxConfig}. */
+/** The nginx.conf of an {@link NginxLoadBalancer} (its `config`), as `renderNginxConfig` writes it. */
 export interface NginxConfigProps {
   /**
    * The port nginx listens on; 1024-65535, because the pod runs nginx as a non-root user.

@@ -65,7 +65,7 @@ export interface NginxNextUpstreamProps {
   /**
    * The most time spent passing one request to servers (`proxy_next_upstream_timeout`), in nginx time syntax.
    *
-   * @default - no limit other than {@link tries}
+   * @default - no limit other than {@link NginxNextUpstreamProps.tries}
    */
   readonly timeout?: string;
 }
@@ -145,14 +145,14 @@ export interface NginxRateLimit {
   /** The header name, with key `header` (e.g. `X-User-Id`); not allowed with the other keys. */
   readonly header?: string;
 
-  /** Allowed requests per {@link per}, an integer >= 1. */
+  /** Allowed requests per {@link NginxRateLimit.per}, an integer >= 1. */
   readonly requests: number;
 
-  /** The period of {@link requests}. */
+  /** The period of {@link NginxRateLimit.requests}. */
   readonly per: 'second' | 'minute';
 
   /**
-   * Requests over the rate that are still accepted (queued, or passed at once with {@link nodelay}).
+   * Requests over the rate that are still accepted (queued, or passed at once with {@link NginxRateLimit.nodelay}).
    *
    * @default 0 - none
    */

@@ -22,8 +22,8 @@ export type NginxBalancingMethod = 'round_robin' | 'least_conn' | 'ip_hash' | 'h
 /** One `server` line of the upstream. */
 export interface NginxUpstreamServer {
   /**
-   * An IP address, or a DNS name. A name without {@link resolve} is looked up once, when nginx starts (and
-   * `nginx -t` fails if it does not resolve); with {@link resolve} it is re-resolved at run time.
+   * An IP address, or a DNS name. A name without {@link NginxUpstreamServer.resolve} is looked up once, when nginx starts (and
+   * `nginx -t` fails if it does not resolve); with {@link NginxUpstreamServer.resolve} it is re-resolved at run time.
    */
   readonly host: string;
 
@@ -31,7 +31,7 @@ export interface NginxUpstreamServer {
   readonly port: number;
 
   /**
-   * Re-resolve {@link host} at run time through {@link NginxConfigProps.resolver}, following its A records as
+   * Re-resolve {@link NginxUpstreamServer.host} at run time through {@link NginxConfigProps.resolver}, following its A records as
    * they change: every address becomes a server (`server <host>:<port> resolve;`). This is how nginx follows the
    * pods of a headless Service. Needs a resolver, a shared-memory zone (always generated) and nginx >= 1.27.3.
    *
@@ -47,8 +47,8 @@ export interface NginxUpstreamServer {
   readonly weight?: number;
 
   /**
-   * Failed attempts within {@link failTimeout} after which the server is considered unavailable for
-   * {@link failTimeout}; 0 disables the accounting.
+   * Failed attempts within {@link NginxUpstreamServer.failTimeout} after which the server is considered unavailable for
+   * {@link NginxUpstreamServer.failTimeout}; 0 disables the accounting.
    *
    * @default - the upstream's {@link NginxUpstreamProps.maxFails}
    */

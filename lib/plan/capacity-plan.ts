@@ -210,8 +210,12 @@ export function planCapacity(inputs: PlanInputs, tiers: readonly PlanTier[], opt
 
 /** The error {@link planCapacity} throws: a `PropsError` that also carries its problems as data (for the CLI's flags). */
 export class PlanInputError extends PropsError {
-  constructor(public readonly problems: readonly PlanInputProblem[]) {
+  /** Every invalid input: one line of the message each. */
+  public readonly problems: readonly PlanInputProblem[];
+
+  constructor(problems: readonly PlanInputProblem[]) {
     super(problems.map((x) => `[plan] '${x.field}' must be ${x.allowed}, got: ${formatValue(x.value)}`).join('\n'));
+    this.problems = problems;
   }
 }
 

@@ -152,26 +152,45 @@ export interface PlanInputs {
   readonly prices?: PlanPrices;
 }
 
-/** Every input with its default applied. */
+/** Every input of {@link PlanInputs} with its default applied (`undefined` where the input has no default). */
 export interface ResolvedPlanInputs {
+  /** {@inheritDoc PlanInputs.users} */
   readonly users: number;
+  /** {@inheritDoc PlanInputs.concurrencyPercent} */
   readonly concurrencyPercent: number;
+  /** {@inheritDoc PlanInputs.requestsPerUserPerSecond} */
   readonly requestsPerUserPerSecond: number | undefined;
+  /** {@inheritDoc PlanInputs.thinkTimeSeconds} */
   readonly thinkTimeSeconds: number | undefined;
+  /** {@inheritDoc PlanInputs.p95LatencyMs} */
   readonly p95LatencyMs: number | undefined;
+  /** {@inheritDoc PlanInputs.podCpuCores} */
   readonly podCpuCores: number;
+  /** {@inheritDoc PlanInputs.podMemoryGiB} */
   readonly podMemoryGiB: number;
+  /** {@inheritDoc PlanInputs.requestsPerCoreSecond} */
   readonly requestsPerCoreSecond: number;
+  /** {@inheritDoc PlanInputs.targetUtilizationPercent} */
   readonly targetUtilizationPercent: number;
+  /** {@inheritDoc PlanInputs.minPods} */
   readonly minPods: number;
+  /** {@inheritDoc PlanInputs.sparePodsPercent} */
   readonly sparePodsPercent: number;
+  /** {@inheritDoc PlanInputs.zones} */
   readonly zones: number;
+  /** {@inheritDoc PlanInputs.cpuMemoryBufferPercent} */
   readonly cpuMemoryBufferPercent: number;
+  /** {@inheritDoc PlanInputs.storageBufferPercent} */
   readonly storageBufferPercent: number;
+  /** {@inheritDoc PlanInputs.queriesPerRequest} */
   readonly queriesPerRequest: number;
+  /** {@inheritDoc PlanInputs.queryMs} */
   readonly queryMs: number;
+  /** {@inheritDoc PlanInputs.clientPoolPerPod} */
   readonly clientPoolPerPod: number;
+  /** {@inheritDoc PlanInputs.cacheMiBPerUser} */
   readonly cacheMiBPerUser: number;
+  /** {@inheritDoc PlanInputs.prices} */
   readonly prices: Required<PlanPrices>;
 }
 
@@ -201,8 +220,11 @@ export const PLAN_DEFAULTS = {
 
 /** One invalid input: the field (as in {@link PlanInputs}, dotted for prices), the value and what is allowed. */
 export interface PlanInputProblem {
+  /** The input's name, e.g. `users` or `prices.coreHour`. */
   readonly field: string;
+  /** The value received. */
   readonly value: unknown;
+  /** What is allowed, e.g. `a whole number of users from 1 to 10000000`. */
   readonly allowed: string;
 }
 

@@ -22,7 +22,7 @@ export const LOAD_SHAPE_ALLOWED = "'step:<factor>x' or 'pulse:<factor>x[/<hold s
 
 const SHAPE = /^(step|pulse):(\d+(?:\.\d+)?)x(?:\/(\d+))?$/;
 
-/** Parses a load shape; `undefined` when `text` is not one (see {@link LOAD_SHAPE_ALLOWED}). */
+/** Parses a load shape; `undefined` when `text` is not one (see `LOAD_SHAPE_ALLOWED`). */
 export function parseLoadShape(text: string): LoadShape | undefined {
   const m = SHAPE.exec(text.trim());
   if (!m) return undefined;

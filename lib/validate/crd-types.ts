@@ -3,6 +3,7 @@
 
 /** A CustomResourceDefinition, as far as the gate reads it. */
 export interface CustomResourceDefinition {
+  /** The CRD's group, scope, kind and versions with their OpenAPI schemas (`apiextensions.k8s.io/v1`). */
   readonly spec: {
     readonly group: string;
     readonly scope?: string;
@@ -13,10 +14,16 @@ export interface CustomResourceDefinition {
 
 /** The subset of a structural schema the strict check walks. */
 export interface JsonSchema {
+  /** The value's JSON type: `object`, `array`, `string`, ... */
   readonly type?: string;
+  /** An object's known fields; any other field is a finding unless the schema allows it. */
   readonly properties?: Record<string, JsonSchema>;
+  /** The schema of an array's items. */
   readonly items?: JsonSchema;
+  /** The schema of an object's other fields (a map), or whether they are allowed. */
   readonly additionalProperties?: boolean | JsonSchema;
+  /** Kubernetes' marker for a field whose content is not checked. */
   readonly 'x-kubernetes-preserve-unknown-fields'?: boolean;
+  /** Every other keyword (`required`, `enum`, `pattern`, ...), as in the CRD. */
   readonly [keyword: string]: unknown;
 }

@@ -1,17 +1,26 @@
 /** A Kubernetes object as read from a manifest: only `apiVersion`, `kind` and `metadata` are assumed. */
 export interface KubeObject {
+  /** The object's API group and version, e.g. `apps/v1` (a finding when missing or not a string). */
   readonly apiVersion?: unknown;
+  /** The object's kind, e.g. `Deployment` (a finding when missing or not a string). */
   readonly kind?: unknown;
+  /** The object's name, namespace, labels and annotations. */
   readonly metadata?: KubeMetadata;
+  /** Every other field (`spec`, `data`, ...), as parsed. */
   readonly [field: string]: unknown;
 }
 
 /** The parts of `metadata` the checks read. */
 export interface KubeMetadata {
+  /** The object's name. */
   readonly name?: string;
+  /** The object's namespace (none for cluster-scoped kinds). */
   readonly namespace?: string;
+  /** The object's labels. */
   readonly labels?: Record<string, string>;
+  /** The object's annotations, among them the gate's own (`validate.scaling-tiers.io/...`). */
   readonly annotations?: Record<string, string>;
+  /** Every other metadata field, as parsed. */
   readonly [field: string]: unknown;
 }
 

@@ -4,6 +4,7 @@ import { Finding, KubeObject, Manifest } from './manifest';
 
 /** Manifests read from files, and the files that did not parse. */
 export interface ReadResult {
+  /** Every object of every file that parsed, in file and document order. */
   readonly manifests: Manifest[];
   /** One `yaml` finding per document that failed to parse. */
   readonly findings: Finding[];

@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { CronExpressionParser } from 'cron-parser';
-import { HorizontalScaling, ScalableService, ScalableServiceProps, checkScalableServiceProps, dailyCron, isTimezone } from '../../lib';
+import { HorizontalScaling, ScalableService, ScalableServiceProps } from '../../lib';
+import { checkScalableServiceProps, dailyCron, isTimezone } from '../../lib/app';
 import { Problems } from '../../lib/core/problems';
 import { validateManifests } from '../../lib/validate';
 import { department } from '../../tiers';

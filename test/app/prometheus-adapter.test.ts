@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
-import { PrometheusAdapterRules, prometheusAdapterConfig, prometheusAdapterRule } from '../../lib';
+import { PrometheusAdapterRules, prometheusAdapterRule } from '../../lib';
+import { prometheusAdapterConfig } from '../../lib/app';
 import { enterprise } from '../../tiers';
 import { propsErrorOf } from '../_props';
 import { one, synth, synthTier, testChart } from '../_synth';

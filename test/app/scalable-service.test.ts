@@ -1,4 +1,5 @@
-import { ScalableService, ScalableServiceProps, checkScalableServiceProps } from '../../lib';
+import { ScalableService, ScalableServiceProps } from '../../lib';
+import { checkScalableServiceProps } from '../../lib/app';
 import { Problems } from '../../lib/core/problems';
 import { propsErrorOf } from '../_props';
 import { one, ofKind, synth, testChart } from '../_synth';

@@ -51,7 +51,8 @@ interface SynthWay {
 function synthK8s(extraServices: number, way: SynthWay = {}): number {
   const { gate = true, yaml = 'emitter', json = 'components', componentPerService = false } = way;
   const { App } = require('cdk8s') as typeof import('cdk8s');
-  const { ScalableService, TierChart, manifestsToYaml, validateManifests } = require('../../lib') as typeof import('../../lib');
+  const { ScalableService, TierChart, validateManifests } = require('../../lib') as typeof import('../../lib');
+  const { manifestsToYaml } = require('../../lib/chart') as typeof import('../../lib/chart');
   const { TIERS } = require('../../tiers') as typeof import('../../tiers');
   const app = new App({ outdir: os.tmpdir() });
   let bytes = 0;

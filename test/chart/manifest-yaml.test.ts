@@ -1,6 +1,7 @@
 import { App, Yaml } from 'cdk8s';
 import { stringify } from 'yaml';
-import { TierChart, manifestsToYaml } from '../../lib';
+import { TierChart } from '../../lib';
+import { manifestsToYaml } from '../../lib/chart';
 import { emitDocument } from '../../lib/chart/_manifest-yaml';
 import { TIERS, hasCloudIngress } from '../../tiers';
 

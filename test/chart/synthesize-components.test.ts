@@ -1,5 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { TierChart, regionalComponentsOf, runsPostgresPerRegion } from '../../lib';
+import { TierChart } from '../../lib';
+import { regionalComponentsOf } from '../../lib/chart';
+import { runsPostgresPerRegion } from '../../lib/tier';
 import { TIERS, TierSpec, hasCloudIngress } from '../../tiers';
 
 /** A tier as the app builds it, with a platform component whose objects depend on objects of other components. */

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, App } from 'cdk8s';
-import { ScalableService, TierChart, gateFailure, tierOutput, tierOutputManifests, validateManifests, writeTierManifests, writeTierOutput } from '../../lib';
+import { ScalableService, TierChart, validateManifests, writeTierManifests } from '../../lib';
+import { gateFailure, tierOutput, tierOutputManifests, writeTierOutput } from '../../lib/chart';
 import { TIERS, team } from '../../tiers';
 
 function writeAll(outdir: string): Record<string, string> {
@@ -148,7 +149,7 @@ describe('manifestsToYaml', () => {
   test("writes exactly what cdk8s's Yaml.stringify writes, for every tier", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Yaml } = require('cdk8s') as typeof import('cdk8s');
-    const { manifestsToYaml } = require('../../lib') as typeof import('../../lib');
+    const { manifestsToYaml } = require('../../lib/chart') as typeof import('../../lib/chart');
     for (const tier of TIERS) {
       for (const component of new TierChart(new App(), tier.name, tier).components) {
         const objects = component.toJson();

@@ -1,5 +1,7 @@
 import { App } from 'cdk8s';
-import { KubeObject, TierChart, addRegionalComponent, gitOpsObjects, validateManifests, writeTierManifests } from '../../lib';
+import { KubeObject, TierChart, validateManifests, writeTierManifests } from '../../lib';
+import { addRegionalComponent } from '../../lib/chart';
+import { gitOpsObjects } from '../../lib/gitops';
 import { enterprise, team } from '../../tiers';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -10,7 +10,10 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { ARGO_CD_SYNC_WAVES, KUSTOMIZATION_FILE, TierChart, runsPostgresPerRegion, writeTierManifests } from '../../lib';
+import { TierChart, writeTierManifests } from '../../lib';
+import { KUSTOMIZATION_FILE } from '../../lib/chart';
+import { runsPostgresPerRegion } from '../../lib/tier';
+import { ARGO_CD_SYNC_WAVES } from '../../lib/gitops';
 import { TIERS, hasCloudIngress } from '../../tiers';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> } };

@@ -1,4 +1,4 @@
-import { SchemaRegistry } from '../../lib';
+import { SchemaRegistry } from '../../lib/validate';
 import { TIERS, deriveTier } from '../../tiers';
 import { Manifest, ofKind, synthTier } from '../_synth';
 

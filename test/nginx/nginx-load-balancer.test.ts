@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { NginxLoadBalancer, NginxLoadBalancerProps, ScalableService, checkNginxLoadBalancerProps } from '../../lib';
+import { NginxLoadBalancer, NginxLoadBalancerProps, ScalableService } from '../../lib';
+import { checkNginxLoadBalancerProps } from '../../lib/nginx';
 import { Problems } from '../../lib/core/problems';
 import { propsErrorOf } from '../_props';
 import { Manifest, one, ofKind, synth, testChart } from '../_synth';

@@ -1,4 +1,5 @@
-import { NginxLoadBalancer, ScalableService, nginxExporterArgs, nginxStatusServer, withNginxStatusServer } from '../../lib';
+import { NginxLoadBalancer, ScalableService } from '../../lib';
+import { nginxExporterArgs, nginxStatusServer, withNginxStatusServer } from '../../lib/nginx';
 import { renderNginxConfig } from '../../lib/nginx/nginx-conf';
 import { ofKind, synth, testChart } from '../_synth';
 

@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
-import { TierChart, regionalComponentsOf } from '../../lib';
+import { TierChart } from '../../lib';
+import { regionalComponentsOf } from '../../lib/chart';
 import { KubeObject, Manifest } from '../../lib/validate';
 import { TierSpec, enterprise } from '../../tiers';
 

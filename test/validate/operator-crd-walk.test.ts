@@ -4,7 +4,7 @@
  * 100 ms each to load and first run. The walk must give the generated validator's verdict and errors on every such
  * object of the tiers, and on broken copies of each.
  */
-import { OPERATOR_CRD_FILES, SchemaRegistry, operatorCrdSchema } from '../../lib';
+import { OPERATOR_CRD_FILES, SchemaRegistry, operatorCrdSchema } from '../../lib/validate';
 import { TIERS } from '../../tiers';
 import { synthTier } from '../_synth';
 import { isStructural, structuralValidator } from '../../lib/validate/_structural-schema';

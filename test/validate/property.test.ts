@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import fc from 'fast-check';
-import { PropsError, TierChart, regionalComponentsOf } from '../../lib';
+import { PropsError, TierChart } from '../../lib';
+import { regionalComponentsOf } from '../../lib/chart';
 import { KubeObject, formatFindings, validateManifests } from '../../lib/validate';
 import { DeepPartial, TIERS, TierSpec, deriveTier } from '../../tiers';
 

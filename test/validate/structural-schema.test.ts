@@ -1,7 +1,8 @@
 import Ajv from 'ajv';
 import { gitOpsCrds } from '../../lib/validate/structure';
 import { isStructural, structuralValidator } from '../../lib/validate/_structural-schema';
-import { gitOpsObjects, KubeObject } from '../../lib';
+import { KubeObject } from '../../lib';
+import { gitOpsObjects } from '../../lib/gitops';
 
 /** Every object with one field changed at a time: a wrong type, an unknown key, a missing required key. */
 function mutations(o: unknown, at: string[] = []): { path: string[]; value: unknown }[] {

@@ -34,6 +34,7 @@ export interface PostgresPooler {
   readonly resources?: ContainerResources;
 }
 
+/** Props of {@link PostgresReplicated}. */
 export interface PostgresReplicatedProps {
   /**
    * The prefix of every object's name (`<name>-primary`, `<name>-replica`, `<name>-rw`, `<name>-ro`, ...). A DNS-1035
