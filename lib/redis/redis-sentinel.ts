@@ -109,7 +109,7 @@ export interface RedisSentinelConfProps extends RedisSentinelTimings {
   readonly resolveWaitSeconds?: number;
 }
 
-const SAFE_PATH = /^\/[A-Za-z0-9._\/-]*$/;
+const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 const MASTER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Checks the failover timings (for the construct, the tiers and the generator) and applies the defaults. */
@@ -199,7 +199,7 @@ FIRST_BOOT_PRIMARY=${sq(`${props.firstBootPrimary.host}:${props.firstBootPrimary
 SENTINELS=${sq(sentinels.map((a) => `${a.host}:${a.port}`).join(' '))}
 PORT=${port}
 QUORUM=${quorum}
-PASSWORD_FILE=${auth ? sq(props.passwordFile as string) : "''"}
+PASSWORD_FILE=${auth ? sq(props.passwordFile) : "''"}
 TLS_ARGS=${sq(redisCliTlsArgs(tls))}
 RESOLVE_WAIT=${resolveWait}
 POLL=2
