@@ -50,12 +50,12 @@ export function createCloudApp(options: { outdir?: string; context?: Record<stri
   // The CDK CLI passes its output folder in CDK_OUTDIR; run directly, the app writes to cdk.out like the CLI would.
   const outdir = options.outdir ?? (process.env.CDK_OUTDIR ? undefined : 'cdk.out');
   const app = new App({ outdir, context: { ...cdkJson.context, ...options.context } });
-  const ctx = (key: string): string | undefined => app.node.tryGetContext(key);
+  const ctx = (key: string) => app.node.tryGetContext(key) as string | undefined;
   const account = ctx('account') ?? process.env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_ACCOUNT;
   const domain = ctx('domain') ?? 'example.com';
   const hostedZoneId = ctx('hostedZoneId');
   const rawArns = app.node.tryGetContext('certificateArns') as string | Record<string, string> | undefined;
-  const certificateArns: Record<string, string> = typeof rawArns === 'string' ? JSON.parse(rawArns) : (rawArns ?? {});
+  const certificateArns: Record<string, string> = typeof rawArns === 'string' ? (JSON.parse(rawArns) as Record<string, string>) : (rawArns ?? {});
   const edgeCertificateArns = jsonContext(app, 'edgeCertificateArns');
   const originPrefixLists = jsonContext(app, 'originPrefixLists');
   const eksClusterNames = jsonContext(app, 'eksClusterNames');
@@ -186,7 +186,7 @@ function addEdge(app: App, tier: TierSpec, o: TierOptions) {
 
 function jsonContext(app: App, key: string): Record<string, string> {
   const raw = app.node.tryGetContext(key) as string | Record<string, string> | undefined;
-  return typeof raw === 'string' ? JSON.parse(raw) : (raw ?? {});
+  return typeof raw === 'string' ? (JSON.parse(raw) as Record<string, string>) : (raw ?? {});
 }
 
 if (require.main === module) {

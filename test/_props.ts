@@ -9,9 +9,9 @@ export function propsErrorOf(fn: () => unknown): string {
   try {
     fn();
   } catch (e) {
-    if (!(e instanceof PropsError)) throw new Error(`expected a PropsError, got: ${String(e)}`);
+    if (!(e instanceof PropsError)) throw new Error(`expected a PropsError, got: ${String(e)}`, { cause: e });
     const bad = e.message.split('\n').filter((line) => !/^\[[^\]]+\] '[^']+'|^\[[^\]]+\] /.test(line));
-    if (bad.length > 0) throw new Error(`every line must start with [path], got: ${JSON.stringify(bad)}`);
+    if (bad.length > 0) throw new Error(`every line must start with [path], got: ${JSON.stringify(bad)}`, { cause: e });
     return e.message;
   }
   throw new Error('expected a PropsError, got no error');

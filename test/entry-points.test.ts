@@ -28,7 +28,6 @@ const ENTRIES = [
 
 describe('entry points', () => {
   test.each(ENTRIES)('$specifier exports at run time exactly the values its API report lists', ({ source, report }) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const keys = Object.keys(require(source) as object);
     expect([...keys].sort()).toEqual([...new Set(reportedValues(report))].sort());
   });
@@ -37,7 +36,6 @@ describe('entry points', () => {
     // renderSvg draws the simulator's chart for a person (lib/plots); it renders no configuration.
     const PUBLIC_RENDERERS = ['renderSvg'];
     for (const { source } of ENTRIES) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const keys = Object.keys(require(source) as object).filter((k) => !PUBLIC_RENDERERS.includes(k));
       expect(keys.filter((k) => /^(render|resolve|check\w*Props$|SH_)|_ALLOWED$|_MAX_LENGTH$/.test(k))).toEqual([]);
       expect(keys).not.toContain('SH_DEADLINE_FUNCTION');
@@ -72,18 +70,14 @@ describe('entry points', () => {
   });
 
   test("the k8s bindings are the module cdk8s-plus-28 exports as 'k8s'", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(require('../lib/core/k8s').k8s).toBe(require('cdk8s-plus-28').k8s);
   });
 
   test('the cloud constructs are the separate entry point scaling-tiers/cloud', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pkg = require('../package.json') as { exports: Record<string, { types: string; default: string }> };
     expect(pkg.exports['./cloud']).toEqual({ types: './build/lib/cloud/index.d.ts', default: './build/lib/cloud/index.js' });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const cloud = require('../lib/cloud') as typeof import('../lib/cloud');
     expect(Object.keys(cloud)).toEqual(expect.arrayContaining(['GlobalDns', 'RegionalIngress', 'RegionalStack', 'targetGroupNameFor']));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(Object.keys(require('../lib'))).not.toContain('RegionalIngress');
   });
 });

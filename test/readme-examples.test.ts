@@ -83,7 +83,8 @@ describe('README examples', () => {
       exclude: [],
     };
     fs.writeFileSync(path.join(out, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
-    const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(out, 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
+    // TypeScript 7, the compiler; the package named typescript is the TypeScript 6 API that typescript-eslint reads.
+    const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', '@typescript', 'native', 'bin', 'tsc'), '-p', path.join(out, 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
     // Name each error by its README and line rather than by the generated file.
     const errors = `${tsc.stdout}${tsc.stderr}`
       .split('\n')

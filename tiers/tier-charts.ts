@@ -50,9 +50,7 @@ export async function renderCharts(tiers: readonly TierSpec[], promises: Readonl
 }
 
 if (require.main === module) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { TIERS } = require('./index') as typeof import('./index');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { TIER_PROMISES } = require('./promises') as typeof import('./promises');
   const root = path.join(__dirname, '..');
   const check = process.argv.includes('--check');

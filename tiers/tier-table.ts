@@ -77,7 +77,6 @@ export function replaceTierTable(markdown: string, tiers: readonly TierSpec[]): 
 
 if (require.main === module) {
   // `npm run docs`: rewrite the README's table from the tier data.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { TIERS } = require('./index') as typeof import('./index');
   const file = process.argv[2] ?? 'README.md';
   fs.writeFileSync(file, replaceTierTable(fs.readFileSync(file, 'utf8'), TIERS));

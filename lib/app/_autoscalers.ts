@@ -32,7 +32,7 @@ export function addAutoscalers(scope: Construct, r: ResolvedScalableService, lab
   const { name } = r;
   const a = r.autoscaling;
   if (a) {
-    const exemptions = validationAnnotations([], r.validationExemptions as Record<string, string> | undefined);
+    const exemptions = validationAnnotations([], r.validationExemptions);
     const metadata = { name, labels, ...(Object.keys(exemptions).length > 0 ? { annotations: exemptions } : {}) };
     if (a.engine === 'keda') {
       const auth = a.prometheus?.authentication;
@@ -71,8 +71,8 @@ export function addAutoscalers(scope: Construct, r: ResolvedScalableService, lab
             containerName: name,
             controlledResources: resolved.controlledResources,
             controlledValues: ControlledValues.REQUESTS_AND_LIMITS,
-            minAllowed: bound(v.minAllowed, MinAllowed.fromString),
-            maxAllowed: bound(v.maxAllowed, MaxAllowed.fromString),
+            minAllowed: bound(v.minAllowed, (q) => MinAllowed.fromString(q)),
+            maxAllowed: bound(v.maxAllowed, (q) => MaxAllowed.fromString(q)),
           },
         ],
       },

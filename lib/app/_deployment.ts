@@ -76,7 +76,7 @@ export function addDeployment(scope: Construct, r: ResolvedScalableService, sele
   };
   // The Secrets behind secretEnv are the user's to provide; say so to the validation gate.
   const secrets = Object.values(r.secretEnv).map((ref) => ({ kind: 'Secret' as const, name: ref.secretName }));
-  const annotations = validationAnnotations(secrets, r.validationExemptions as Record<string, string> | undefined);
+  const annotations = validationAnnotations(secrets, r.validationExemptions);
   const deployment = new ApiObject(scope, 'Deployment', {
     ...k8s.KubeDeployment.GVK,
     metadata: { name, labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
@@ -94,7 +94,7 @@ function nonEmpty<T>(items: T[]): T[] | undefined {
 }
 
 function toResourceRequirements(r: ContainerResources): k8s.ResourceRequirements {
-  const q = k8s.Quantity.fromString;
+  const q = (value: string) => k8s.Quantity.fromString(value);
   return {
     requests: {
       cpu: q(r.requests.cpu),

@@ -16,9 +16,10 @@
  */
 
 /** Thrown (and caught in `emitDocument`) when a value is outside the subset this emitter reproduces exactly. */
-const UNSUPPORTED: unique symbol = Symbol('unsupported');
+const UNSUPPORTED = new Error('outside the subset the manifest YAML emitter reproduces');
 
 // stringifyString: control characters and lone surrogates force a double-quoted, escaped string.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\uD800-\uDFFF]/;
 // plainString: what a plain scalar cannot start with, contain or end with.
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
@@ -65,7 +66,7 @@ export function emitDocument(value: unknown): string | undefined {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 

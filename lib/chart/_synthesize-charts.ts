@@ -21,5 +21,5 @@ function apiObjectsJson(chart: Chart): unknown[] {
   return new DependencyGraph(chart.node)
     .topology()
     .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-    .map((o) => o.toJson());
+    .map((o): unknown => o.toJson());
 }

@@ -172,7 +172,6 @@ export function manifestsToYaml(objects: readonly unknown[]): string {
 }
 
 function yamlStringify(o: unknown): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { stringify } = require('yaml') as typeof import('yaml');
   return stringify(o, { keepUndefined: true, lineWidth: 0, version: '1.1', aliasDuplicateObjects: false });
 }

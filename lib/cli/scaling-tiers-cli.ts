@@ -10,7 +10,6 @@
  */
 import * as fs from 'node:fs';
 import { formatValue } from '../core/problems';
-import { HorizontalScaling } from '../app/horizontal-scaling';
 import { ScalingPromise } from '../sim/scaling-promise';
 import { CapacityPlan, PlanInputError, PlanInputs, PlanOverride, PlanTier, formatNumber, planCapacity, planChartPoints, planChartSpec, planInputProblems, tierBoundaries, tierFileFormat, tierFileText } from '../plan';
 import { LOAD_SHAPE_ALLOWED, parseLoadShape, renderSvg, scalingTrace, traceChartSpec } from '../plots';
@@ -77,8 +76,10 @@ const USAGE = `usage:
   scaling-tiers simulate --tier NAME [--load step:2x|pulse:2x] [--base-pods N] [--duration-s S] [--json] [--out chart.svg]
 plan flags: ${PLAN_FLAGS.map((f) => f.flag).join(' ')} --name --tiers-module --json --out --chart`;
 
-class Usage {
-  constructor(public readonly lines: string[]) {}
+class Usage extends Error {
+  constructor(public readonly lines: string[]) {
+    super(lines.join('\n'));
+  }
 }
 
 /** Runs `scaling-tiers` on `args` (without node and the script). Writes `--out` files; returns what it printed. */
@@ -244,7 +245,7 @@ async function simulate<T extends PlanTier>(args: readonly string[], catalogue: 
     if (!(text.trim() !== '' && Number.isInteger(v) && v >= min && v <= max)) problems.push(`${flag} must be a whole number from ${min} to ${max}, got: ${formatValue(text)}`);
     return v;
   };
-  const hpa = tier?.app.autoscaling as HorizontalScaling | undefined;
+  const hpa = tier?.app.autoscaling;
   const basePods = int('--base-pods', 1, hpa?.maxReplicas ?? 1000);
   const duration = int('--duration-s', 15, 86400);
   const out = values.get('--out');

@@ -303,7 +303,7 @@ export class RegionalIngress extends Construct {
     });
     if (protection) {
       // The managed prefix list weighs 55 rules against the group's quota of 60; nothing else is admitted.
-      securityGroup.addIngressRule(ec2.Peer.prefixList(prefixListId as string), ec2.Port.tcp(443), 'HTTPS from CloudFront origin-facing servers only');
+      securityGroup.addIngressRule(ec2.Peer.prefixList(prefixListId), ec2.Port.tcp(443), 'HTTPS from CloudFront origin-facing servers only');
     } else {
       securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from clients');
       securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from clients, redirected to HTTPS');

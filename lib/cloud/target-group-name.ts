@@ -29,7 +29,7 @@ export function targetGroupNameFor(tier: string, region: string): string {
  * when nothing is.
  */
 export function checkTargetGroupName(problems: Problems, tier: string, region: string): string | undefined {
-  let ok = checkTierAndRegion(problems, tier, region);
+  const ok = checkTierAndRegion(problems, tier, region);
   if (!ok) return undefined;
   const name = `st-${tier}-${shortRegion(region)}`;
   if (name.length > TARGET_GROUP_NAME_MAX_LENGTH) {

@@ -48,6 +48,7 @@ export function formatValue(value: unknown): string {
   try {
     return JSON.stringify(value);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the last resort, for what JSON cannot write (a cycle, a BigInt)
     return String(value);
   }
 }

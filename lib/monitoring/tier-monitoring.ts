@@ -241,7 +241,7 @@ export class TierMonitoring extends Construct {
     }));
     this.ruleGroups = groups;
     this.appMetrics = [requestsMetric, latencyBucketMetric, ...(props.app.scalingMetric ? [props.app.scalingMetric] : [])];
-    const plainGroups = groups.map((g) => JSON.parse(JSON.stringify(g)));
+    const plainGroups = groups.map((g): unknown => JSON.parse(JSON.stringify(g)));
     this.rule = props.ruleResource === 'ConfigMap'
       ? new k8s.KubeConfigMap(this, 'rules', {
         metadata: { name: `${props.tier}-rules`, labels },

@@ -26,7 +26,7 @@ import {
   parseNginxSize,
   parseNginxTime,
 } from './_nginx-syntax';
-import type { NginxBalancingMethod } from './nginx-upstream';
+import type { NginxBalancingMethod, NginxUpstreamServer } from './nginx-upstream';
 
 /** Where the resolver records a problem. */
 type Recorder = Pick<Problems, 'add'>;
@@ -159,7 +159,7 @@ export function resolveNginxConfig(
   checkTime(p, 'upstream.failTimeout', failTimeout);
 
   const servers: ResolvedUpstreamServer[] = [];
-  const rawServers = Array.isArray(up.servers) ? up.servers : [];
+  const rawServers: readonly NginxUpstreamServer[] = Array.isArray(up.servers) ? up.servers : [];
   if (rawServers.length === 0) p.add('upstream.servers', up.servers, 'a non-empty list');
   rawServers.forEach((s, i) => {
     const f = `upstream.servers[${i}]`;
@@ -229,7 +229,7 @@ export function resolveNginxConfig(
   if (!Array.isArray(nextUpstream.conditions)) {
     p.add('nextUpstream.conditions', nextUpstream.conditions, `a list of ${oneOf(CONDITIONS)}`);
   } else {
-    nextUpstream.conditions.forEach((cond, i) => {
+    nextUpstream.conditions.forEach((cond: NginxNextUpstreamCondition, i) => {
       if (!CONDITIONS.includes(cond)) p.add(`nextUpstream.conditions[${i}]`, cond, oneOf(CONDITIONS));
     });
   }

@@ -154,7 +154,7 @@ export function scalingTrace(o: ScalingTraceOptions): ScalingTrace {
         .map((t) => ({ t: rel(t), value: demandAt(t) / t0 })),
       [TRACE_SERIES[1]]: samples.map((s) => ({ t: rel(s.t), value: s.replicas })),
       [TRACE_SERIES[2]]: samples.map((s) => ({ t: rel(s.t), value: s.readyReplicas })),
-    } as ScalingTrace['series'],
+    },
     changes,
     deadlines: deadlines.filter((d) => d.t <= after),
     windows: [],

@@ -19,7 +19,7 @@ export const MIN_MEMORY_ALLOWED = 'at least "256Mi" (25 % of it becomes shared_b
 /** A role or database name that needs no quoting anywhere (SQL, pg_hba.conf, shell, conninfo). */
 export const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
-const SAFE_PATH = /^\/[A-Za-z0-9._\/-]*$/;
+const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 /** The allowed-values text of {@link isSafePath}. */
 export const PATH_ALLOWED = 'an absolute path of letters, digits and "._/-"';
 

@@ -182,7 +182,7 @@ function tlsReloaderContainer(o: RedisPodOptions): k8s.Container {
 }
 
 export function toResources(r: ContainerResources): k8s.ResourceRequirements {
-  const q = k8s.Quantity.fromString;
+  const q = (value: string) => k8s.Quantity.fromString(value);
   return {
     requests: { cpu: q(r.requests.cpu), memory: q(r.requests.memory) },
     limits: { cpu: q(r.limits.cpu), memory: q(r.limits.memory) },

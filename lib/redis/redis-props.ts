@@ -319,7 +319,7 @@ const CLUSTER_ONLY = ['clusterNodeTimeout', 'clusterRequireFullCoverage', 'clust
 const REPLICATED_ONLY = ['replicaOf', 'sentinel'] as const;
 
 const MIB = 1024 ** 2;
-const SAFE_PATH = /^\/[A-Za-z0-9._\/-]*$/;
+const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 const BIND_ADDRESS = /^-?(\*|::\*|[0-9A-Fa-f.:]+)$/;
 
 

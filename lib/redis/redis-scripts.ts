@@ -176,7 +176,7 @@ export function redisClusterBootstrapScript(props: RedisClusterBootstrapProps): 
     if (!isIntegerIn(value, 1, Infinity)) problems.add(field, value, 'a positive integer number of seconds');
   }
   const passwordFile = props.passwordFile ?? REDIS_PASSWORD_FILE;
-  if (typeof passwordFile !== 'string' || !/^\/[A-Za-z0-9._\/-]*$/.test(passwordFile)) {
+  if (typeof passwordFile !== 'string' || !/^\/[A-Za-z0-9._/-]*$/.test(passwordFile)) {
     problems.add('passwordFile', passwordFile, 'an absolute path of letters, digits, ".", "_", "-" and "/"');
   }
   const tls = resolveRedisTlsFiles(problems, 'tls', props.tls);
@@ -240,7 +240,7 @@ export function redisTlsReloaderScript(props: RedisTlsReloaderProps): string {
   if (!isIntegerIn(props.port, 1, 65535)) problems.add('port', props.port, 'an integer between 1 and 65535');
   if (!isIntegerIn(interval, 1, 3600)) problems.add('intervalSeconds', interval, 'an integer number of seconds between 1 and 3600');
   for (const [field, value] of [['heartbeatFile', heartbeat], ['passwordFile', props.passwordFile ?? '/x']] as const) {
-    if (typeof value !== 'string' || !/^\/[A-Za-z0-9._\/-]*$/.test(value)) problems.add(field, value, 'an absolute path of letters, digits, ".", "_", "-" and "/"');
+    if (typeof value !== 'string' || !/^\/[A-Za-z0-9._/-]*$/.test(value)) problems.add(field, value, 'an absolute path of letters, digits, ".", "_", "-" and "/"');
   }
   problems.throwIfAny();
   const t = tls as NonNullable<typeof tls>;

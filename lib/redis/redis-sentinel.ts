@@ -109,7 +109,7 @@ export interface RedisSentinelConfProps extends RedisSentinelTimings {
   readonly resolveWaitSeconds?: number;
 }
 
-const SAFE_PATH = /^\/[A-Za-z0-9._\/-]*$/;
+const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 const MASTER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Checks the failover timings (for the construct, the tiers and the generator) and applies the defaults. */
@@ -187,7 +187,7 @@ export function redisSentinelStartupScript(props: RedisSentinelConfProps): strin
     FIRST_BOOT_PRIMARY: shQuote(`${props.firstBootPrimary.host}:${props.firstBootPrimary.port}`),
     SENTINELS: shQuote(sentinels.map((a) => `${a.host}:${a.port}`).join(' ')),
     PORT: port,
-    PASSWORD_FILE: auth ? shQuote(props.passwordFile as string) : "''",
+    PASSWORD_FILE: auth ? shQuote(props.passwordFile) : "''",
     TLS_ARGS: shQuote(redisCliTlsArgs(tls)),
     RESOLVE_WAIT: resolveWait,
     LISTEN: listen.map((line) => `  echo ${shQuote(line)}`).join('\n'),

@@ -113,7 +113,7 @@ export interface ResolvedRedisTlsProps {
 }
 
 const AUTH_CLIENTS: readonly RedisTlsAuthClients[] = ['yes', 'no', 'optional'];
-const SAFE_PATH = /^\/[A-Za-z0-9._\/-]*$/;
+const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 const GO_DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 const API_GROUP = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
 

@@ -176,7 +176,8 @@ function checkOptions(o: SimulateHpaOptions): { sync: number; tolerance: number;
     p.add('durationSeconds', o.durationSeconds, `at most ${MAX_SYNCS} sync periods (${MAX_SYNCS * sync} s)`);
   }
   const steps = o.loadSteps;
-  if (!Array.isArray(steps) || steps.length === 0) {
+  // The check reads o.loadSteps: Array.isArray would narrow `steps` itself from readonly LoadStep[] to any[].
+  if (!Array.isArray(o.loadSteps) || steps.length === 0) {
     p.add('loadSteps', steps, 'at least one step');
   } else {
     if (steps[0].atSeconds !== 0) p.add('loadSteps[0].atSeconds', steps[0].atSeconds, '0 (the load at the start)');

@@ -195,7 +195,6 @@ class ReadWatch {
     if (value === null || typeof value !== 'object') return value;
     const known = this.watched.get(value);
     if (known) return known.proxy;
-    const watch = this;
     const isArray = Array.isArray(value);
     const record: Watched = {
       parent,
@@ -204,11 +203,11 @@ class ReadWatch {
       keys: new Set(),
       enumerated: false,
       proxy: new Proxy(value, {
-        get(target, k) {
+        get: (target, k) => {
           const child: unknown = Reflect.get(target, k);
           if (typeof k !== 'string') return child;
           record.keys.add(k);
-          return child !== null && typeof child === 'object' ? watch.wrap(child, record, isArray ? ITEMS : k) : child;
+          return child !== null && typeof child === 'object' ? this.wrap(child, record, isArray ? ITEMS : k) : child;
         },
         has(target, k) {
           if (typeof k === 'string') record.keys.add(k);

@@ -57,7 +57,7 @@ export function isStructural(schema: unknown): boolean {
 const CONSTRAINTS = new Set(['type', 'properties', 'additionalProperties', 'items', 'required', 'enum', 'anyOf', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum']);
 const NO_CONSTRAINT = new Set(['description', 'format', 'default', 'x-kubernetes-validations', 'x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'nullable', 'title', 'example']);
 /** Thrown by the walk at a node with a keyword it does not support. */
-const UNSUPPORTED: unique symbol = Symbol('unsupported schema keyword');
+const UNSUPPORTED = new Error('unsupported schema keyword');
 const supportedNodes = new WeakMap<object, boolean>();
 
 /** Whether one schema node (not its children) uses only keywords the walker supports; remembered per node. */

@@ -44,7 +44,7 @@ export function workloadOf(m: Manifest): Workload | undefined {
     template = objectAt(objectAt(objectAt(objectAt(m.object, 'spec'), 'jobTemplate'), 'spec'), 'template');
   } else if (kind === 'Pod') {
     templatePath = '';
-    template = m.object as Record<string, unknown>;
+    template = m.object;
   } else {
     return undefined;
   }

@@ -132,7 +132,7 @@ export function checkReferences(w: Workload, ctx: GateContext, userProvided: Rea
     resolve(at(`volumes[${i}].configMap.name`), 'ConfigMap', objectAt(v, 'configMap')?.name, objectAt(v, 'configMap')?.optional);
     resolve(at(`volumes[${i}].secret.secretName`), 'Secret', objectAt(v, 'secret')?.secretName, objectAt(v, 'secret')?.optional);
     const claim = objectAt(v, 'persistentVolumeClaim')?.claimName;
-    if (!claimTemplates.has(claim as string)) resolve(at(`volumes[${i}].persistentVolumeClaim.claimName`), 'PersistentVolumeClaim', claim, false);
+    if (!claimTemplates.has(claim)) resolve(at(`volumes[${i}].persistentVolumeClaim.claimName`), 'PersistentVolumeClaim', claim, false);
     arrayAt(objectAt(v, 'projected'), 'sources').forEach((s, j) => {
       resolve(at(`volumes[${i}].projected.sources[${j}].configMap.name`), 'ConfigMap', objectAt(s, 'configMap')?.name, objectAt(s, 'configMap')?.optional);
       resolve(at(`volumes[${i}].projected.sources[${j}].secret.name`), 'Secret', objectAt(s, 'secret')?.name, objectAt(s, 'secret')?.optional);

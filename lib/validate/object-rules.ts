@@ -106,7 +106,7 @@ function checkDisruptionBudget(m: Manifest, spec: Record<string, unknown>, ctx: 
     if (min < 1) continue;
     const allowed = allowedDisruptions(spec, min);
     if (allowed < 1) {
-      out.push(finding(m, 'pdb-allows-eviction', spec.minAvailable !== undefined ? 'spec.minAvailable' : 'spec.maxUnavailable', `at ${w.manifest.object.kind}/${w.manifest.object.metadata?.name}'s minimum of ${min} replicas this budget allows no eviction, so node drains block`));
+      out.push(finding(m, 'pdb-allows-eviction', spec.minAvailable !== undefined ? 'spec.minAvailable' : 'spec.maxUnavailable', `at ${kindOf(w.manifest.object)}/${w.manifest.object.metadata?.name}'s minimum of ${min} replicas this budget allows no eviction, so node drains block`));
     }
   }
   return out;

@@ -1,5 +1,6 @@
 import { Finding, arrayAt, finding, objectAt } from './manifest';
 import { Workload } from './_workloads';
+import { shown } from './_shown';
 
 /**
  * The restricted Pod Security Standard, every control of it and of the baseline it includes, as the
@@ -54,7 +55,7 @@ export function checkPodSecurity(w: Workload): Finding[] {
     if (!drop.includes('ALL')) out.push(finding(m, 'pss-capabilities', `${scPath}.capabilities.drop`, `container ${name} must drop ALL capabilities, drops: ${JSON.stringify(drop)}`));
     const add = (Array.isArray(caps.add) ? caps.add : []).filter((a) => a !== 'NET_BIND_SERVICE');
     if (add.length > 0) out.push(finding(m, 'pss-capabilities', `${scPath}.capabilities.add`, `container ${name} may add only NET_BIND_SERVICE, adds: ${add.join(', ')}`));
-    if (sc.procMount !== undefined && sc.procMount !== 'Default') out.push(finding(m, 'pss-proc-mount', `${scPath}.procMount`, `container ${name} procMount must be unset or Default, got: ${String(sc.procMount)}`));
+    if (sc.procMount !== undefined && sc.procMount !== 'Default') out.push(finding(m, 'pss-proc-mount', `${scPath}.procMount`, `container ${name} procMount must be unset or Default, got: ${shown(sc.procMount)}`));
     if (sc.runAsNonRoot === false || (!podNonRoot && sc.runAsNonRoot !== true)) {
       out.push(finding(m, 'pss-run-as-non-root', `${scPath}.runAsNonRoot`, `container ${name} must run as non-root: set runAsNonRoot: true on the pod or the container`));
     }
@@ -64,12 +65,12 @@ export function checkPodSecurity(w: Workload): Finding[] {
       out.push(finding(m, 'pss-seccomp', `${scPath}.seccompProfile.type`, `container ${name} seccompProfile.type must be RuntimeDefault or Localhost (here or on the pod), got: ${String(effective)}`));
     }
     arrayAt(c, 'ports').forEach((p, i) => {
-      if (p.hostPort !== undefined && p.hostPort !== 0) out.push(finding(m, 'pss-host-ports', `${path}.ports[${i}].hostPort`, `container ${name} must not use hostPort, got: ${String(p.hostPort)}`));
+      if (p.hostPort !== undefined && p.hostPort !== 0) out.push(finding(m, 'pss-host-ports', `${path}.ports[${i}].hostPort`, `container ${name} must not use hostPort, got: ${shown(p.hostPort)}`));
     });
     for (const [handlerPath, handler] of handlers(c, path)) {
       for (const kind of ['httpGet', 'tcpSocket']) {
         const host = objectAt(handler, kind)?.host;
-        if (host !== undefined && host !== '') out.push(finding(m, 'pss-probe-host', `${handlerPath}.${kind}.host`, `container ${name} probes and lifecycle handlers must not set host, got: ${String(host)}`));
+        if (host !== undefined && host !== '') out.push(finding(m, 'pss-probe-host', `${handlerPath}.${kind}.host`, `container ${name} probes and lifecycle handlers must not set host, got: ${shown(host)}`));
       }
     }
   }
@@ -81,15 +82,15 @@ function checkSecurityContext(sc: Record<string, unknown>, scPath: string, out: 
   const m = w.manifest;
   const appArmor = objectAt(sc, 'appArmorProfile')?.type;
   if (appArmor !== undefined && appArmor !== 'RuntimeDefault' && appArmor !== 'Localhost') {
-    out.push(finding(m, 'pss-apparmor', `${scPath}.appArmorProfile.type`, `appArmorProfile.type must be RuntimeDefault or Localhost, got: ${String(appArmor)}`));
+    out.push(finding(m, 'pss-apparmor', `${scPath}.appArmorProfile.type`, `appArmorProfile.type must be RuntimeDefault or Localhost, got: ${shown(appArmor)}`));
   }
   const seLinux = objectAt(sc, 'seLinuxOptions');
   if (seLinux) {
-    if (seLinux.type !== undefined && !SELINUX_TYPES.has(String(seLinux.type))) {
-      out.push(finding(m, 'pss-selinux', `${scPath}.seLinuxOptions.type`, `seLinuxOptions.type must be unset or one of ${[...SELINUX_TYPES].filter(Boolean).join(', ')}, got: ${String(seLinux.type)}`));
+    if (seLinux.type !== undefined && !SELINUX_TYPES.has(shown(seLinux.type))) {
+      out.push(finding(m, 'pss-selinux', `${scPath}.seLinuxOptions.type`, `seLinuxOptions.type must be unset or one of ${[...SELINUX_TYPES].filter(Boolean).join(', ')}, got: ${shown(seLinux.type)}`));
     }
     for (const field of ['user', 'role']) {
-      if (seLinux[field] !== undefined && seLinux[field] !== '') out.push(finding(m, 'pss-selinux', `${scPath}.seLinuxOptions.${field}`, `seLinuxOptions.${field} must be unset, got: ${String(seLinux[field])}`));
+      if (seLinux[field] !== undefined && seLinux[field] !== '') out.push(finding(m, 'pss-selinux', `${scPath}.seLinuxOptions.${field}`, `seLinuxOptions.${field} must be unset, got: ${shown(seLinux[field])}`));
     }
   }
   if (objectAt(sc, 'seccompProfile')?.type === 'Unconfined') {

@@ -15,7 +15,7 @@ import cnpgClusterCrd from '../../imports/crds/cnpg-cluster-v1.json';
 import cnpgPoolerCrd from '../../imports/crds/cnpg-pooler-v1.json';
 import cnpgScheduledBackupCrd from '../../imports/crds/cnpg-scheduledbackup-v1.json';
 import podMonitorCrd from '../../imports/crds/podmonitor-v1.json';
-import { Finding, Manifest, finding } from './manifest';
+import { Finding, Manifest, finding, kindOf } from './manifest';
 import { CompactFieldTrees, CompiledValidator, escapeKey, seedFields, validateStrictly } from './_known-fields';
 import { structuralValidator } from './_structural-schema';
 import type { CustomResourceDefinition, JsonSchema } from './crd-types';
@@ -32,15 +32,15 @@ export type { CustomResourceDefinition, JsonSchema } from './crd-types';
 
 /** The small built-in CRDs, whose validators are in `imports/schema-validators.ts` with the Kubernetes kinds. */
 export const BUNDLED_CRDS: readonly CustomResourceDefinition[] = [
-  verticalPodAutoscalerCrd as CustomResourceDefinition,
-  targetGroupBindingCrd as CustomResourceDefinition,
+  verticalPodAutoscalerCrd,
+  targetGroupBindingCrd,
   // cert-manager's Certificate (RedisDeployment with TLS): the v1 schema of datreeio/CRDs-catalog, wrapped as a CRD.
-  certificateCrd as CustomResourceDefinition,
+  certificateCrd,
   // KEDA 2.17+ (keda.sh/v1alpha1): the ScaledObject and TriggerAuthentication of a KEDA-scaled service.
-  scaledObjectCrd as CustomResourceDefinition,
-  triggerAuthenticationCrd as CustomResourceDefinition,
-  serviceMonitorCrd as CustomResourceDefinition,
-  prometheusRuleCrd as CustomResourceDefinition,
+  scaledObjectCrd,
+  triggerAuthenticationCrd,
+  serviceMonitorCrd,
+  prometheusRuleCrd,
 ];
 
 let gitOps: readonly CustomResourceDefinition[] | undefined;
@@ -70,11 +70,11 @@ const GITOPS_GROUPS = new Set(['argoproj.io', 'source.toolkit.fluxcd.io', 'kusto
  * run time, as a user's CRD is).
  */
 export const OPERATOR_CRD_FILES: Readonly<Record<string, () => CustomResourceDefinition>> = {
-  'postgresql.cnpg.io/v1/Cluster': () => cnpgClusterCrd as CustomResourceDefinition,
-  'postgresql.cnpg.io/v1/Pooler': () => cnpgPoolerCrd as CustomResourceDefinition,
-  'postgresql.cnpg.io/v1/ScheduledBackup': () => cnpgScheduledBackupCrd as CustomResourceDefinition,
-  'barmancloud.cnpg.io/v1/ObjectStore': () => barmanObjectStoreCrd as CustomResourceDefinition,
-  'monitoring.coreos.com/v1/PodMonitor': () => podMonitorCrd as CustomResourceDefinition,
+  'postgresql.cnpg.io/v1/Cluster': () => cnpgClusterCrd,
+  'postgresql.cnpg.io/v1/Pooler': () => cnpgPoolerCrd,
+  'postgresql.cnpg.io/v1/ScheduledBackup': () => cnpgScheduledBackupCrd,
+  'barmancloud.cnpg.io/v1/ObjectStore': () => barmanObjectStoreCrd,
+  'monitoring.coreos.com/v1/PodMonitor': () => podMonitorCrd,
 };
 
 /** The schema of one operator CRD's version, from its JSON file. */
@@ -186,7 +186,7 @@ export class SchemaRegistry {
   private checkKubernetesKind(m: Manifest, validate: CompiledValidator): Finding[] {
     const { valid, unknown } = validateStrictly(validate, m.object);
     if (!valid) return (validate.errors ?? []).map((err) => schemaFinding(m, err));
-    return unknown.map((p) => finding(m, 'unknown-field', toField(p), `${toField(p)} is not a field of ${m.object.apiVersion} ${m.object.kind}`));
+    return unknown.map((p) => finding(m, 'unknown-field', toField(p), `${toField(p)} is not a field of ${String(m.object.apiVersion)} ${kindOf(m.object)}`));
   }
 
   private checkCustomResource(m: Manifest, validate: CompiledValidator, schema: JsonSchema): Finding[] {
@@ -194,7 +194,7 @@ export class SchemaRegistry {
     const unknown: string[] = [];
     // metadata is an ObjectMeta the apiserver checks itself; CRD schemas only say `type: object`.
     collectOutsideSchema(m.object, { ...schema, properties: { ...schema.properties, metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }, '', unknown);
-    return unknown.map((p) => finding(m, 'unknown-field', toField(p), `${toField(p)} is not a field of ${m.object.apiVersion} ${m.object.kind}`));
+    return unknown.map((p) => finding(m, 'unknown-field', toField(p), `${toField(p)} is not a field of ${String(m.object.apiVersion)} ${kindOf(m.object)}`));
   }
 
   /** The precompiled validator of the kind, else the one kubernetes-models has for it (loaded per kind). */

@@ -3,6 +3,7 @@ import { Finding, arrayAt, finding, kindOf, objectAt } from './manifest';
 import { handlers } from './pod-security';
 import { GateContext } from './_context';
 import { LabelSelector, Workload, selects } from './_workloads';
+import { shown } from './_shown';
 
 
 /** The operational and linter rules that look at one pod template and the objects around it. */
@@ -71,7 +72,7 @@ export function checkWorkload(w: Workload, ctx: GateContext): Finding[] {
     const ports = arrayAt(c, 'ports');
     ports.forEach((p, i) => {
       if (p.containerPort === 22) out.push(finding(m, 'ssh-port', `${path}.ports[${i}].containerPort`, `container ${name} exposes SSH port 22`));
-      if (p.name !== undefined && !isIanaServiceName(String(p.name))) out.push(finding(m, 'port-names', `${path}.ports[${i}].name`, `port name ${JSON.stringify(p.name)} must be at most 15 lower-case letters, digits and single hyphens, with a letter`));
+      if (p.name !== undefined && !isIanaServiceName(shown(p.name))) out.push(finding(m, 'port-names', `${path}.ports[${i}].name`, `port name ${JSON.stringify(p.name)} must be at most 15 lower-case letters, digits and single hyphens, with a letter`));
     });
     for (const [handlerPath, handler] of handlers(c, path)) {
       if (!handlerPath.endsWith('Probe')) continue;
@@ -79,14 +80,14 @@ export function checkWorkload(w: Workload, ctx: GateContext): Finding[] {
         const port = objectAt(handler, type)?.port;
         if (port === undefined) continue;
         const exposed = ports.some((p) => (typeof port === 'string' ? p.name === port : p.containerPort === port));
-        if (!exposed) out.push(finding(m, 'probe-port', `${handlerPath}.${type}.port`, `container ${name} probe targets port ${String(port)}, which the container does not expose`));
+        if (!exposed) out.push(finding(m, 'probe-port', `${handlerPath}.${type}.port`, `container ${name} probe targets port ${shown(port)}, which the container does not expose`));
       }
     }
 
     const uid = sc.runAsUser ?? podSc.runAsUser;
     const gid = sc.runAsGroup ?? podSc.runAsGroup;
     if (typeof uid !== 'number' || uid < 10000) out.push(finding(m, 'run-as-high-uid', `${path}.securityContext.runAsUser`, `container ${name} must run as a UID of 10000 or more, got: ${String(uid)}`));
-    if (gid !== undefined && (typeof gid !== 'number' || gid < 10000)) out.push(finding(m, 'run-as-high-uid', `${path}.securityContext.runAsGroup`, `container ${name} must run as a GID of 10000 or more, got: ${String(gid)}`));
+    if (gid !== undefined && (typeof gid !== 'number' || gid < 10000)) out.push(finding(m, 'run-as-high-uid', `${path}.securityContext.runAsGroup`, `container ${name} must run as a GID of 10000 or more, got: ${shown(gid)}`));
     const seccomp = objectAt(sc, 'seccompProfile')?.type ?? objectAt(podSc, 'seccompProfile')?.type;
     if (seccomp !== 'RuntimeDefault') out.push(finding(m, 'seccomp-runtime-default', `${path}.securityContext.seccompProfile.type`, `container ${name} seccompProfile.type must be RuntimeDefault, got: ${String(seccomp)}`));
   }

@@ -70,7 +70,8 @@ export function run(update: boolean): number {
           m.handled = true;
           return;
         }
-        if (m.messageId === ConsoleMessageId.ApiReportDiff) m.logLevel = ExtractorLogLevel.Info;
+        const id: string = m.messageId;
+        if (id === String(ConsoleMessageId.ApiReportDiff)) m.logLevel = ExtractorLogLevel.Info;
         // A type (or a {@link} target) that another entry exports: judged below, once every entry's exports are known.
         const symbol = m.messageId === 'ae-forgotten-export' ? /symbol "([^"]+)"/.exec(m.text)?.[1]
           : m.messageId === 'ae-unresolved-link' ? /does not have an export "([^"]+)"/.exec(m.text)?.[1] : undefined;

@@ -147,7 +147,6 @@ describe('TierChart and writeTierManifests', () => {
 
 describe('manifestsToYaml', () => {
   test("writes exactly what cdk8s's Yaml.stringify writes, for every tier", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Yaml } = require('cdk8s') as typeof import('cdk8s');
     const { manifestsToYaml } = require('../../lib/chart') as typeof import('../../lib/chart');
     for (const tier of TIERS) {

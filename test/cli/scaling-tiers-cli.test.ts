@@ -61,7 +61,6 @@ describe('scaling-tiers plan', () => {
       const r = await run('plan', '--users', '600', '--name', 'shop', '--out', file, '--tiers-module', path.join(__dirname, '../../tiers'));
       expect(r.exitCode).toBe(0);
       expect(r.stdout).toContain(`wrote ${file}`);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { tier } = require(file) as { tier: TierSpec };
       expect(tier.name).toBe('shop');
       expect(tier.app.autoscaling?.maxReplicas).toBe(24);

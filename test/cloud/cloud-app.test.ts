@@ -65,7 +65,7 @@ describe('apps/cloud.ts', () => {
     // GIVEN an app with a bucket that has no server access logs
     const dir = outdir();
     const app = createCloudApp({ outdir: dir });
-    new s3.Bucket(app.node.findChild('enterprise-us-east-1') as Stack, 'Unlogged', { enforceSSL: true });
+    new s3.Bucket(app.node.findChild('enterprise-us-east-1'), 'Unlogged', { enforceSSL: true });
 
     // WHEN / THEN
     // (run in memory, the app throws the report; run by the CLI, it prints it and fails the same way)

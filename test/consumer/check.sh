@@ -22,8 +22,18 @@ mkdir -p "$work/platform"
 cp test/consumer/platform-app.js "$work/platform/"
 cd "$work/platform"
 echo '{ "name": "platform", "private": true }' > package.json
-npm install --no-audit --no-fund --silent "$work/$tarball"
+# The construct libraries are peer dependencies: the platform repo installs them beside the package, as a user would
+# (at the versions this repo develops against), and every package then shares one copy of each.
+read -ra peers <<<"$(node -p "const p = require('$root/package.json'); Object.keys(p.peerDependencies).map((n) => n + '@' + p.devDependencies[n]).join(' ')")"
+npm install --no-audit --no-fund --silent "$work/$tarball" "${peers[@]}"
 [ ! -e node_modules/typescript ] || { echo 'typescript was installed as a runtime dependency'; exit 1; }
+node -e "
+  const path = require('node:path');
+  const from = (pkg) => require.resolve('constructs', { paths: [path.resolve('node_modules', pkg)] });
+  const files = new Set(['scaling-tiers', 'cdk8s', 'cdk8s-plus-28', 'aws-cdk-lib'].map(from));
+  if (files.size !== 1) { console.error([...files].join(' ')); process.exit(1); }
+" || { echo 'scaling-tiers, cdk8s, cdk8s-plus-28 and aws-cdk-lib do not share one copy of constructs'; exit 1; }
+[ "$(npm ls constructs --all --parseable | sort -u | wc -l)" = 1 ] || { npm ls constructs --all; echo 'npm ls finds more than one constructs'; exit 1; }
 node platform-app.js "$work/platform/dist"
 test -f dist/shop/base/worker.yaml && test -f dist/shop/base/app.yaml && test -f dist/shop/base/Kustomization && test -f dist/shop/Kustomization
 grep -q 'maxReplicas: 6' dist/shop/base/app.yaml || { echo 'the derived tier did not reach the output'; exit 1; }

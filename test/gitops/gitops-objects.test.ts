@@ -33,7 +33,7 @@ describe('gitOpsObjects', () => {
       },
     });
     expect(argoCd[1]).toMatchObject({ spec: { destination: { name: 'eu', namespace: 'shop' } } });
-    expect(flux.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(['GitRepository/shop', 'Kustomization/shop-us-east-1', 'Kustomization/shop-eu-west-1']);
+    expect(flux.map((o) => `${String(o.kind)}/${o.metadata?.name}`)).toEqual(['GitRepository/shop', 'Kustomization/shop-us-east-1', 'Kustomization/shop-eu-west-1']);
     expect(flux[0]).toMatchObject({ spec: { url: 'https://git.example.com/platform.git', ref: { branch: 'release' } } });
     expect(flux[2]).toMatchObject({
       spec: {

@@ -41,7 +41,7 @@ export class RespClient {
         socket.removeAllListeners('error');
         resolve(new RespClient(socket));
       });
-      socket.once('error', (error) => {
+      socket.once('error', (error: Error) => {
         clearTimeout(timer);
         reject(error);
       });

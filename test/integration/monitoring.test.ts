@@ -425,7 +425,7 @@ describe('a real Prometheus scrapes real exporters and evaluates the generated r
     const redisPort = await freePort();
     const redis = start('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf')]);
     const cli = (...args: string[]) => spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(redisPort), ...args], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '';
-    await waitFor('redis to answer PING', async () => (cli('ping').trim() === 'PONG' ? true : undefined), { timeoutMs: 20_000, intervalMs: 100 }, redis);
+    await waitFor('redis to answer PING', () => Promise.resolve(cli('ping').trim() === 'PONG' ? true : undefined), { timeoutMs: 20_000, intervalMs: 100 }, redis);
     const used = Number(/used_memory:(\d+)/.exec(cli('info', 'memory'))?.[1]);
     expect(cli('config', 'set', 'maxmemory', String(used)).trim()).toBe('OK');
     const redisExporterPort = await freePort();

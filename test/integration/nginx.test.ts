@@ -125,7 +125,7 @@ async function startScenario(
   );
   stops.push(() => nginx.stop());
   const client = new Client(nginx.port);
-  stops.push(async () => client.close());
+  stops.push(() => Promise.resolve(client.close()));
   const byAddress = Object.fromEntries(backends.map((b) => [b.address, b]));
   return { dir, backends, byAddress, dns, nginx, client, stop };
 }

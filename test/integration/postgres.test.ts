@@ -378,8 +378,8 @@ describe('PostgreSQL primary + 2 hot standbys (synchronous ANY 1) from the gener
     expect(pids.length).toBeGreaterThanOrEqual(3);
     const seen: string[] = [];
     for (const pid of pids) {
-      let environ = '';
-      let cmdline = '';
+      let environ: string;
+      let cmdline: string;
       try {
         environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
         cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');

@@ -240,7 +240,7 @@ describe('certificate rotation without a restart', () => {
     reloader.stdout.on('data', (d: Buffer) => log.push(d.toString()));
     reloader.stderr.on('data', (d: Buffer) => log.push(d.toString()));
     try {
-      await waitFor('the reloader heartbeat', async () => (fs.existsSync(path.join(server.dir, 'reloader', 'alive')) ? true : undefined), 20000);
+      await waitFor('the reloader heartbeat', () => Promise.resolve(fs.existsSync(path.join(server.dir, 'reloader', 'alive')) ? true : undefined), 20000);
       // cert-manager renews: new key and certificate, swapped in at once (as kubelet swaps a Secret volume).
       const renewed = path.join(pki, 'renewed');
       mint(renewed, 'redis');
@@ -254,7 +254,7 @@ describe('certificate rotation without a restart', () => {
       }, 30000, 250);
       expect(after).not.toBe(before);
       // The reloader logs after its CONFIG SET returns, so the server may present the new certificate first.
-      await waitFor('the reloader to log the reload', async () => (log.join('').includes('certificate reloaded') ? true : undefined), 10000, 100);
+      await waitFor('the reloader to log the reload', () => Promise.resolve(log.join('').includes('certificate reloaded') ? true : undefined), 10000, 100);
       expect(log.join('')).toContain('certificate reloaded');
       expect(server.child?.pid).toBe(pid); // the same process: no restart
       expect(await withClient(server, (c) => c.call('PING'))).toBe('PONG');

@@ -221,7 +221,7 @@ describe('redisConf', () => {
       ['there is neither auth nor protected mode off on a network bind', { bind: ['*'] },
         '[redis.conf] \'protectedMode\' must be false when \'auth\' is not set and \'bind\' listens beyond loopback (protected mode would refuse every client from another pod; set \'auth\' or opt out explicitly), got: true'],
     ])('throws if %s', (_, override, message) => {
-      expect(thrown(() => redisConf({ ...DEVELOPMENT, ...override } as RedisConfProps))).toBe(message);
+      expect(thrown(() => redisConf({ ...DEVELOPMENT, ...override }))).toBe(message);
     });
 
     describe('throws if a password is given as a literal (and never echoes it)', () => {
@@ -235,7 +235,7 @@ describe('redisConf', () => {
         ['requirepass is passed through a cast', { auth: AUTH, requirepass: 's3cr3t-pw' },
           '[redis.conf] \'requirepass\' must not be set: pass the secret as a Secret reference in \'auth\' ({ secretName, key }), never literally, got: a string of 9 characters (not shown)'],
       ])('%s', (_, override, message) => {
-        const text = thrown(() => redisConf({ ...TEAM_PRIMARY, ...override } as unknown as RedisConfProps));
+        const text = thrown(() => redisConf({ ...TEAM_PRIMARY, ...override }));
         expect(text).toBe(message);
         expect(text).not.toContain('s3cr3t-pw');
       });

@@ -26,7 +26,7 @@ function build(props: Partial<RedisDeploymentProps> = {}): { redis: RedisDeploym
 
 /** The construct's PropsError message; fails unless every line starts with the construct path. */
 function errorOf(props: Partial<RedisDeploymentProps> | Record<string, unknown>): string {
-  return propsErrorOf(() => build(props as Partial<RedisDeploymentProps>));
+  return propsErrorOf(() => build(props));
 }
 
 const MODES: Array<[string, Partial<RedisDeploymentProps>]> = [
@@ -229,9 +229,9 @@ describe('RedisDeployment', () => {
 
   test('throws one PropsError naming the construct path and the field on every line', () => {
     const message = errorOf({
-      name: 'Redis_1', mode: 'cluster', masters: 2, maxMemory: '512Ki', auth: 'hunter2' as unknown as RedisDeploymentProps['auth'],
+      name: 'Redis_1', mode: 'cluster', masters: 2, maxMemory: '512Ki', auth: 'hunter2' as unknown,
       storageClass: 'Fast_SSD', clusterDomain: 'cluster local', password: 'hunter2',
-    } as Record<string, unknown>);
+    });
     const lines = message.split('\n');
     expect(lines.map((l) => l.match(/^\[test\/cache\] '([^']+)'/)?.[1])).toEqual([
       'name', 'maxMemory', 'auth', 'masters', 'storageClass', 'clusterDomain', 'password',

@@ -95,7 +95,7 @@ describe('tier promises', () => {
 
   test.each(Object.entries(TIER_SCHEDULE_PROMISES))('%s: at each window opening the pods are ready in time (sync 15 s + start-up 30 s)', (name, promises) => {
     const tier = TIERS.find((t) => t.name === name)!;
-    for (const promise of promises!) {
+    for (const promise of promises) {
       const verdict = checkSchedulePromise(tier.app.autoscaling!, promise);
       expect(verdict.failures).toEqual([]);
       expect(Math.ceil(verdict.seconds)).toBe(45);
@@ -115,9 +115,9 @@ describe('tier promises', () => {
 
   test.each(Object.entries(TIER_BACKLOG_PROMISES))('%s: the burst backlog drains in time', (name, promise) => {
     const tier = TIERS.find((t) => t.name === name)!;
-    const verdict = checkBacklogPromise(tier.app.autoscaling!, promise!);
+    const verdict = checkBacklogPromise(tier.app.autoscaling!, promise);
     expect(verdict.failures).toEqual([]);
-    expect(verdict.seconds).toBeLessThanOrEqual(promise!.drainWithinSeconds);
+    expect(verdict.seconds).toBeLessThanOrEqual(promise.drainWithinSeconds);
   });
 
   test('the backlog figures: department 171.25 s (see the hand-computed trace), enterprise 263.5 s', () => {

@@ -184,7 +184,7 @@ function structural(schema: JsonSchema): JsonSchema {
   if (schema.additionalProperties !== undefined) {
     out.additionalProperties = typeof schema.additionalProperties === 'object' ? structural(schema.additionalProperties) : schema.additionalProperties;
   }
-  return out as JsonSchema;
+  return out;
 }
 
 /** The folder and version of an installed package, found from one of its files (exports maps hide package.json). */

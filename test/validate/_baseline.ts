@@ -5,7 +5,6 @@ import { KubeObject, Manifest } from '../../lib/validate';
 import { TierSpec, enterprise } from '../../tiers';
 
 /** A synthesised object, loosely typed so tests can break any field. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>;
 
 /**
@@ -40,9 +39,9 @@ export function tierManifests(tier: TierSpec = BASELINE_TIER): Manifest[] {
 
 /** The object `Kind/name` among `manifests` (throws when absent). */
 export function get(manifests: Manifest[], ref: string): Obj {
-  const found = manifests.find((m) => `${m.object.kind}/${m.object.metadata?.name}` === ref);
+  const found = manifests.find((m) => `${String(m.object.kind)}/${m.object.metadata?.name}` === ref);
   if (!found) throw new Error(`no ${ref} in the baseline`);
-  return found.object as Obj;
+  return found.object;
 }
 
 /** The pod spec of a workload. */

@@ -10,7 +10,7 @@ import { synthTier } from '../_synth';
 import { isStructural, structuralValidator } from '../../lib/validate/_structural-schema';
 import { OPERATOR_CRD_MODULES } from './_operator-crd-modules';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const objects = TIERS.flatMap((t) => synthTier(t).objects).filter((o) => `${o.apiVersion}/${o.kind}` in OPERATOR_CRD_MODULES);
 

@@ -20,7 +20,7 @@ interface Case {
 
 const APP = 'Deployment/app';
 const add = (all: Manifest[], object: Obj) => all.push({ file: 'extra.yaml', object });
-const remove = (all: Manifest[], ref: string) => all.splice(all.findIndex((m) => `${m.object.kind}/${m.object.metadata?.name}` === ref), 1);
+const remove = (all: Manifest[], ref: string) => all.splice(all.findIndex((m) => `${String(m.object.kind)}/${m.object.metadata?.name}` === ref), 1);
 const ns = 'enterprise';
 
 const CASES: Case[] = [

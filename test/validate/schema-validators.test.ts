@@ -60,7 +60,7 @@ describe('imports/schema-validators.ts', () => {
   });
 
   // Each object of the enterprise tier, and copies broken in ways that reach the formats and nested schemas.
-  const objects = tierManifests().map((m) => m.object).filter((o) => `${o.apiVersion}/${o.kind}` in kubernetes);
+  const objects = tierManifests().map((m) => m.object).filter((o) => `${String(o.apiVersion)}/${String(o.kind)}` in kubernetes);
   const broken = (o: Record<string, unknown>): Record<string, unknown>[] => {
     const copy = () => JSON.parse(JSON.stringify(o)) as Record<string, any>;
     const out: Record<string, any>[] = [];
@@ -87,8 +87,8 @@ describe('imports/schema-validators.ts', () => {
     return out;
   };
 
-  test.each(objects.map((o) => [`${o.kind}/${o.metadata?.name}`, o] as const))('%s: the same verdict and errors as the kubernetes-models class, valid and broken', (_, object) => {
-    const validate = kubernetes[`${object.apiVersion}/${object.kind}` as keyof typeof kubernetes] as Validate;
+  test.each(objects.map((o) => [`${String(o.kind)}/${o.metadata?.name}`, o] as const))('%s: the same verdict and errors as the kubernetes-models class, valid and broken', (_, object) => {
+    const validate = kubernetes[`${String(object.apiVersion)}/${String(object.kind)}` as keyof typeof kubernetes] as Validate;
     for (const o of [object, ...broken(object)]) {
       expect(bundledVerdict(validate, o)).toEqual(packageVerdict(object.apiVersion as string, object.kind as string, o));
     }
@@ -125,8 +125,8 @@ describe('imports/schema-validators.ts', () => {
     return out;
   }
 
-  test.each(objects.map((o) => [`${o.kind}/${o.metadata?.name}`, o] as const))('%s: the explored field tree covers it and finds each unknown field that watching the validator finds', (_, object) => {
-    const key = `${object.apiVersion}/${object.kind}`;
+  test.each(objects.map((o) => [`${String(o.kind)}/${o.metadata?.name}`, o] as const))('%s: the explored field tree covers it and finds each unknown field that watching the validator finds', (_, object) => {
+    const key = `${String(object.apiVersion)}/${String(object.kind)}`;
     const seeded = spied(key);
     seedFields(seeded.validate, fields as CompactFieldTrees, key);
     expect(validateStrictly(seeded.validate, object)).toEqual({ valid: true, unknown: [] });

@@ -235,7 +235,7 @@ const MAX_REPLICAS = 15;
 /** Room for `-pooler-ro` and CloudNativePG's own suffixes, within the 50 characters the backup location allows. */
 const NAME_ROOM = 13;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-const S3_PATH = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*'()\/-]*)?$/;
+const S3_PATH = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*'()/-]*)?$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/;
 
 function field(prefix: string, name: string): string {

@@ -95,7 +95,7 @@ export function secretsVolume(files: ReadonlyArray<readonly [string, SecretKeyRe
 
 /** Requests and limits as the Kubernetes type. */
 export function toResources(r: ContainerResources): k8s.ResourceRequirements {
-  const q = k8s.Quantity.fromString;
+  const q = (value: string) => k8s.Quantity.fromString(value);
   const eph = r.ephemeralStorage;
   return {
     requests: { cpu: q(r.requests.cpu), memory: q(r.requests.memory), ...(eph ? { 'ephemeral-storage': q(eph.request) } : {}) },
