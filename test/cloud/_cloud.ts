@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { RegionalStack } from '../../lib/cloud';
 
 /** The context the cloud app relies on (cdk.json): weak cross-region references. */
@@ -22,4 +23,11 @@ export function errorOf(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error('expected a throw');
+}
+
+/** Every ingress rule of the template: inline in a security group or a resource of its own. */
+export function ingressRules(template: Template): Array<Record<string, unknown>> {
+  const inline = Object.values(template.findResources('AWS::EC2::SecurityGroup')).flatMap((sg) => (sg.Properties.SecurityGroupIngress ?? []) as Array<Record<string, unknown>>);
+  const separate = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties as Record<string, unknown>);
+  return [...inline, ...separate];
 }

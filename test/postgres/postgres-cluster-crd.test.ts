@@ -1,76 +1,22 @@
 /**
  * Every CloudNativePG, Barman Cloud and PodMonitor object PostgresCluster emits, in every shape (the tiers, each
  * region of a distributed topology, point-in-time recovery, no backups), against the CRDs:
- *   - strictly against their openAPIV3Schema, by the gate and by the shared kube-validate tool;
+ *   - strictly against their openAPIV3Schema, by the gate (and by the shared kube-validate tool, in
+ *     postgres-cluster-crd.slow.test.ts);
  *   - against their CEL rules (`x-kubernetes-validations`), which JSON Schema does not check: each rule of the CRDs
  *     is restated here and evaluated, and a CRD rule without a restatement fails the test (so an upgraded CRD with a
  *     new rule is noticed);
  *   - against the rules CloudNativePG's admission webhook enforces (not in the CRD): synchronous number below
  *     `instances`, references between the objects, six-field schedules.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { Yaml } from 'cdk8s';
-import { PostgresCluster, PostgresClusterProps } from '../../lib/postgres/cnpg/postgres-cluster';
-import { postgresClusterTopologyFor } from '../../lib/postgres/cnpg/postgres-cluster-endpoints';
 import { CNPG_FIXED_PARAMETERS } from '../../lib/postgres/cnpg/cnpg-parameters';
-import { postgresBackupLocationFor } from '../../lib/cloud/postgres-backup-location';
 import { SchemaRegistry } from '../../lib/validate/structure';
-import { department, enterprise, team } from '../../tiers';
-import { Manifest, synth, synthTier, testChart } from '../_synth';
+import { Manifest } from '../_synth';
+import { CRD_FILES, SCENARIOS, custom } from './_postgres-cluster-scenarios';
 
-const VALIDATOR = path.resolve(__dirname, '../../../shared/tools/kube-validate/validate');
 const CRD_DIR = path.resolve(__dirname, '../../imports/crds');
-const CRD_FILES: Record<string, string> = {
-  Cluster: 'cnpg-cluster-v1.json',
-  Pooler: 'cnpg-pooler-v1.json',
-  ScheduledBackup: 'cnpg-scheduledbackup-v1.json',
-  ObjectStore: 'barmancloud-objectstore-v1.json',
-  PodMonitor: 'podmonitor-v1.json',
-};
-const CUSTOM_KINDS = Object.keys(CRD_FILES);
-
-const REGIONS = [
-  { name: 'us-east-1', role: 'primary' as const },
-  { name: 'eu-west-1', role: 'secondary' as const },
-  { name: 'ap-southeast-1', role: 'read-only' as const },
-];
-
-function cluster(props: Partial<PostgresClusterProps>): Manifest[] {
-  const chart = testChart();
-  const location = postgresBackupLocationFor({ tier: 'enterprise', region: 'eu-west-1', bucketPrefix: 'acme', clusterName: 'postgres' });
-  new PostgresCluster(chart, 'pg', {
-    namespace: 'shop',
-    readReplicas: 3,
-    synchronousReplicas: 1,
-    resources: { requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } },
-    storage: '100Gi',
-    appSecretName: 'postgres-app',
-    allowIngressFrom: [{ podLabels: { app: 'web' } }],
-    backup: { destinationPath: location.destinationPath, region: 'eu-west-1', intervalHours: 6, retentionPolicy: '90d' },
-    ...props,
-  });
-  return synth(chart);
-}
-
-/** Every shape of the output: name -> objects (each scenario's objects reference each other). */
-const SCENARIOS: Record<string, Manifest[]> = {
-  'team tier': synthTier(team).objects,
-  'department tier': synthTier(department).objects,
-  'enterprise tier': synthTier(enterprise).objects,
-  'no backups, no replicas': cluster({ backup: undefined, readReplicas: 0, synchronousReplicas: 0 }),
-  'synchronous preferred, every replica': cluster({ synchronousReplicas: 3, dataDurability: 'preferred', superuserSecretName: 'postgres-superuser' }),
-  'point-in-time recovery': cluster({ recovery: { targetTime: '2026-11-29T14:05:00+01:00' } }),
-  ...Object.fromEntries(REGIONS.map((r) => [`topology, ${r.name} (${r.role})`, cluster({
-    topology: postgresClusterTopologyFor(REGIONS, r.name, 'postgres', r.role === 'primary' ? {} : {
-      'postgres-us-east-1': { host: 'pg-use1.db.example.internal', replicationSecretName: 'use1-replication', caSecretName: 'use1-ca' },
-    }),
-  })])),
-};
-
-const custom = (objects: Manifest[]) => objects.filter((o) => CUSTOM_KINDS.includes(o.kind));
 
 // ---- CEL rules ------------------------------------------------------------------------------------------------
 
@@ -202,21 +148,6 @@ describe('PostgresCluster output against the CRDs', () => {
       }
     });
   });
-
-  test('every object passes the shared strict validator (kube-validate)', () => {
-    if (!fs.existsSync(VALIDATOR)) {
-      console.warn(`skipped: the strict validator ${VALIDATOR} does not exist here`);
-      return;
-    }
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'postgres-cluster-'));
-    try {
-      Object.values(SCENARIOS).forEach((objects, i) => fs.writeFileSync(path.join(dir, `${i}.yaml`), Yaml.stringify(...custom(objects))));
-      const out = execFileSync(VALIDATOR, [dir], { encoding: 'utf8', stdio: 'pipe' });
-      expect(out).toMatch(/ 0 invalid/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
 
   test('a broken copy is caught: the gate rejects an unknown field (additionalProperties) and a bad enum, the CEL restatement a zero', () => {
     const registry = new SchemaRegistry();

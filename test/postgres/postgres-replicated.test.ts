@@ -1,33 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 import { Problems } from '../../lib/core/problems';
-import { PostgresReplicated, PostgresReplicatedProps, checkPostgresReplicatedProps } from '../../lib/postgres';
+import { PostgresReplicatedProps, checkPostgresReplicatedProps } from '../../lib/postgres';
 import { propsErrorOf } from '../_props';
-import { Manifest, matches, named, ofKind, synth, testChart } from '../_synth';
-
-const BASE: PostgresReplicatedProps = {
-  readReplicas: 2,
-  primaryResources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
-  replicaResources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
-  storage: '50Gi',
-  maxConnections: 200,
-  replicationPassword: { secretName: 'postgres-credentials', key: 'replication-password' },
-  appPassword: { secretName: 'postgres-credentials', key: 'app-password' },
-  poolerAuthPassword: { secretName: 'postgres-credentials', key: 'pooler-password' },
-  allowIngressFrom: [{ podLabels: { 'app.kubernetes.io/name': 'web' } }],
-};
-
-const POOLER = { poolSize: 25, maxClientConnections: 200 };
-const VALIDATOR = path.resolve(__dirname, '../../../shared/tools/kube-validate/validate');
-
-function build(props: Partial<PostgresReplicatedProps> = {}) {
-  const chart = testChart();
-  const postgres = new PostgresReplicated(chart, 'pg', { ...BASE, ...props });
-  return { postgres, objects: synth(chart) };
-}
+import { Manifest, matches, named, ofKind } from '../_synth';
+import { BASE, POOLER, build } from './_postgres-replicated';
 
 function errorOf(props: Partial<PostgresReplicatedProps>): string {
   return propsErrorOf(() => build(props));
@@ -251,21 +227,6 @@ describe('PostgresReplicated', () => {
     }
     expect(ofKind(objects, 'Secret')).toEqual([]);
   });
-
-  test('the synthesised YAML passes the strict schema validator', () => {
-    if (!fs.existsSync(VALIDATOR)) {
-      console.warn(`skipped: the strict validator ${VALIDATOR} does not exist here`);
-      return;
-    }
-    const { objects } = build({ pooler: POOLER, synchronousReplicas: 1, storageClass: 'fast-ssd', namespace: 'shop' });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'postgres-replicated-'));
-    try {
-      fs.writeFileSync(path.join(dir, 'postgres.yaml'), Yaml.stringify(...objects));
-      expect(() => execFileSync(VALIDATOR, [dir], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
 
   describe('throws', () => {
     test('if the replica count is negative', () => {

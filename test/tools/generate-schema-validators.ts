@@ -11,7 +11,7 @@
  *     options the gate uses when it compiles a user's CRD at run time.
  *
  * Run `npm run generate:validators` after upgrading kubernetes-models or ajv or changing a CRD in imports/crds;
- * `test/validate/schema-validators.test.ts` fails until the committed file matches what this writes.
+ * `test/validate/schema-validators.slow.test.ts` fails until the committed file matches what this writes.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

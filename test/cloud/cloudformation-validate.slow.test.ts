@@ -1,7 +1,8 @@
 /**
  * aws-cdk-lib's built-in "CloudFormation Validate" engine (schema checks, best-practice linting) over the whole cloud
  * app, as `npx cdk synth` runs it. The other tests turn the engine off (test/_jest-setup.ts: it costs about 4 s per
- * test file); this one turns it back on, so that every template the app synthesises is still checked in `npm test`.
+ * test file); this one turns it back on, so that every template the app synthesises is still checked. A slow suite
+ * (the engine and a synthesis of every stack), run by `npm run test:all`.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
