@@ -16,7 +16,7 @@
  * Both run their JavaScript with V8's code cache (`_ts-cache.js`).
  *
  * Why not tsx: it costs about 0.5 s per run here (its own loader and esbuild's service start on every run).
- * `test/bench/run.ts` measures both against the module-load floor; `test/apps/ts-register.test.ts` checks that edited,
+ * `test/bench/run.ts` measures both against the module-load floor; `test/apps/ts-register.slow.test.ts` checks that edited,
  * added and removed files are picked up in both modes.
  */
 const fs = require('node:fs');

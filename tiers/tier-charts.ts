@@ -2,7 +2,7 @@
  * The README's charts: one simulator chart per autoscaled tier (a 2x load pulse from the HPA's minimum, the
  * promise deadlines marked) and the planner's chart, written to tiers/charts/ by `npm run charts`, which also
  * rewrites the README's block of images. `--check` renders them afresh and exits 1 when a file on disk differs
- * (test/tiers/charts.test.ts runs it).
+ * (test/tiers/charts.slow.test.ts runs it).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

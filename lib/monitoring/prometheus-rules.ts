@@ -46,7 +46,7 @@ export function isAlert(r: RecordingRule | AlertingRule): r is AlertingRule {
 
 /** A plain Prometheus rules file (`groups:`) holding `groups`: what `promtool check rules` and Prometheus read. */
 export function rulesFile(groups: readonly RuleGroup[]): string {
-  // Loaded on first use: the root entry point stays free of the yaml package (test/entry-points.test.ts).
+  // Loaded on first use: the root entry point stays free of the yaml package (test/entry-points.slow.test.ts).
   const yaml = require('yaml') as typeof import('yaml');
   return yaml.stringify({ groups }, { lineWidth: 0 });
 }

@@ -12,7 +12,7 @@ import type { JsonSchema } from './crd-types';
  * as the gate compiles CRDs), for the keywords a structural schema uses: type, properties, additionalProperties,
  * items, required, enum, anyOf, pattern, minLength, maxLength, minimum, maximum, and the Kubernetes extensions
  * (`x-kubernetes-int-or-string`, `x-kubernetes-preserve-unknown-fields`); `format`, `default`, `description` and
- * `x-kubernetes-validations` do not constrain, as with ajv. `test/validate/structural-schema.test.ts` compares
+ * `x-kubernetes-validations` do not constrain, as with ajv. `test/validate/structural-schema.slow.test.ts` compares
  * verdicts and errors with ajv's.
  *
  * The keywords are checked where the walk goes, not over the whole schema first: a verdict depends only on the

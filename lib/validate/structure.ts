@@ -65,7 +65,7 @@ const GITOPS_GROUPS = new Set(['argoproj.io', 'source.toolkit.fluxcd.io', 'kusto
  * (`_structural-schema.ts`, which gives ajv's verdicts and errors) instead of running compiled validators: parsing
  * the JSON and walking an object costs a few milliseconds, where loading and first running the Cluster's or the
  * Pooler's ajv standalone code (about 1 MB each, `imports/crd-validators/`) cost about 100 ms each.
- * `test/validate/operator-crd-walk.test.ts` compares the walk with that code on every object of the tiers and broken
+ * `test/validate/operator-crd-walk.slow.test.ts` compares the walk with that code on every object of the tiers and broken
  * copies, and checks that the walker supports each of these schemas (one it did not would be compiled with ajv at
  * run time, as a user's CRD is).
  */
