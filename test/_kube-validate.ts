@@ -26,3 +26,17 @@ export function kubeValidate(target: string, timeoutMs = 600_000): { status: num
   const run = spawnSync('flock', [lock, KUBE_VALIDATE, target], { encoding: 'utf8', timeout: timeoutMs });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
+
+/**
+ * Writes `files` (name -> YAML text) to a temporary folder, validates it under the lock and removes it: the
+ * validator's exit status and output.
+ */
+export function kubeValidateFiles(files: Record<string, string>): { status: number | null; output: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-validate-'));
+  try {
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    return kubeValidate(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
