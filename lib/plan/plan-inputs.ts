@@ -4,6 +4,7 @@
  * are each tier's own first (`capacity.model`, the app pod's requests, its CPU target: {@link TierPlanDefaults}); the
  * figures below apply to a tier that states none.
  */
+import { Bound, MODEL_BOUNDS, inBound } from '../tier/tier-capacity-model';
 import type { TierCapacityModel } from '../tier/tier-spec';
 
 /** Prices of the monthly cost estimate. */
@@ -233,32 +234,9 @@ export interface PlanInputProblem {
 
 const MAX_USERS = 10_000_000;
 
-function num(v: unknown, min: number, max: number, minExclusive = false): boolean {
-  return typeof v === 'number' && Number.isFinite(v) && (minExclusive ? v > min : v >= min) && v <= max;
+function num(v: unknown, min: number, max: number): boolean {
+  return inBound(v, { min, max, allowed: '' });
 }
-
-/** The bounds of a numeric input: above (or from) `min`, at most `max`, whole when `integer`, and how to say it. */
-interface Bound {
-  readonly min: number;
-  readonly max: number;
-  readonly allowed: string;
-  readonly minExclusive?: boolean;
-  readonly integer?: boolean;
-}
-
-/** The bounds of the inputs a tier's capacity model holds (`TierCapacityModel`): stated once, for both. */
-const MODEL_BOUNDS: Readonly<Record<keyof TierCapacityModel, Bound>> = {
-  concurrencyPercent: { min: 0, max: 100, allowed: 'a percentage above 0 and at most 100', minExclusive: true },
-  requestsPerUserPerSecond: { min: 0, max: 10_000, allowed: 'a number of requests per second above 0 and at most 10000', minExclusive: true },
-  requestsPerCoreSecond: { min: 0, max: 1_000_000, allowed: 'a number of requests per second above 0 and at most 1000000', minExclusive: true },
-  sparePodsPercent: { min: 0, max: 1000, allowed: 'a percentage from 0 to 1000' },
-  zones: { min: 1, max: 10, allowed: 'a whole number of zones from 1 to 10', integer: true },
-  cpuMemoryBufferPercent: { min: 0, max: 1000, allowed: 'a percentage from 0 to 1000' },
-  queriesPerRequest: { min: 0, max: 1000, allowed: 'a number of queries from 0 to 1000' },
-  queryMs: { min: 0, max: 600_000, allowed: 'a number of milliseconds from 0 to 600000' },
-  clientPoolPerPod: { min: 1, max: 10_000, allowed: 'a whole number of connections from 1 to 10000', integer: true },
-  cacheMiBPerUser: { min: 0, max: 1_048_576, allowed: 'a number of MiB from 0 to 1048576' },
-};
 
 /** The bounds of every numeric input, in the order problems are listed. */
 const M = MODEL_BOUNDS;
@@ -281,21 +259,6 @@ const INPUT_BOUNDS: Readonly<Partial<Record<keyof PlanInputs, Bound>>> = {
   clientPoolPerPod: M.clientPoolPerPod,
   cacheMiBPerUser: M.cacheMiBPerUser,
 };
-
-function inBound(v: unknown, b: Bound): boolean {
-  return num(v, b.min, b.max, b.minExclusive) && (!b.integer || Number.isInteger(v));
-}
-
-/**
- * Every invalid figure of a tier's capacity model (`TierCapacityModel`), each named by its field: the same bounds as
- * the planner's inputs of the same name. `validateTierSpec` reports them under `capacity.model`.
- */
-export function capacityModelProblems(model: TierCapacityModel): PlanInputProblem[] {
-  const m = (model ?? {}) as unknown as Record<string, unknown>;
-  return (Object.keys(MODEL_BOUNDS) as Array<keyof TierCapacityModel>)
-    .filter((key) => !inBound(m[key], MODEL_BOUNDS[key]))
-    .map((key) => ({ field: key, value: m[key], allowed: MODEL_BOUNDS[key].allowed }));
-}
 
 /** Every invalid input of `inputs`; empty when all are valid. */
 export function planInputProblems(inputs: PlanInputs): PlanInputProblem[] {

@@ -7,9 +7,9 @@ import { Problems } from '../core/problems';
 import { checkHealthThresholds } from '../monitoring/health-rules';
 import { checkSloTargets } from '../monitoring/slo-rules';
 import { checkNginxLoadBalancerProps } from '../nginx/nginx-load-balancer';
-import { capacityModelProblems } from '../plan/plan-inputs';
 import { checkRedisDeploymentProps } from '../redis/redis-deployment';
 import { tierScalableServiceProps } from './tier-app';
+import { checkTierCapacityModel } from './tier-capacity-model';
 import { tierNginxLoadBalancerProps } from './tier-nginx';
 import { checkTierPostgresProps } from './tier-postgres';
 import type { Range, TierRegion, TierSpec } from './tier-spec';
@@ -29,10 +29,8 @@ export function validateTierSpec(tier: TierSpec): TierSpec {
   if (!isObjectName(tier.name, 20)) p.add('name', tier.name, objectNameAllowed(20));
   if (typeof tier.description !== 'string' || tier.description.trim() === '') p.add('description', tier.description, 'a non-empty string');
   for (const key of ['concurrentUsers', 'cores', 'memoryGiB'] as const) checkRange(p, `capacity.${key}`, tier.capacity?.[key]);
-  // The load model's bounds are the planner's inputs' of the same name: stated once, in lib/plan/plan-inputs.ts.
-  if (tier.capacity?.model !== undefined) {
-    for (const x of capacityModelProblems(tier.capacity.model)) p.add(`capacity.model.${x.field}`, x.value, x.allowed);
-  }
+  // The load model's bounds, shared with the planner's inputs of the same name (lib/tier/tier-capacity-model.ts).
+  if (tier.capacity?.model !== undefined) checkTierCapacityModel(p, 'capacity.model', tier.capacity.model);
   if (!isIntegerIn(tier.replicationFactor, 1, 7)) p.add('replicationFactor', tier.replicationFactor, 'an integer between 1 and 7');
   checkRegions(p, tier.regions);
   if (tier.sla !== undefined) {
