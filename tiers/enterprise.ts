@@ -105,6 +105,8 @@ export const enterprise: TierSpec = {
     // [004] maxConnections 200 and poolSize 25 raised by Little's law at the top of the range: 20000 req/s x 10 ms =
     // 200 busy connections, at 70 % a pool of 286; each of the 2 pooler pods may hold a full pool, plus 3 read
     // replicas and 3 superuser slots: 2 x 286 + 3 + 3 = 578. Clients: 240 pods x 30 [000] on one pooler pod.
+    // PgBouncer holds a file descriptor per client and per server connection (pgbouncer.org/config.html,
+    // max_client_conn): the pooler pods need about 7500 open files, which the node's limit for containers must allow.
     maxConnections: 578,
     pooler: { poolSize: 286, maxClientConnections: 7200 },
     // [002] every 1 h, kept 7 years (the CRD's retention has no years: 84 months)
