@@ -38,7 +38,7 @@ describe('the capacity promise: inside its range the planner recommends each tie
 
 describe('what the promise holds the tier figures to, at the top of each range (by hand)', () => {
   test('development: 5 users x 20 req/s = 100 req/s fit its one 500m pod at 70 % (125 req/s); 30 + 3 connections', () => {
-    expect(parseCpu(development.app.resources!.requests!.cpu!)).toBe(0.5);
+    expect(parseCpu(development.app.resources?.requests?.cpu ?? 0)).toBe(0.5);
     expect(value(33, 'podsAtTarget')).toBe(1); // ceil(99 / 125)
     expect(value(33, 'maxConnections')).toBe(33); // 1 pod x 30 + 0 replicas + 3 superuser
     expect(development.postgres.maxConnections).toBe(33);
