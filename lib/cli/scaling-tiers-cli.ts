@@ -151,7 +151,7 @@ async function plan<T extends PlanTier>(args: readonly string[], catalogue: CliC
   if (chart) {
     const { users, ...rest } = inputs as unknown as PlanInputs;
     const points = planChartPoints(rest, catalogue.tiers);
-    const svg = await renderSvg(planChartSpec(points, tierBoundaries(catalogue.tiers, rest.concurrencyPercent ?? 15), users));
+    const svg = await renderSvg(planChartSpec(points, tierBoundaries(catalogue.tiers, rest.concurrencyPercent), users));
     if (out === undefined) return { exitCode: 0, stdout: svg, stderr: '' };
     fs.writeFileSync(out, svg);
     return { exitCode: 0, stdout: `wrote ${out}`, stderr: '' };

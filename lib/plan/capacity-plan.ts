@@ -5,6 +5,10 @@
  *  -> concurrent users    C = U x concurrency (15 %) [001]
  *  -> request rate        λ = C x rate per user (20 req/s) [001], or by Little's law λ = C / (Z + R)
  *  -> pod capacity        μ = pod cores x requests per core-second (357 = 1000 / (4 x 0.7)) [001]
+ *
+ * Every load and sizing input defaults to the tier's own figure (its `capacity.model`, its app pod's requests, its
+ * CPU target), so each tier is judged by the load it states, and a plan inside a tier's range needs no change to it
+ * when the tier keeps its capacity promise (`checkCapacityPromise`).
  *  -> pods at the target  P = ceil(λ / (μ x 70 %)) [000], at least 2 on a production tier [001]
  *  -> margin              N = max(P + max(1, ceil(20 % x P)) [001], ceil(P / (zones - 1)) x zones)  (N+1 zones)
  *  -> cores and memory    ceil(N x pod size x 130 %) [001]
@@ -21,7 +25,7 @@ import type { ContainerResources } from '../core/container-resources';
 import { SCALABLE_SERVICE_DEFAULT_REPLICAS } from '../app/scalable-service-props';
 import { DEFAULT_POSTGRES_MAX_CONNECTIONS } from '../postgres/postgres-props';
 import type { Range, TierApp, TierCapacity, TierPostgres, TierRedis, TierSpec } from '../tier/tier-spec';
-import { PlanInputProblem, PlanInputs, ResolvedPlanInputs, planInputProblems, resolvePlanInputs } from './plan-inputs';
+import { PlanInputProblem, PlanInputs, ResolvedPlanInputs, TierPlanDefaults, planInputProblems, resolvePlanInputs } from './plan-inputs';
 
 /**
  * What the planner reads of a tier: a view of the one tier model, `TierSpec` (a tier from `scaling-tiers/tiers` is
@@ -90,6 +94,8 @@ export interface PlanCapacityOptions {
 const SUPERUSER_RESERVED = 3;
 /** Pooler pods when the tier does not say (PostgresReplicated's default). */
 const DEFAULT_POOLER_REPLICAS = 2;
+/** The response time of Little's law without a p95 input: [001] baseline response_time_p95 200ms. */
+const DEFAULT_RESPONSE_MS = 200;
 /** One HPA's (and the tiers' replica check's) ceiling. */
 const MAX_PODS = 1000;
 
@@ -103,6 +109,32 @@ const f = formatNumber;
 /** A single-replica tier (no HPA, one pod): the development tier. */
 function isSingleReplica(t: PlanTier): boolean {
   return t.app.autoscaling === undefined && (t.app.replicas ?? SCALABLE_SERVICE_DEFAULT_REPLICAS) <= 1;
+}
+
+/**
+ * What `t` gives the planner as defaults: its capacity model, its app pod's requests and its CPU target (the load a
+ * tier is checked against is the tier's own, so a plan inside its range needs no change to it).
+ */
+export function tierPlanDefaults(t: PlanTier): TierPlanDefaults {
+  const req = t.app.resources?.requests;
+  const cpu = req?.cpu !== undefined ? parseCpu(req.cpu) : undefined;
+  const memory = req?.memory !== undefined ? parseMemory(req.memory) : undefined;
+  return {
+    ...t.capacity.model,
+    podCpuCores: cpu,
+    podMemoryGiB: memory !== undefined ? memory / 2 ** 30 : undefined,
+    targetUtilizationPercent: t.app.autoscaling?.cpuUtilization,
+  };
+}
+
+/** The load on `t` for `inputs`, with `t`'s defaults: what picking a tier needs. */
+function loadOn(inputs: PlanInputs, t: PlanTier): { i: ResolvedPlanInputs; C: number; rate: number; mu: number; atTarget: number } {
+  const i = resolvePlanInputs(inputs, tierPlanDefaults(t));
+  const C = (i.users * i.concurrencyPercent) / 100;
+  const rate = i.thinkTimeSeconds !== undefined ? C / (i.thinkTimeSeconds + (i.p95LatencyMs ?? DEFAULT_RESPONSE_MS) / 1000) : C * (i.requestsPerUserPerSecond as number);
+  const mu = i.podCpuCores * i.requestsPerCoreSecond;
+  const atTarget = Math.max(1, Math.ceil(rate / ((mu * i.targetUtilizationPercent) / 100) - 1e-9));
+  return { i, C, rate, mu, atTarget };
 }
 
 /** CPU cores as a Kubernetes quantity: whole cores as `2`, else millicores `500m`. */
@@ -129,7 +161,10 @@ export function planCapacity(inputs: PlanInputs, tiers: readonly PlanTier[], opt
   const problems = planInputProblems(inputs);
   if (tiers.length === 0) problems.push({ field: 'tiers', value: [], allowed: 'at least one tier' });
   if (problems.length > 0) throw planError(problems);
-  const i = resolvePlanInputs(inputs);
+  const tier = pickTier(inputs, tiers);
+  // The chain's first steps on the picked tier's load model (the figures record them with their formulas).
+  const load = loadOn(inputs, tier.tier);
+  const i = load.i;
   const figures: PlanFigure[] = [];
   const fig = (key: string, label: string, value: number, unit: string, formula: string, computation: string): number => {
     figures.push({ key, label, value, unit, formula, computation });
@@ -137,19 +172,17 @@ export function planCapacity(inputs: PlanInputs, tiers: readonly PlanTier[], opt
   };
 
   // 1. concurrent users
-  const C = fig('concurrentUsers', 'concurrent users', (i.users * i.concurrencyPercent) / 100, 'users', 'C = U x concurrency', `${i.users} x ${f(i.concurrencyPercent)} %`);
+  const C = fig('concurrentUsers', 'concurrent users', load.C, 'users', 'C = U x concurrency', `${i.users} x ${f(i.concurrencyPercent)} %`);
   // 2. request rate
-  const latencyMs = i.p95LatencyMs ?? 200;
   const rate =
     i.thinkTimeSeconds !== undefined
-      ? fig('requestRate', 'request rate', C / (i.thinkTimeSeconds + latencyMs / 1000), 'req/s', "λ = C / (Z + R)  (Little's law, closed system)", `${f(C)} / (${f(i.thinkTimeSeconds)} s + ${f(latencyMs / 1000)} s)`)
-      : fig('requestRate', 'request rate', C * (i.requestsPerUserPerSecond as number), 'req/s', 'λ = C x rate per user', `${f(C)} x ${f(i.requestsPerUserPerSecond as number)} req/s`);
+      ? fig('requestRate', 'request rate', load.rate, 'req/s', "λ = C / (Z + R)  (Little's law, closed system)", `${f(C)} / (${f(i.thinkTimeSeconds)} s + ${f((i.p95LatencyMs ?? DEFAULT_RESPONSE_MS) / 1000)} s)`)
+      : fig('requestRate', 'request rate', load.rate, 'req/s', 'λ = C x rate per user', `${f(C)} x ${f(i.requestsPerUserPerSecond as number)} req/s`);
   // 3. pod capacity and pods at the target
-  const mu = fig('podCapacity', 'requests one pod serves at 100 % CPU', i.podCpuCores * i.requestsPerCoreSecond, 'req/s', 'μ = pod cores x requests per core-second', `${f(i.podCpuCores)} x ${f(i.requestsPerCoreSecond)}`);
+  const mu = fig('podCapacity', 'requests one pod serves at 100 % CPU', load.mu, 'req/s', 'μ = pod cores x requests per core-second', `${f(i.podCpuCores)} x ${f(i.requestsPerCoreSecond)}`);
   const u = i.targetUtilizationPercent / 100;
-  const atTarget = fig('podsAtTarget', `pods at ${f(i.targetUtilizationPercent)} % CPU`, Math.max(1, Math.ceil(rate / (mu * u) - 1e-9)), 'pods', 'P = ceil(λ / (μ x target))', `ceil(${f(rate)} / (${f(mu)} x ${f(u)}))`);
+  const atTarget = fig('podsAtTarget', `pods at ${f(i.targetUtilizationPercent)} % CPU`, load.atTarget, 'pods', 'P = ceil(λ / (μ x target))', `ceil(${f(rate)} / (${f(mu)} x ${f(u)}))`);
 
-  const tier = pickTier(i, C, atTarget, tiers);
   const single = isSingleReplica(tier.tier);
   // 4. the production floor and the margin
   let pods: number;
@@ -223,11 +256,13 @@ function planError(problems: readonly PlanInputProblem[]): PlanInputError {
   return new PlanInputError(problems);
 }
 
-function pickTier(i: ResolvedPlanInputs, C: number, atTarget: number, tiers: readonly PlanTier[]): { tier: PlanTier; reason: string } {
+function pickTier(inputs: PlanInputs, tiers: readonly PlanTier[]): { tier: PlanTier; reason: string } {
   const why: string[] = [];
-  const p95 = i.p95LatencyMs;
+  const p95 = inputs.p95LatencyMs;
   const latencyOk = (t: PlanTier) => p95 === undefined || (t.sla !== undefined && t.sla.p95LatencyMs <= p95);
   for (const t of tiers) {
+    // Each tier is judged by its own load model: its concurrency, its pod and its throughput.
+    const { i, C, atTarget } = loadOn(inputs, t);
     const range = t.capacity.concurrentUsers;
     if (C > range.max) {
       why.push(`${t.name} covers at most ${range.max}`);
@@ -251,6 +286,7 @@ function pickTier(i: ResolvedPlanInputs, C: number, atTarget: number, tiers: rea
     throw planError([{ field: 'p95LatencyMs', value: p95, allowed: Number.isFinite(best) ? `at least the lowest p95 a tier promises (${best} ms)` : 'left out: no tier promises a latency' }]);
   }
   const t = fitting[fitting.length - 1];
+  const { i, C } = loadOn(inputs, t);
   return { tier: t, reason: `${f(C)} concurrent users (${f(i.concurrencyPercent)} % of ${i.users}) are beyond every tier; ${t.name}, the largest${p95 !== undefined ? ' that meets the latency' : ''}, is sized up by the override (${why.join('; ')})` };
 }
 

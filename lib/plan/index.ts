@@ -3,3 +3,4 @@ export * from './plan-inputs';
 export * from './capacity-plan';
 export * from './tier-file';
 export * from './plan-chart';
+export * from './capacity-promise';

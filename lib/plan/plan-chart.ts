@@ -1,6 +1,6 @@
 import type { VegaLiteSpec } from '../plots/chart-spec';
-import { PlanInputs } from './plan-inputs';
-import { CapacityPlan, PlanTier, planCapacity, planFigure } from './capacity-plan';
+import { PlanInputs, resolvePlanInputs } from './plan-inputs';
+import { PlanTier, planCapacity, planFigure, tierPlanDefaults } from './capacity-plan';
 
 /** One planned point of {@link planChartSpec}. */
 export interface PlanChartPoint {
@@ -14,9 +14,15 @@ export interface PlanChartPoint {
   readonly costUsd: number;
 }
 
-/** The users at which each tier ends: its upper bound of concurrent users over the concurrency. */
-export function tierBoundaries(tiers: readonly PlanTier[], concurrencyPercent: number): Array<{ users: number; label: string }> {
-  return tiers.map((t) => ({ users: Math.floor((t.capacity.concurrentUsers.max * 100) / concurrencyPercent), label: `${t.name} ends` }));
+/**
+ * The users at which each tier ends: its upper bound of concurrent users over the concurrency (`concurrencyPercent`
+ * when given, else the tier's own).
+ */
+export function tierBoundaries(tiers: readonly PlanTier[], concurrencyPercent?: number): Array<{ users: number; label: string }> {
+  return tiers.map((t) => {
+    const concurrency = concurrencyPercent ?? resolvePlanInputs({ users: 1 }, tierPlanDefaults(t)).concurrencyPercent;
+    return { users: Math.floor((t.capacity.concurrentUsers.max * 100) / concurrency), label: `${t.name} ends` };
+  });
 }
 
 /**
@@ -24,8 +30,7 @@ export function tierBoundaries(tiers: readonly PlanTier[], concurrencyPercent: n
  * plus each tier boundary and the next user after it.
  */
 export function planChartPoints(inputs: Omit<PlanInputs, 'users'>, tiers: readonly PlanTier[]): PlanChartPoint[] {
-  const probe: CapacityPlan = planCapacity({ ...inputs, users: 1 }, tiers);
-  const bounds = tierBoundaries(tiers, probe.inputs.concurrencyPercent).map((b) => b.users);
+  const bounds = tierBoundaries(tiers, inputs.concurrencyPercent).map((b) => b.users);
   const top = Math.max(...bounds);
   const users = new Set<number>();
   for (let k = 0; k <= 60; k++) users.add(Math.max(1, Math.round(top ** (k / 60))));

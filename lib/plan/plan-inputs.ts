@@ -1,7 +1,11 @@
 /**
  * The planner's inputs: every one has a unit (in its name or its doc) and a default taken from the seeds, with the
- * seed it comes from in brackets ([000] ... [004], see tiers/README.md).
+ * seed it comes from in brackets ([000] ... [004], see tiers/README.md). The defaults of the load and sizing inputs
+ * are each tier's own first (`capacity.model`, the app pod's requests, its CPU target: {@link TierPlanDefaults}); the
+ * figures below apply to a tier that states none.
  */
+import { Bound, MODEL_BOUNDS, inBound } from '../tier/tier-capacity-model';
+import type { TierCapacityModel } from '../tier/tier-spec';
 
 /** Prices of the monthly cost estimate. */
 export interface PlanPrices {
@@ -230,9 +234,31 @@ export interface PlanInputProblem {
 
 const MAX_USERS = 10_000_000;
 
-function num(v: unknown, min: number, max: number, minExclusive = false): boolean {
-  return typeof v === 'number' && Number.isFinite(v) && (minExclusive ? v > min : v >= min) && v <= max;
+function num(v: unknown, min: number, max: number): boolean {
+  return inBound(v, { min, max, allowed: '' });
 }
+
+/** The bounds of every numeric input, in the order problems are listed. */
+const M = MODEL_BOUNDS;
+const INPUT_BOUNDS: Readonly<Partial<Record<keyof PlanInputs, Bound>>> = {
+  concurrencyPercent: M.concurrencyPercent,
+  requestsPerUserPerSecond: M.requestsPerUserPerSecond,
+  thinkTimeSeconds: { min: 0, max: 86_400, allowed: 'a number of seconds from 0 to 86400' },
+  p95LatencyMs: { min: 0, max: 600_000, allowed: 'a number of milliseconds above 0 and at most 600000', minExclusive: true },
+  podCpuCores: { min: 0.01, max: 64, allowed: 'a number of cores from 0.01 to 64' },
+  podMemoryGiB: { min: 0.0625, max: 512, allowed: 'a number of GiB from 0.0625 to 512' },
+  requestsPerCoreSecond: M.requestsPerCoreSecond,
+  targetUtilizationPercent: { min: 0, max: 100, allowed: 'a percentage above 0 and at most 100', minExclusive: true },
+  minPods: { min: 1, max: 1000, allowed: 'a whole number of pods from 1 to 1000', integer: true },
+  sparePodsPercent: M.sparePodsPercent,
+  zones: M.zones,
+  cpuMemoryBufferPercent: M.cpuMemoryBufferPercent,
+  storageBufferPercent: { min: 0, max: 1000, allowed: 'a percentage from 0 to 1000' },
+  queriesPerRequest: M.queriesPerRequest,
+  queryMs: M.queryMs,
+  clientPoolPerPod: M.clientPoolPerPod,
+  cacheMiBPerUser: M.cacheMiBPerUser,
+};
 
 /** Every invalid input of `inputs`; empty when all are valid. */
 export function planInputProblems(inputs: PlanInputs): PlanInputProblem[] {
@@ -242,28 +268,10 @@ export function planInputProblems(inputs: PlanInputs): PlanInputProblem[] {
   };
   const i = inputs ?? ({} as PlanInputs);
   check('users', i.users, Number.isInteger(i.users) && num(i.users, 1, MAX_USERS), `a whole number of users from 1 to ${MAX_USERS}`);
-  const opt = (field: keyof PlanInputs, min: number, max: number, allowed: string, minExclusive = false, integer = false) => {
+  for (const [field, bound] of Object.entries(INPUT_BOUNDS) as Array<[keyof PlanInputs, Bound]>) {
     const v = i[field];
-    if (v === undefined) return;
-    check(field, v, num(v, min, max, minExclusive) && (!integer || Number.isInteger(v)), allowed);
-  };
-  opt('concurrencyPercent', 0, 100, 'a percentage above 0 and at most 100', true);
-  opt('requestsPerUserPerSecond', 0, 10_000, 'a number of requests per second above 0 and at most 10000', true);
-  opt('thinkTimeSeconds', 0, 86_400, 'a number of seconds from 0 to 86400');
-  opt('p95LatencyMs', 0, 600_000, 'a number of milliseconds above 0 and at most 600000', true);
-  opt('podCpuCores', 0.01, 64, 'a number of cores from 0.01 to 64');
-  opt('podMemoryGiB', 0.0625, 512, 'a number of GiB from 0.0625 to 512');
-  opt('requestsPerCoreSecond', 0, 1_000_000, 'a number of requests per second above 0 and at most 1000000', true);
-  opt('targetUtilizationPercent', 0, 100, 'a percentage above 0 and at most 100', true);
-  opt('minPods', 1, 1000, 'a whole number of pods from 1 to 1000', false, true);
-  opt('sparePodsPercent', 0, 1000, 'a percentage from 0 to 1000');
-  opt('zones', 1, 10, 'a whole number of zones from 1 to 10', false, true);
-  opt('cpuMemoryBufferPercent', 0, 1000, 'a percentage from 0 to 1000');
-  opt('storageBufferPercent', 0, 1000, 'a percentage from 0 to 1000');
-  opt('queriesPerRequest', 0, 1000, 'a number of queries from 0 to 1000');
-  opt('queryMs', 0, 600_000, 'a number of milliseconds from 0 to 600000');
-  opt('clientPoolPerPod', 1, 10_000, 'a whole number of connections from 1 to 10000', false, true);
-  opt('cacheMiBPerUser', 0, 1_048_576, 'a number of MiB from 0 to 1048576');
+    if (v !== undefined) check(field, v, inBound(v, bound), bound.allowed);
+  }
   if (i.requestsPerUserPerSecond !== undefined && i.thinkTimeSeconds !== undefined) {
     out.push({ field: 'thinkTimeSeconds', value: i.thinkTimeSeconds, allowed: "left out when 'requestsPerUserPerSecond' is set (the rate comes from one or the other)" });
   }
@@ -276,9 +284,25 @@ export function planInputProblems(inputs: PlanInputs): PlanInputProblem[] {
   return out;
 }
 
-/** `inputs` with every default applied (call after {@link planInputProblems} found nothing). */
-export function resolvePlanInputs(inputs: PlanInputs): ResolvedPlanInputs {
-  const d = PLAN_DEFAULTS;
+/**
+ * The defaults a tier gives the planner: its capacity model, its app pod's requests and its CPU target. Each field is
+ * left out when the tier does not state it (the planner's own default then applies).
+ */
+export type TierPlanDefaults = Partial<TierCapacityModel> & {
+  /** The tier's app pod CPU request, in cores. */
+  readonly podCpuCores?: number;
+  /** The tier's app pod memory request, in GiB. */
+  readonly podMemoryGiB?: number;
+  /** The tier's HPA CPU target, in percent. */
+  readonly targetUtilizationPercent?: number;
+};
+
+/**
+ * `inputs` with every default applied (call after {@link planInputProblems} found nothing): an input that is set wins,
+ * then the tier's figure (`tier`, from {@link TierPlanDefaults}), then {@link PLAN_DEFAULTS}.
+ */
+export function resolvePlanInputs(inputs: PlanInputs, tier: TierPlanDefaults = {}): ResolvedPlanInputs {
+  const d = { ...PLAN_DEFAULTS, ...stripUndefined(tier) };
   const littlesLaw = inputs.thinkTimeSeconds !== undefined;
   return {
     users: inputs.users,
@@ -299,7 +323,7 @@ export function resolvePlanInputs(inputs: PlanInputs): ResolvedPlanInputs {
     queryMs: inputs.queryMs ?? d.queryMs,
     clientPoolPerPod: inputs.clientPoolPerPod ?? d.clientPoolPerPod,
     cacheMiBPerUser: inputs.cacheMiBPerUser ?? d.cacheMiBPerUser,
-    prices: { ...d.prices, ...stripUndefined(inputs.prices ?? {}) },
+    prices: { ...PLAN_DEFAULTS.prices, ...stripUndefined(inputs.prices ?? {}) },
   };
 }
 

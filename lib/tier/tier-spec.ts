@@ -17,14 +17,52 @@ export interface Range {
   readonly max: number;
 }
 
-/** What a tier is sized for (seed 002's stages). Informational: it documents the tier, it does not size objects. */
+/**
+ * The load a tier is sized for and the rules it is sized by: the capacity planner's inputs (lib/plan) as tier data.
+ * The pod size is the app's `resources.requests` and the CPU target the app's `autoscaling.cpuUtilization` (70 %
+ * without an autoscaler); they are not repeated here. Bounds: `capacityModelProblems` (lib/plan/plan-inputs.ts).
+ */
+export interface TierCapacityModel {
+  /** Percent of the users active at the same moment. */
+  readonly concurrencyPercent: number;
+  /** Requests per second of one concurrent user. */
+  readonly requestsPerUserPerSecond: number;
+  /** Requests per second one core of the app serves at 100 % of its CPU. */
+  readonly requestsPerCoreSecond: number;
+  /** Spare pods on top of the load's pods, in percent (at least one pod). */
+  readonly sparePodsPercent: number;
+  /** Availability zones the pods spread over; with 2 or more, losing one zone must leave enough pods (N+1 zones). */
+  readonly zones: number;
+  /** Buffer on the app's CPU and memory (the compute envelope) and on the Redis cache, in percent. */
+  readonly cpuMemoryBufferPercent: number;
+  /** Database queries per request. */
+  readonly queriesPerRequest: number;
+  /** Milliseconds a query holds its database connection. */
+  readonly queryMs: number;
+  /** Connections each app pod's client pool may open. */
+  readonly clientPoolPerPod: number;
+  /** Redis cache per concurrent user, in MiB. */
+  readonly cacheMiBPerUser: number;
+}
+
+/**
+ * What a tier is sized for (seed 002's stages) and the load model behind it. The planner checks the tier against it:
+ * at the top of `concurrentUsers` the tier's own figures (autoscaler bounds, pooler, `max_connections`, Redis memory,
+ * `cores` and `memoryGiB`) must cover what `model` needs (the capacity promise, tiers/promises.ts).
+ */
 export interface TierCapacity {
   /** Concurrent users the tier is sized for. */
   readonly concurrentUsers: Range;
-  /** CPU cores of the whole deployment. */
+  /** CPU cores of the app at the top of the range, with the model's buffer. */
   readonly cores: Range;
-  /** Memory of the whole deployment, in GiB. */
+  /** Memory of the app at the top of the range, with the model's buffer, in GiB. */
   readonly memoryGiB: Range;
+  /**
+   * The load and sizing rules the tier's figures are checked against.
+   *
+   * @default - the planner's defaults (`PLAN_DEFAULTS`: seed 001's load, 20 requests/s per concurrent user)
+   */
+  readonly model?: TierCapacityModel;
 }
 
 /** One AWS region the tier runs in, and its part in routing. */

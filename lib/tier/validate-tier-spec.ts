@@ -9,6 +9,7 @@ import { checkSloTargets } from '../monitoring/slo-rules';
 import { checkNginxLoadBalancerProps } from '../nginx/nginx-load-balancer';
 import { checkRedisDeploymentProps } from '../redis/redis-deployment';
 import { tierScalableServiceProps } from './tier-app';
+import { checkTierCapacityModel } from './tier-capacity-model';
 import { tierNginxLoadBalancerProps } from './tier-nginx';
 import { checkTierPostgresProps } from './tier-postgres';
 import type { Range, TierRegion, TierSpec } from './tier-spec';
@@ -28,6 +29,8 @@ export function validateTierSpec(tier: TierSpec): TierSpec {
   if (!isObjectName(tier.name, 20)) p.add('name', tier.name, objectNameAllowed(20));
   if (typeof tier.description !== 'string' || tier.description.trim() === '') p.add('description', tier.description, 'a non-empty string');
   for (const key of ['concurrentUsers', 'cores', 'memoryGiB'] as const) checkRange(p, `capacity.${key}`, tier.capacity?.[key]);
+  // The load model's bounds, shared with the planner's inputs of the same name (lib/tier/tier-capacity-model.ts).
+  if (tier.capacity?.model !== undefined) checkTierCapacityModel(p, 'capacity.model', tier.capacity.model);
   if (!isIntegerIn(tier.replicationFactor, 1, 7)) p.add('replicationFactor', tier.replicationFactor, 'an integer between 1 and 7');
   checkRegions(p, tier.regions);
   if (tier.sla !== undefined) {

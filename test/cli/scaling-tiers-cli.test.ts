@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runScalingTiers, PlanJson } from '../../lib/cli';
+import { tierRangeUsers } from '../../lib/plan';
 import { ScalingTrace, TRACE_SERIES } from '../../lib/plots';
 import { validateManifests } from '../../lib/validate';
 import { TIERS, TierSpec, deriveTier } from '../../tiers';
@@ -17,8 +19,11 @@ describe('scaling-tiers plan', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout.split('\n')[0]).toBe('600 users -> department');
-    expect(r.stdout).toContain('app HPA maxReplicas 20 -> 24');
+    expect(r.stdout).toContain('override: none beyond the name (department covers every figure)');
     expect(r.stdout).toMatch(/pods with the margin .* 24 pods +N = max\(/);
+    // 25 req/s per user instead of department's 20: 27 pods, above its 24
+    const busier = await run('plan', '--users', '600', '--requests-per-user', '25');
+    expect(busier.stdout).toContain('app HPA maxReplicas 24 -> 27');
   });
 
   test('--json prints the tier, reason, changes, inputs, figures by key and the override', async () => {
@@ -58,22 +63,48 @@ describe('scaling-tiers plan', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-'));
     try {
       const file = path.join(dir, 'shop-tier.js');
-      const r = await run('plan', '--users', '600', '--name', 'shop', '--out', file, '--tiers-module', path.join(__dirname, '../../tiers'));
+      const r = await run('plan', '--users', '600', '--requests-per-user', '25', '--name', 'shop', '--out', file, '--tiers-module', path.join(__dirname, '../../tiers'));
       expect(r.exitCode).toBe(0);
       expect(r.stdout).toContain(`wrote ${file}`);
       const { tier } = require(file) as { tier: TierSpec };
       expect(tier.name).toBe('shop');
-      expect(tier.app.autoscaling?.maxReplicas).toBe(24);
+      expect(tier.app.autoscaling?.maxReplicas).toBe(27);
       expect(validateManifests(tierManifests(tier))).toEqual([]);
       const json = path.join(dir, 'shop.json');
-      await run('plan', '--users', '600', '--out', json);
-      expect(JSON.parse(fs.readFileSync(json, 'utf8'))).toMatchObject({ base: 'department', override: { app: { autoscaling: { maxReplicas: 24 } } } });
+      await run('plan', '--users', '600', '--requests-per-user', '25', '--out', json);
+      expect(JSON.parse(fs.readFileSync(json, 'utf8'))).toMatchObject({ base: 'department', override: { app: { autoscaling: { maxReplicas: 27 } } } });
       const ts = path.join(dir, 'shop.ts');
-      await run('plan', '--users', '600', '--out', ts);
+      await run('plan', '--users', '600', '--requests-per-user', '25', '--out', ts);
       expect(fs.readFileSync(ts, 'utf8')).toContain("import { deriveTier, department } from \"scaling-tiers/tiers\";\n\nexport const tier = deriveTier(department, {");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('scaling-tiers plan inside each tier\'s range: that tier, no change', () => {
+  // The capacity promise (tiers/promises.ts) as the command shows it: bottom, middle and top of each range.
+  const points = TIERS.flatMap((t) => (['bottom', 'middle', 'top'] as const).map((at) => [t.name, at, tierRangeUsers(t, TIERS)[at]] as const));
+
+  test('the points are the ends of the README ranges at 15 % concurrency', () => {
+    expect(points.map(([, , users]) => users)).toEqual([1, 17, 33, 34, 100, 166, 167, 417, 666, 667, 3667, 6666]);
+  });
+
+  test.each(points)('%s at the %s of its range (--users %d --json): recommended, empty changes', async (name, _at, users) => {
+    const r = await run('plan', '--users', String(users), '--json');
+    expect(r.exitCode).toBe(0);
+    const json = JSON.parse(r.stdout) as PlanJson;
+    expect(json.tier).toBe(name);
+    expect(json.changes).toEqual([]);
+    expect(Object.keys(json.override)).toEqual(['name', 'description']);
+  });
+
+  test('the installed command says the same (enterprise at the top: 6666 users)', () => {
+    const root = path.join(__dirname, '../..');
+    const out = execFileSync(process.execPath, ['-r', './apps/_ts-register.js', 'tiers/cli.ts', 'plan', '--users', '6666', '--json'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const json = JSON.parse(out) as PlanJson;
+    expect([json.tier, json.changes]).toEqual(['enterprise', []]);
+    expect(json.figures.pods.value).toBe(240);
   });
 });
 

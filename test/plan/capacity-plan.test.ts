@@ -43,17 +43,62 @@ describe('planCapacity: golden figures for 600 users (every formula by hand)', (
     expect(planFigure(plan, 'monthlyCostUsd').computation).toBe('2 x (16 x 0.05 + 32 x 0.01) x 720 + 360 x 0.1');
   });
 
-  test('the override raises only what department does not cover', () => {
+  test('department covers every figure: the override only names the tier, and deriving it changes nothing', () => {
+    expect(plan.changes).toEqual([]);
     expect(plan.override).toEqual({
       name: 'department-plan',
       description: 'department sized by the capacity planner for 600 users (90 concurrent).',
-      app: { autoscaling: { maxReplicas: 24 } },
-      postgres: { pooler: { poolSize: 26, maxClientConnections: 720 } },
     });
     const derived = deriveTier(department, plan.override);
-    expect(derived.app.autoscaling?.maxReplicas).toBe(24);
+    expect(derived.app).toEqual(department.app);
+    expect(derived.postgres).toEqual(department.postgres);
+  });
+
+  test('beyond what department states, the override raises it: 600 users at 25 req/s each', () => {
+    // 90 x 25 = 2250 req/s; P = ceil(2250 / 125) = 18; N = max(18 + 4, ceil(18 / 2) x 3) = 27; pool ceil(22.5 / 0.7) = 33
+    const busier = planCapacity({ users: 600, requestsPerUserPerSecond: 25 }, TIERS);
+    expect(busier.tier).toBe('department');
+    expect(busier.override).toEqual({
+      name: 'department-plan',
+      description: 'department sized by the capacity planner for 600 users (90 concurrent).',
+      app: { autoscaling: { maxReplicas: 27 } },
+      postgres: { pooler: { poolSize: 33, maxClientConnections: 810 } },
+    });
+    const derived = deriveTier(department, busier.override);
+    expect(derived.app.autoscaling?.maxReplicas).toBe(27);
     expect(derived.app.autoscaling?.minReplicas).toBe(3);
-    expect(derived.postgres.pooler).toEqual({ poolSize: 26, maxClientConnections: 720 });
+    expect(derived.postgres.pooler).toEqual({ poolSize: 33, maxClientConnections: 810 });
+  });
+});
+
+describe('planCapacity: each tier is judged by its own load model', () => {
+  test("the defaults are the tier's: its capacity.model, its app pod's requests and its HPA's CPU target", () => {
+    const plan = planCapacity({ users: 600 }, TIERS);
+    expect(plan.inputs).toMatchObject({ ...department.capacity.model, podCpuCores: 0.5, podMemoryGiB: 1, targetUtilizationPercent: 70 });
+  });
+
+  test('a tier with a lighter load (2 req/s per user) and a 250m pod is sized by them, not by the seed defaults', () => {
+    // GIVEN department with its own model: 90 users x 2 req/s = 180 req/s on 250m pods at 60 %
+    const light = deriveTier(department, {
+      name: 'light',
+      capacity: { model: { requestsPerUserPerSecond: 2 } },
+      app: { resources: { requests: { cpu: '250m', memory: '512Mi' } }, autoscaling: { cpuUtilization: 60 } },
+    });
+    const plan = planCapacity({ users: 600 }, [development, team, light, enterprise]);
+    // THEN μ = 0.25 x 357.14 = 89.29; P = ceil(180 / (89.29 x 0.6)) = ceil(3.36) = 4; N = max(4 + 1, 2 x 3) = 6
+    expect(plan.tier).toBe('light');
+    expect(value(plan, 'requestRate')).toBe(180);
+    expect(value(plan, 'podsAtTarget')).toBe(4);
+    expect(value(plan, 'pods')).toBe(6);
+    expect(value(plan, 'memoryGiB')).toBe(4); // ceil(6 x 0.5 x 1.3) = ceil(3.9)
+    expect(plan.changes).toEqual([]);
+  });
+
+  test('an input that is set wins over the tier: --pod-cpu 1 on team gives the pod override, limits twice the requests', () => {
+    const plan = planCapacity({ users: 100, podCpuCores: 1 }, TIERS);
+    expect(plan.tier).toBe('team');
+    expect(plan.override.app?.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } });
+    expect(plan.changes[0]).toBe('app pod: requests 1 CPU / 1Gi (the planned pod; team requests 500m / 1Gi)');
   });
 });
 
@@ -83,8 +128,7 @@ describe('planCapacity: one hand-computed example per other formula', () => {
     expect(value(plan, 'pods')).toBe(6); // P = ceil(300 / 125) = 3; max(3 + 1, ceil(3 / 2) x 3)
     expect(value(plan, 'maxConnections')).toBe(184); // 6 x 30 + 1 + 3
     expect(plan.override.postgres).toEqual({ maxConnections: 184 });
-    // the planned pod (500m / 1Gi, seed 004) replaces team's 250m / 512Mi; limits twice the requests
-    expect(plan.override.app?.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } });
+    expect(plan.override.app).toBeUndefined(); // team's own pod (500m / 1Gi) is the planned pod
     expect(deriveTier(teamWithoutPooler, plan.override).postgres.maxConnections).toBe(184);
   });
 
@@ -100,14 +144,14 @@ describe('planCapacity: one hand-computed example per other formula', () => {
     expect(value(planCapacity({ users: 300, zones: 1 }, TIERS), 'pods')).toBe(10); // P = ceil(900 / 125) = 8; + 2
   });
 
-  test('development: one pod, no floor and no margin; cost = (1 core + 2 GiB) x 720 h + storage', () => {
+  test('development: one pod, no floor and no margin; cost = (1 core + 1 GiB) x 720 h + storage', () => {
     const plan = planCapacity({ users: 10 }, TIERS);
     expect(plan.tier).toBe('development');
     expect(value(plan, 'pods')).toBe(1);
     expect(value(plan, 'cores')).toBe(1); // ceil(0.65)
-    expect(value(plan, 'memoryGiB')).toBe(2); // ceil(1.3)
+    expect(value(plan, 'memoryGiB')).toBe(1); // ceil(0.25 GiB x 1.3): development's 256Mi pod
     const storage = value(plan, 'storageGiB');
-    expect(value(plan, 'monthlyCostUsd')).toBeCloseTo((1 * 0.05 + 2 * 0.01) * 720 + storage * 0.1, 6);
+    expect(value(plan, 'monthlyCostUsd')).toBeCloseTo((1 * 0.05 + 1 * 0.01) * 720 + storage * 0.1, 6);
   });
 
   test('prices are overridable', () => {

@@ -47,8 +47,9 @@ describe('simulateScaling', () => {
   });
 
   test('queue depth as an AverageValue metric, against a hand-computed trace (backlog 2000, 1 task/s per pod, target 10)', () => {
-    // GIVEN department without its schedule, 3 pods, 2000 tasks at t = 0 and nothing arriving
-    const sim = simulateScaling({ scaling: { ...dept, schedule: undefined }, initialReplicas: 3, podStartupSeconds: 30, durationSeconds: 300, queue: { initialBacklog: 2000, tasksPerPodPerSecond: 1 } });
+    // GIVEN department without its schedule and capped at 20 pods (seed 001's max_instances), 3 pods, 2000 tasks at
+    // t = 0 and nothing arriving
+    const sim = simulateScaling({ scaling: { ...dept, schedule: undefined, maxReplicas: 20 }, initialReplicas: 3, podStartupSeconds: 30, durationSeconds: 300, queue: { initialBacklog: 2000, tasksPerPodPerSecond: 1 } });
     // THEN, by hand:
     //  15 s: Q = 2000 - 3x15 = 1955, ceil(1955/10) = 196, limited to max(+100 %, +2) of 3 = 6
     //  30 s: Q = 1910 (3 ready); the +3 at 15 s is within the 30 s period: still 6

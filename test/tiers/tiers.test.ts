@@ -141,10 +141,10 @@ describe('tier figures', () => {
     expect(vpa.spec.resourcePolicy.containerPolicies[0].controlledResources).toEqual(['memory']);
   });
 
-  test("department scales 3-20 with KEDA on CPU, queue depth and seed 001's 06:00-02:00 floor, and has no HPA of its own", () => {
+  test("department scales 3-24 with KEDA on CPU, queue depth and seed 001's 06:00-02:00 floor, and has no HPA of its own", () => {
     const objects = objectsOf('department');
     const so = named(objects, 'ScaledObject', 'app');
-    expect([so.spec.minReplicaCount, so.spec.maxReplicaCount]).toEqual([3, 20]);
+    expect([so.spec.minReplicaCount, so.spec.maxReplicaCount]).toEqual([3, 24]); // [001] max 20, raised: the capacity promise
     expect(so.spec.triggers.map((t: { type: string }) => t.type)).toEqual(['cpu', 'prometheus', 'cron']);
     expect(so.spec.triggers[1].metadata).toMatchObject({ threshold: '10', serverAddress: 'http://prometheus-operated.monitoring.svc:9090' });
     expect(so.spec.triggers[2].metadata).toEqual({ timezone: 'America/New_York', start: '0 6 * * *', end: '0 2 * * *', desiredReplicas: '4' });
@@ -154,10 +154,10 @@ describe('tier figures', () => {
     expect(department.regions.map((r) => r.role)).toEqual(['primary', 'standby']);
   });
 
-  test('enterprise scales 3-50 with the seed 003 rates (+max(100 %, 4 pods)/60 s, -10 %/60 s after 300 s) and VPA bounds', () => {
+  test('enterprise scales 3-240 with the seed 003 rates (+max(100 %, 4 pods)/60 s, -10 %/60 s after 300 s) and VPA bounds', () => {
     const objects = objectsOf('enterprise');
     const hpa = named(objects, 'HorizontalPodAutoscaler', 'app');
-    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 50]);
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 240]); // [003, 004] max 50, raised: the capacity promise
     expect(hpa.spec.behavior.scaleUp.policies).toEqual([
       { type: 'Percent', value: 100, periodSeconds: 60 },
       { type: 'Pods', value: 4, periodSeconds: 60 },
@@ -259,6 +259,27 @@ describe('tier figures', () => {
       // One primary across the regions: the base is the primary region's member of the distributed topology.
       expect(cluster.replica.primary).toBe('postgres-us-east-1');
       expect(cluster.replica.self).toBe('postgres-us-east-1');
+    }
+  });
+
+  test.each<[string, string, string, number, [string, string] | undefined]>([
+    ['development', '500m', '256Mi', 33, undefined],
+    ['team', '500m', '1Gi', 100, ['20', '180']],
+    ['department', '500m', '1Gi', 200, ['29', '720']],
+    ['enterprise', '500m', '1Gi', 578, ['286', '7200']],
+  ])('%s: the figures the capacity promise sets reach the output (app requests %s / %s, max_connections %i, pool and clients %j)', (name, cpu, memory, maxConnections, pool) => {
+    const objects = objectsOf(name);
+    const app = named(objects, 'Deployment', 'app').spec.template.spec.containers[0];
+    expect(app.resources.requests).toEqual({ cpu, memory });
+    if (pool === undefined) {
+      // the StatefulSet engine: postgresql.conf in its ConfigMap
+      const conf = ofKind(objects, 'ConfigMap').map((c) => Object.values(c.data ?? {}).join('\n')).join('\n');
+      expect(conf).toContain(`max_connections = ${maxConnections}\n`);
+      return;
+    }
+    expect(named(objects, 'Cluster', 'postgres').spec.postgresql.parameters.max_connections).toBe(String(maxConnections));
+    for (const pooler of ofKind(objects, 'Pooler')) {
+      expect([pooler.spec.pgbouncer.parameters.default_pool_size, pooler.spec.pgbouncer.parameters.max_client_conn]).toEqual(pool);
     }
   });
 
