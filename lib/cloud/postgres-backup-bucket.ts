@@ -321,7 +321,7 @@ export class PostgresBackupBucket extends Construct {
       });
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${peer.region}:<AWS::AccountId>:key/*]`,
-        reason: `Key ids are not known across regions: kms:Decrypt is limited to S3 in ${peer.region} and the encryption context of ${peer.bucketName}.`,
+        reason: `Key ids are not known across regions: kms:Decrypt is limited to S3 in ${peer.region} and the key aliased ${keyAliasOf(peer.bucketName)}.`,
       });
     }
     if (replicationPolicy) {
@@ -334,7 +334,7 @@ export class PostgresBackupBucket extends Construct {
       for (const r of replicas) {
         Validations.of(replicationPolicy).acknowledge({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${Stack.of(r).region}:<AWS::AccountId>:key/*]`,
-          reason: `The destination key is named by its alias, its id is not known here: kms:Encrypt is limited to S3 in ${Stack.of(r).region} and the encryption context of ${r.location.bucketName}.`,
+          reason: `The destination key is named by its alias, its id is not known here: kms:Encrypt is limited to S3 in ${Stack.of(r).region} and the key aliased ${keyAliasOf(r.location.bucketName)}.`,
         });
       }
     }
@@ -462,11 +462,12 @@ export class PostgresBackupBucket extends Construct {
 
   /**
    * Reading the cluster's prefix in the other regions' buckets (CloudNativePG's distributed topology restores from
-   * them): list and get there, and decrypt through S3 in that region for that bucket. Their key ids are not known
-   * here (other stacks, other regions), so `kms:Decrypt` names any key of the region and is bound by `kms:ViaService`
-   * and the encryption context S3 sends: the bucket's ARN with an S3 Bucket Key, the object's ARN without one.
+   * them): list and get there, and decrypt through S3 in that region with that bucket's key. Key ids are not known
+   * here (other stacks, other regions), so `kms:Decrypt` names any key of the region and is bound to the one whose
+   * alias is `alias/<bucket name>` (`kms:ResourceAliases`, which each bucket's stack creates with its key) and to S3
+   * there (`kms:ViaService`).
    *
-   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html#alias-auth-resource-aliases
    */
   private peerReadStatements(peers: PostgresBackupLocation[]): iam.PolicyStatement[] {
     const { path } = this.location;
@@ -487,7 +488,7 @@ export class PostgresBackupBucket extends Construct {
           resources: [`arn:${Aws.PARTITION}:kms:${peer.region}:${Aws.ACCOUNT_ID}:key/*`],
           conditions: {
             StringEquals: { 'kms:ViaService': `s3.${peer.region}.${Aws.URL_SUFFIX}` },
-            StringLike: { 'kms:EncryptionContext:aws:s3:arn': [arn, `${arn}/${path}*`] },
+            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': keyAliasOf(peer.bucketName) },
           },
         }),
       ];
@@ -522,7 +523,7 @@ export class PostgresBackupBucket extends Construct {
             actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
             resources: [`${r.bucketArn}/*`],
           }),
-          // The destination key is named by its alias: any key of that region, through S3 there, for that bucket only
+          // The destination key is named by its alias: any key of that region that carries it, through S3 there
           // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html).
           new iam.PolicyStatement({
             sid: `EncryptReplica${i}`,
@@ -530,7 +531,7 @@ export class PostgresBackupBucket extends Construct {
             resources: [`arn:${Aws.PARTITION}:kms:${there}:${Aws.ACCOUNT_ID}:key/*`],
             conditions: {
               StringEquals: { 'kms:ViaService': `s3.${there}.${Aws.URL_SUFFIX}` },
-              StringLike: { 'kms:EncryptionContext:aws:s3:arn': [r.bucketArn, `${r.bucketArn}/*`] },
+              'ForAnyValue:StringEquals': { 'kms:ResourceAliases': keyAliasOf(r.location.bucketName) },
             },
           }),
         ];
