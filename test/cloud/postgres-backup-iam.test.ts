@@ -80,7 +80,7 @@ function deployed(b: PostgresBackupBucket): Deployed {
           policy: managed('S3 replication'),
         }
       : undefined,
-    accessLogs: { bucketArn: `arn:aws:s3:::${t.properties(logsId).BucketName ?? logsId.toLowerCase()}`, policy: accessLogsPolicy },
+    accessLogs: { bucketArn: t.resolve({ 'Fn::GetAtt': [logsId, 'Arn'] }) as string, policy: accessLogsPolicy },
   };
 }
 
