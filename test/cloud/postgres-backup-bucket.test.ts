@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PostgresBackupAccess, PostgresBackupBucket, PostgresBackupBucketProps, PostgresBackupPodIdentity } from '../../lib/cloud';
+import { REGION_ALLOWED } from '../../lib/cloud/_region';
 import { CONTEXT, errorOf, regionalStack } from './_cloud';
 
 const BASE: PostgresBackupBucketProps = { tier: 'enterprise', bucketPrefix: 'acme', clusterName: 'postgres', retentionDays: 2604 };
@@ -224,6 +225,7 @@ describe('PostgresBackupBucket', () => {
             eksClusterName: 'bad name',
             access: PostgresBackupAccess.READ_ONLY,
             replicateTo: [eu],
+            peerRegions: ['eu-west-1', 'us-east-1', 'mars-1'],
           }),
       ),
     ).toBe(
@@ -232,6 +234,8 @@ describe('PostgresBackupBucket', () => {
         `[test-us-east-1/Backups] 'retentionDays' must be an integer of at least 1, got: 0`,
         `[test-us-east-1/Backups] 'eksClusterName' must be an EKS cluster name (letters, digits, '-' and '_', at most 100 characters), got: "bad name"`,
         `[test-us-east-1/Backups] 'replicateTo' must be empty unless 'access' is read-write: only the primary region's bucket replicates, got: read-only`,
+        `[test-us-east-1/Backups] 'peerRegions[1]' must be ${REGION_ALLOWED}, distinct, other than this stack's (us-east-1), got: "us-east-1"`,
+        `[test-us-east-1/Backups] 'peerRegions[2]' must be ${REGION_ALLOWED}, distinct, other than this stack's (us-east-1), got: "mars-1"`,
       ].join('\n'),
     );
   });
