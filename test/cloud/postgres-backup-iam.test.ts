@@ -3,8 +3,11 @@
  * AWS service really sends it, with the principals and context keys its documentation gives, Allowed; and for each
  * policy at least one wrong request denied.
  *
- * - barman-cloud (the Barman Cloud plugin's sidecar, boto3 over HTTPS) sends no encryption header when the ObjectStore
- *   sets no `encryption`: the bucket default (SSE-KMS, this bucket's key, S3 Bucket Key) encrypts.
+ * - barman-cloud (the Barman Cloud plugin's sidecar, boto3 over HTTPS) adds `ServerSideEncryption` to PutObject and
+ *   CreateMultipartUpload only when `encryption` is set, and `Tagging` only with tags (EnterpriseDB/barman,
+ *   barman/cloud_providers/aws_s3.py, `_extra_upload_args`, `upload_fileobj`, `create_multipart_upload`). The
+ *   ObjectStore sets neither, so the request carries no encryption key and the bucket default (SSE-KMS, this bucket's
+ *   key, S3 Bucket Key) encrypts; HeadBucket (`s3:ListBucket`, no prefix) comes first.
  * - S3 calls KMS for the caller with `kms:ViaService = s3.<region>.amazonaws.com`
  *   (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service); KMS adds
  *   the key's aliases as `kms:ResourceAliases`. The encryption context S3 sends (`aws:s3:arn`) is not given: the
