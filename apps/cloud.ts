@@ -32,7 +32,7 @@ import {
   RegionalIngress, RegionalStack, TierAlarms, backupRetentionDays,
 } from '../lib/cloud';
 import { EKS_CLUSTER_NAME } from '../lib/cloud/postgres-backup-pod-identity';
-import { Problems } from '../lib/core/problems';
+import { Problems, PropsError } from '../lib/core/problems';
 import { TIERS } from '../tiers';
 import { TIER_POSTGRES_NAME, hasCloudIngress, type TierSpec } from '../lib/tier';
 
@@ -266,5 +266,12 @@ function jsonContext(app: App, key: string, problems: Problems): Record<string, 
 }
 
 if (require.main === module) {
-  createCloudApp().synth();
+  try {
+    createCloudApp().synth();
+  } catch (e) {
+    // Bad context or props: print the message alone (node would print the bundled source line above it), and fail.
+    if (!(e instanceof PropsError)) throw e;
+    console.error(e.message);
+    process.exitCode = 1;
+  }
 }

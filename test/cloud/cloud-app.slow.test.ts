@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -150,6 +151,19 @@ describe('apps/cloud.ts', () => {
     }
     expect(error?.message.split('\n')).toEqual([expect.stringContaining(message)]);
     expect(error?.message).toMatch(/^\[cloud app context \(cdk.json or -c key=value\)\] /);
+  });
+
+  test('run as the CDK CLI runs it, a missing key prints its one line and fails', () => {
+    // The CLI passes context in CDK_CONTEXT_JSON and the output folder in CDK_OUTDIR.
+    const dir = outdir();
+    const run = spawnSync(process.execPath, ['-r', './apps/_ts-register.js', 'apps/cloud.ts'], {
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ domain: '' }), CDK_OUTDIR: dir },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(`[cloud app context (cdk.json or -c key=value)] 'domain' must be the parent domain of the tiers, e.g. "example.org", got: ""`);
   });
 
   test('the repo\'s cdk.json marks its context values as examples', () => {
