@@ -1,31 +1,26 @@
 /**
- * The aws-cdk app: for every tier that runs in more than one region, one stack per region (a RegionalIngress)
- * and one global DNS stack in us-east-1 (a GlobalDns), checked by cdk-nag (AwsSolutions and NIST 800-53 rev 5)
- * as validation plugins. Synthesises offline: `npm run synth:cloud` or `npx cdk synth`.
+ * The aws-cdk app: for every tier that runs in more than one region, stacks split by lifecycle (lib/cloud/README.md,
+ * "Stacks and deploy order"), checked by cdk-nag (AwsSolutions and NIST 800-53 rev 5) as validation plugins.
+ * Synthesises offline: `npm run synth:cloud` or `npx cdk synth`.
  *
- * Context (`-c key=value`, or cdk.json):
- * - `account`: the AWS account of every stack; else `CDK_DEFAULT_ACCOUNT`; else the placeholder 111111111111.
- * - `domain`: the parent domain; each tier is served at `<tier>.<domain>`. Default `example.com` (placeholder).
- * - `hostedZoneId`: an existing public zone for `<domain>`; by default each tier's DNS stack creates a zone
- *   `<tier>.<domain>` that the parent zone must delegate to.
- * - `certificateArns`: a JSON object `{ "<region>": "<ACM certificate ARN>" }`; a region without one gets a
- *   placeholder ARN of the right shape (synthesises, does not deploy).
- * - `edgeCertificateArns`: a JSON object `{ "<tier>": "<ACM certificate ARN in us-east-1>" }` for the tiers with a
- *   CDN (`cdn.enabled`); a tier without one gets the placeholder.
- * - `originPrefixLists`: a JSON object `{ "<region>": "pl-..." }`: the id of
- *   `com.amazonaws.global.cloudfront.origin-facing` where the library's table lacks the region.
- * - `backupBucketPrefix`: the first part of every Postgres backup bucket name (S3 names are global); default
- *   `scaling-tiers` (placeholder). The Kubernetes app must use the same prefix (`postgresBackupLocationFor`).
- * - `eksClusterNames`: a JSON object `{ "<region>": "<EKS cluster name>" }` for the Pod Identity association of the
- *   CloudNativePG ServiceAccount; a region without one gets the placeholder `<tier>-<region>` (synthesises; the
- *   association fails to deploy until the name is right).
+ * Per tier: `<tier>-edge` (with a CDN), then per region `<tier>-<region>` (VPC, ALB, web ACL, alarms) and, with
+ * Postgres backups, `<tier>-<region>-backups` (bucket, key, roles; termination protection) and
+ * `<tier>-<region>-pod-identity` (the association, deployed once the region's EKS cluster exists); last `<tier>-dns`.
  *
- * Tiers with `postgres.backup` get, in every region's stack, a `PostgresBackupBucket` (bucket, key, the
- * ServiceAccount's role); the primary region's bucket replicates to the others (weak references to their keys).
+ * Context (`-c key=value`, or cdk.json, whose values are examples so that offline synthesis works):
+ * - required: `domain` (each tier is served at `<tier>.<domain>`); `certificateArns` (`{ "<region>": "<ACM ARN>" }`,
+ *   every region of every tier); `edgeCertificateArns` (`{ "<tier>": "<ACM ARN in us-east-1>" }`, tiers with a CDN);
+ *   with Postgres backups, `backupBucketPrefix` (the first part of every backup bucket name; the Kubernetes app must
+ *   use the same) and `eksClusterNames` (`{ "<region>": "<EKS cluster name>" }`). A missing one fails synthesis
+ *   with one line per key naming it.
+ * - optional: `account` (else `CDK_DEFAULT_ACCOUNT`, else the placeholder 111111111111); `hostedZoneId` (an existing
+ *   public zone for `<domain>`; without it each tier's DNS stack creates a zone `<tier>.<domain>` that the parent
+ *   must delegate to); `originPrefixLists` (`{ "<region>": "pl-..." }` where the library's table lacks the region).
  *
- * Cross-region references (ALB DNS names from the regional stacks into the DNS stack) are weak
- * (`@aws-cdk/core:defaultCrossStackReferences: weak` in cdk.json): CloudFormation `Fn::GetStackOutput`, no custom
- * resources, and outputs that may change.
+ * Cross-stack values: the backup and Pod Identity stacks refer to nothing in other stacks (every name is computed
+ * from the tier data). The DNS stack reads the ALBs' and distributions' names through weak references
+ * (`@aws-cdk/core:defaultCrossStackReferences: weak` in cdk.json, `Fn::GetStackOutput`), resolved when the DNS stack
+ * deploys: see the README for when to redeploy it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -33,9 +28,11 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import {
-  DEFAULT_BACKUP_BUCKET_PREFIX, EDGE_REGION, EdgeDistribution, GlobalDns, OriginProtection, PLACEHOLDER_CERTIFICATE_ARN,
-  PostgresBackupAccess, PostgresBackupBucket, RegionalIngress, RegionalStack, TierAlarms, backupRetentionDays,
+  EDGE_REGION, EdgeDistribution, GlobalDns, OriginProtection, PostgresBackupAccess, PostgresBackupBucket, PostgresBackupPodIdentity,
+  RegionalIngress, RegionalStack, TierAlarms, backupRetentionDays,
 } from '../lib/cloud';
+import { EKS_CLUSTER_NAME } from '../lib/cloud/postgres-backup-pod-identity';
+import { Problems, PropsError } from '../lib/core/problems';
 import { TIERS } from '../tiers';
 import { TIER_POSTGRES_NAME, hasCloudIngress, type TierSpec } from '../lib/tier';
 
@@ -50,44 +47,87 @@ export function createCloudApp(options: { outdir?: string; context?: Record<stri
   // The CDK CLI passes its output folder in CDK_OUTDIR; run directly, the app writes to cdk.out like the CLI would.
   const outdir = options.outdir ?? (process.env.CDK_OUTDIR ? undefined : 'cdk.out');
   const app = new App({ outdir, context: { ...cdkJson.context, ...options.context } });
-  const ctx = (key: string) => app.node.tryGetContext(key) as string | undefined;
-  const account = ctx('account') ?? process.env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_ACCOUNT;
-  const domain = ctx('domain') ?? 'example.com';
-  const hostedZoneId = ctx('hostedZoneId');
-  const rawArns = app.node.tryGetContext('certificateArns') as string | Record<string, string> | undefined;
-  const certificateArns: Record<string, string> = typeof rawArns === 'string' ? (JSON.parse(rawArns) as Record<string, string>) : (rawArns ?? {});
-  const edgeCertificateArns = jsonContext(app, 'edgeCertificateArns');
-  const originPrefixLists = jsonContext(app, 'originPrefixLists');
-  const eksClusterNames = jsonContext(app, 'eksClusterNames');
-  const backupBucketPrefix = ctx('backupBucketPrefix') ?? DEFAULT_BACKUP_BUCKET_PREFIX;
-
-  (options.tiers ?? TIERS).forEach((tier) => {
-    if (!hasCloudIngress(tier)) return; // single-region tiers have no cloud resources (lib/cloud/README.md)
-    addTier(app, tier, { account, domain, hostedZoneId, certificateArns, edgeCertificateArns, originPrefixLists, eksClusterNames, backupBucketPrefix });
-  });
-
+  const tiers = (options.tiers ?? TIERS).filter(hasCloudIngress); // single-region tiers have no cloud resources (lib/cloud/README.md)
+  const o = readContext(app, tiers);
+  tiers.forEach((tier) => addTier(app, tier, o));
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   return app;
 }
 
-function addTier(
-  app: App,
-  tier: TierSpec,
-  o: TierOptions,
-): void {
+/**
+ * The context the tiers need, or one error with a line per missing or malformed key: a value that only looks right
+ * (a placeholder certificate, a guessed cluster name) would synthesise and then fail to deploy, or deploy wrong.
+ */
+function readContext(app: App, tiers: readonly TierSpec[]): TierOptions {
+  const problems = new Problems('cloud app context (cdk.json or -c key=value)');
+  const str = (key: string, allowed: string, pattern: RegExp): string => {
+    const value = app.node.tryGetContext(key) as unknown;
+    if (typeof value !== 'string' || !pattern.test(value)) problems.add(key, value, allowed);
+    return value as string;
+  };
+  const map = (key: string, needed: string[], allowed: (k: string) => string, pattern: (k: string) => RegExp): Record<string, string> => {
+    const value = jsonContext(app, key, problems);
+    for (const k of needed) {
+      if (typeof value[k] !== 'string' || !pattern(k).test(value[k])) problems.add(`${key}["${k}"]`, value[k], allowed(k));
+    }
+    return value as Record<string, string>;
+  };
+  const unique = (xs: string[]) => [...new Set(xs)];
+  const regions = unique(tiers.flatMap((t) => t.regions.map((r) => r.name)));
+  const withBackups = tiers.filter((t) => t.postgres.backup);
+  const acm = (region: string) => new RegExp(`^arn:aws[a-z-]*:acm:${region}:[0-9]{12}:certificate/[0-9a-f-]{36}$`);
+  const options: TierOptions = {
+    account: (app.node.tryGetContext('account') as string | undefined) ?? process.env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_ACCOUNT,
+    domain: str('domain', 'the parent domain of the tiers, e.g. "example.org"', /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/),
+    hostedZoneId: app.node.tryGetContext('hostedZoneId') as string | undefined,
+    certificateArns: map('certificateArns', regions, (r) => `the ARN of an ACM certificate in ${r}`, acm),
+    edgeCertificateArns: map(
+      'edgeCertificateArns',
+      tiers.filter((t) => t.cdn?.enabled).map((t) => t.name),
+      () => `the ARN of an ACM certificate in ${EDGE_REGION} (CloudFront reads certificates there)`,
+      () => acm(EDGE_REGION),
+    ),
+    originPrefixLists: jsonContext(app, 'originPrefixLists', problems) as Record<string, string>,
+    eksClusterNames: eksClusterNames(app, problems, withBackups),
+    backupBucketPrefix: withBackups.length
+      ? str('backupBucketPrefix', 'the first part of every Postgres backup bucket name (S3 names are global), e.g. your organisation', /^[a-z][a-z0-9-]*[a-z0-9]$/)
+      : '',
+  };
+  problems.throwIfAny();
+  return options;
+}
+
+/**
+ * `eksClusterNames`: `{ "<region>": name }`, or `{ "<tier>/<region>": name }` where tiers of one region run in
+ * different clusters (the more specific key wins). Returns the name by `<tier>/<region>`.
+ */
+function eksClusterNames(app: App, problems: Problems, tiers: readonly TierSpec[]): Record<string, string> {
+  const given = jsonContext(app, 'eksClusterNames', problems);
+  const names: Record<string, string> = {};
+  for (const t of tiers) {
+    for (const { name: region } of t.regions) {
+      const key = `${t.name}/${region}` in given ? `${t.name}/${region}` : region;
+      const v = given[key];
+      if (typeof v !== 'string' || !EKS_CLUSTER_NAME.test(v)) problems.add(`eksClusterNames["${key}"]`, v, `the name of the EKS cluster in ${region} that runs ${t.name}'s Postgres`);
+      names[`${t.name}/${region}`] = v as string;
+    }
+  }
+  return names;
+}
+
+function addTier(app: App, tier: TierSpec, o: TierOptions): void {
   const production = tier.sla !== undefined;
   const edge = tier.cdn?.enabled ? addEdge(app, tier, o) : undefined;
-  const stacks = new Map<string, RegionalStack>();
   const ingresses = tier.regions.map((r) => {
+    // Network and ingress: deployed first; the region's EKS cluster is created in this VPC afterwards.
     const stack = new RegionalStack(app, `${tier.name}-${r.name}`, {
       env: { account: o.account, region: r.name },
-      description: `scaling-tiers ${tier.name}: ingress${tier.postgres.backup ? ' and Postgres backups' : ''} in ${r.name} (${r.role})`,
+      description: `scaling-tiers ${tier.name}: network and ingress in ${r.name} (${r.role})`,
     });
-    stacks.set(r.name, stack);
     const ingress = new RegionalIngress(stack, 'Ingress', {
       tier: tier.name,
       production,
-      certificateArn: o.certificateArns[r.name] ?? PLACEHOLDER_CERTIFICATE_ARN.replace('<region>', r.name),
+      certificateArn: o.certificateArns[r.name],
       vpcCidr: r.vpcCidr, // from the tier data, which nginx's trusted proxy ranges also use
 
       rateLimits: tier.nginx?.rateLimits,
@@ -96,26 +136,9 @@ function addTier(
     if (edge) stack.addStackDependency(edge.stack, 'the origin secret replica must exist before the listener rule resolves it');
     // ALB 5xx and unhealthy targets, to the tier's encrypted topic in this region.
     new TierAlarms(stack, 'Alarms', { tier: tier.name, loadBalancer: ingress.loadBalancer, targetGroup: ingress.targetGroup });
-    return { region: r.name, role: r.role, loadBalancer: ingress.loadBalancer, logsBucket: ingress.logsBucket };
+    return { region: r.name, role: r.role, loadBalancer: ingress.loadBalancer, stack };
   });
-  const backup = tier.postgres.backup;
-  if (backup) {
-    // The other regions first: the primary's bucket replicates to theirs and refers to their keys.
-    const [primary, ...others] = tier.regions;
-    const bucketIn = (region: string, access: PostgresBackupAccess, replicateTo?: PostgresBackupBucket[]) =>
-      new PostgresBackupBucket(stacks.get(region)!, 'PostgresBackups', {
-        tier: tier.name,
-        bucketPrefix: o.backupBucketPrefix,
-        clusterName: TIER_POSTGRES_NAME, // the name TierChart gives the cluster
-        retentionDays: backupRetentionDays(backup.retentionPolicy),
-        access,
-        replicateTo,
-        eksClusterName: o.eksClusterNames[region] ?? `${tier.name}-${region}`,
-        serverAccessLogsBucket: ingresses.find((i) => i.region === region)!.logsBucket,
-      });
-    const replicas = others.map((r) => bucketIn(r.name, PostgresBackupAccess.REPLICA));
-    bucketIn(primary.name, PostgresBackupAccess.READ_WRITE, replicas);
-  }
+  if (tier.postgres.backup) addBackups(app, tier, o, tier.postgres.backup.retentionPolicy, ingresses.map((i) => i.stack));
   const dnsStack = new Stack(app, `${tier.name}-dns`, {
     env: { account: o.account, region: DNS_REGION },
     description: `scaling-tiers ${tier.name}: Route 53 records and health checks`,
@@ -123,12 +146,56 @@ function addTier(
   const dns = new GlobalDns(dnsStack, 'Dns', {
     domainName: `${tier.name}.${o.domain}`,
     hostedZone: o.hostedZoneId ? { hostedZoneId: o.hostedZoneId, zoneName: o.domain } : undefined,
-    regions: ingresses,
+    regions: ingresses.map(({ region, role, loadBalancer }) => ({ region, role, loadBalancer })),
     ...edge?.dnsProps,
   });
   // One alarm per Route 53 health check; the DNS stack is in us-east-1, where Route 53's metrics are.
   new TierAlarms(dnsStack, 'Alarms', { tier: tier.name, healthChecks: dns.healthChecks });
   edge?.addAliasRecords(dns.hostedZone, dnsStack);
+}
+
+/**
+ * Per region, two stacks of their own lifecycle: `<tier>-<region>-backups` (the bucket, its key and the roles: data,
+ * so termination protection, `RetainExceptOnCreate`, and no reference to any other stack, so it can be deployed
+ * before anything else and outlives the network) and `<tier>-<region>-pod-identity` (the association, which needs the
+ * region's EKS cluster, created by the platform team in the network stack's VPC). The primary's backup stack deploys
+ * after the others' (its replication rules name their buckets).
+ */
+function addBackups(app: App, tier: TierSpec, o: TierOptions, retentionPolicy: string, networkStacks: RegionalStack[]): void {
+  const [primary, ...others] = tier.regions;
+  const names = tier.regions.map((r) => r.name);
+  const common = { tier: tier.name, bucketPrefix: o.backupBucketPrefix, clusterName: TIER_POSTGRES_NAME /* the name TierChart gives the cluster */ };
+  const bucketIn = (region: string, access: PostgresBackupAccess, replicateTo?: PostgresBackupBucket[]) => {
+    const stack = new RegionalStack(app, `${tier.name}-${region}-backups`, {
+      env: { account: o.account, region },
+      description: `scaling-tiers ${tier.name}: Postgres backups in ${region} (bucket, key, roles; retained)`,
+      terminationProtection: true, // it holds the backups: deleting it must be a deliberate two-step act
+    });
+    // Failed replication notifies this stack's own topic (alarms notify topics of their own region only).
+    const alarms = new TierAlarms(stack, 'Alarms', { tier: tier.name });
+    return new PostgresBackupBucket(stack, 'PostgresBackups', {
+      ...common,
+      retentionDays: backupRetentionDays(retentionPolicy),
+      access,
+      replicateTo,
+      peerRegions: names.filter((n) => n !== region), // the distributed topology reads every other member's store
+      eksClusterName: o.eksClusterNames[`${tier.name}/${region}`],
+      alarmTopic: alarms.topic,
+    });
+  };
+  // The other regions first: the primary's bucket replicates to theirs.
+  const replicas = others.map((r) => bucketIn(r.name, PostgresBackupAccess.REPLICA));
+  const buckets = [bucketIn(primary.name, PostgresBackupAccess.READ_WRITE, replicas), ...replicas];
+  tier.regions.forEach((r, i) => {
+    const bucket = buckets.find((b) => Stack.of(b).region === r.name)!;
+    const stack = new RegionalStack(app, `${tier.name}-${r.name}-pod-identity`, {
+      env: { account: o.account, region: r.name },
+      description: `scaling-tiers ${tier.name}: EKS Pod Identity of the Postgres ServiceAccount in ${r.name} (deploy after the EKS cluster exists)`,
+    });
+    new PostgresBackupPodIdentity(stack, 'PostgresBackups', { ...common, eksClusterName: o.eksClusterNames[`${tier.name}/${r.name}`] });
+    stack.addStackDependency(networkStacks[i], 'the EKS cluster runs in the network stack\'s VPC and must exist before the association');
+    stack.addStackDependency(Stack.of(bucket), 'the association names the backup role');
+  });
 }
 
 interface TierOptions {
@@ -138,6 +205,7 @@ interface TierOptions {
   certificateArns: Record<string, string>;
   edgeCertificateArns: Record<string, string>;
   originPrefixLists: Record<string, string>;
+  /** By `<tier>/<region>`. */
   eksClusterNames: Record<string, string>;
   backupBucketPrefix: string;
 }
@@ -153,7 +221,7 @@ function addEdge(app: App, tier: TierSpec, o: TierOptions) {
     env: { account: o.account, region: EDGE_REGION },
     description: `scaling-tiers ${tier.name}: CloudFront distribution, edge web ACL and origin secret`,
   });
-  const certificateArn = o.edgeCertificateArns[tier.name] ?? PLACEHOLDER_CERTIFICATE_ARN.replace('<region>', EDGE_REGION);
+  const certificateArn = o.edgeCertificateArns[tier.name];
   const main = new EdgeDistribution(stack, 'Edge', {
     domainName: name,
     originDomainName: `origin.${name}`,
@@ -184,11 +252,26 @@ function addEdge(app: App, tier: TierSpec, o: TierOptions) {
   };
 }
 
-function jsonContext(app: App, key: string): Record<string, string> {
-  const raw = app.node.tryGetContext(key) as string | Record<string, string> | undefined;
-  return typeof raw === 'string' ? (JSON.parse(raw) as Record<string, string>) : (raw ?? {});
+/** A context value that is a JSON object (cdk.json) or its text (`-c key='{...}'`); `{}` when absent. */
+function jsonContext(app: App, key: string, problems: Problems): Record<string, unknown> {
+  const raw = app.node.tryGetContext(key) as unknown;
+  try {
+    const value = (typeof raw === 'string' ? JSON.parse(raw) : (raw ?? {})) as unknown;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  problems.add(key, raw, 'a JSON object');
+  return {};
 }
 
 if (require.main === module) {
-  createCloudApp().synth();
+  try {
+    createCloudApp().synth();
+  } catch (e) {
+    // Bad context or props: print the message alone (node would print the bundled source line above it), and fail.
+    if (!(e instanceof PropsError)) throw e;
+    console.error(e.message);
+    process.exitCode = 1;
+  }
 }

@@ -10,6 +10,8 @@ export { RegionalWebAcl } from './regional-web-acl';
 export type { RegionalWebAclProps, WebAclRateLimits } from './regional-web-acl';
 export { PostgresBackupBucket, PostgresBackupAccess } from './postgres-backup-bucket';
 export type { PostgresBackupBucketProps } from './postgres-backup-bucket';
+export { PostgresBackupPodIdentity } from './postgres-backup-pod-identity';
+export type { PostgresBackupPodIdentityProps } from './postgres-backup-pod-identity';
 
 // Across regions: Route 53, the CDN, the alarms.
 export { GlobalDns } from './global-dns';

@@ -68,9 +68,10 @@ describe('the cluster side finds its Postgres backups where the cloud side put t
       const objects = objectsOf(new TierChart(new App(), tier.name, { ...tier, postgresRegion: region.name }));
       const cluster = objects.find((o) => o.kind === 'Cluster')!;
       const store = objects.find((o) => o.kind === 'ObjectStore')!;
-      const template = Template.fromStack(stacks.find((s) => s.stackName === `${tier.name}-${region.name}`)!);
+      const template = Template.fromStack(stacks.find((s) => s.stackName === `${tier.name}-${region.name}-backups`)!);
+      const podIdentity = Template.fromStack(stacks.find((s) => s.stackName === `${tier.name}-${region.name}-pod-identity`)!);
       const [bucket] = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { BucketName: Match.stringLikeRegexp('-pg-backups-') } })) as Array<{ Properties: { BucketName: string } }>;
-      const [association] = Object.values(template.findResources('AWS::EKS::PodIdentityAssociation')) as Array<{ Properties: Record<string, string> }>;
+      const [association] = Object.values(podIdentity.findResources('AWS::EKS::PodIdentityAssociation')) as Array<{ Properties: Record<string, unknown> }>;
       const [role] = Object.values(template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' } })] } } })) as Array<{ Properties: { RoleName: string } }>;
       const policy = (Object.values(template.findResources('AWS::IAM::ManagedPolicy')) as Array<{ Properties: { Description: string; PolicyDocument: { Statement: Array<{ Sid?: string; Resource: unknown }> } } }>)
         .find((p) => p.Properties.Description.startsWith('Barman Cloud'))!.Properties.PolicyDocument.Statement;
@@ -83,11 +84,13 @@ describe('the cluster side finds its Postgres backups where the cloud side put t
       // The ServiceAccount CNPG creates is named after the Cluster; Pod Identity associates exactly it with the role.
       expect(association.Properties).toMatchObject({ Namespace: cluster.metadata.namespace, ServiceAccount: cluster.metadata.name });
       expect(role.Properties.RoleName).toBe(location.roleName);
+      // The association (a later stack) names that role by the ARN both compute, not by a cross-stack reference.
+      expect(JSON.stringify(association.Properties.RoleArn)).toContain(`:iam::111111111111:role/${location.roleName}"`);
       // The role reads the prefix the ObjectStore writes under, and writes this region's server folder (or all of it).
       expect(policy.find((s) => s.Sid === 'ReadOwnPrefix')!.Resource).toEqual(arnJoin(`${bucket.Properties.BucketName}/${location.path}*`));
       const archiver = cluster.spec.plugins.find((p) => p.isWALArchiver)!;
       const write = policy.find((s) => s.Sid === 'WriteOwnFolder')!.Resource;
-      expect(write).toEqual(arnJoin(`${bucket.Properties.BucketName}/${location.path}${region.role === 'primary' ? '' : `${archiver.parameters.serverName}/`}*`));
+      expect(write).toEqual(arnJoin(`${bucket.Properties.BucketName}/${location.path}${region.role === 'primary' ? '' : archiver.parameters.serverName}*`));
       expect(archiver.parameters.serverName).toBe(location.serverName);
     }
   });

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createCloudApp } from '../../apps/cloud';
 
 const outdir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-app-'));
@@ -29,12 +30,22 @@ describe('apps/cloud.ts', () => {
     expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([
       'department-dns',
       'department-us-east-1',
+      'department-us-east-1-backups',
+      'department-us-east-1-pod-identity',
       'department-us-west-2',
+      'department-us-west-2-backups',
+      'department-us-west-2-pod-identity',
       'enterprise-ap-southeast-1',
+      'enterprise-ap-southeast-1-backups',
+      'enterprise-ap-southeast-1-pod-identity',
       'enterprise-dns',
       'enterprise-edge',
       'enterprise-eu-west-1',
+      'enterprise-eu-west-1-backups',
+      'enterprise-eu-west-1-pod-identity',
       'enterprise-us-east-1',
+      'enterprise-us-east-1-backups',
+      'enterprise-us-east-1-pod-identity',
     ]);
     expect(assembly.manifest.missing).toBeUndefined(); // no context lookup, so no credentials needed
     expect(assembly.getStackByName('enterprise-eu-west-1').environment).toMatchObject({ account: '222222222222', region: 'eu-west-1' });
@@ -78,11 +89,11 @@ describe('apps/cloud.ts', () => {
   test('tiers with Postgres backups get a backup bucket per region; the primary region replicates to the others', () => {
     const template = (name: string) => Template.fromStack(defaultApp().node.findChild(name) as Stack);
     for (const [stack, bucket, replicates] of [
-      ['enterprise-us-east-1', 'scaling-tiers-enterprise-pg-backups-use1', 2],
-      ['enterprise-eu-west-1', 'scaling-tiers-enterprise-pg-backups-euw1', 0],
-      ['enterprise-ap-southeast-1', 'scaling-tiers-enterprise-pg-backups-apse1', 0],
-      ['department-us-east-1', 'scaling-tiers-department-pg-backups-use1', 1],
-      ['department-us-west-2', 'scaling-tiers-department-pg-backups-usw2', 0],
+      ['enterprise-us-east-1-backups', 'scaling-tiers-enterprise-pg-backups-use1', 2],
+      ['enterprise-eu-west-1-backups', 'scaling-tiers-enterprise-pg-backups-euw1', 0],
+      ['enterprise-ap-southeast-1-backups', 'scaling-tiers-enterprise-pg-backups-apse1', 0],
+      ['department-us-east-1-backups', 'scaling-tiers-department-pg-backups-use1', 1],
+      ['department-us-west-2-backups', 'scaling-tiers-department-pg-backups-usw2', 0],
     ] as const) {
       const buckets = Object.values(template(stack).findResources('AWS::S3::Bucket', { Properties: { BucketName: bucket } })) as Array<{ Properties: { ReplicationConfiguration?: { Rules: unknown[] }; LifecycleConfiguration: { Rules: Array<{ ExpirationInDays?: number }> } } }>;
       expect(buckets).toHaveLength(1);
@@ -92,7 +103,76 @@ describe('apps/cloud.ts', () => {
     }
   });
 
-  test('regional templates are stable (snapshot of one)', () => {
-    expect(Template.fromStack(defaultApp().node.findChild('department-us-west-2') as Stack).toJSON()).toMatchSnapshot();
+  test('stacks split by lifecycle: data apart and protected, the Pod Identity association after the network and the backups', () => {
+    const app = defaultApp();
+    const stack = (name: string) => app.node.findChild(name) as Stack;
+    const deps = (name: string) => stack(name).dependencies.map((s) => s.stackName).sort();
+    for (const [tier, regions] of [['department', ['us-east-1', 'us-west-2']], ['enterprise', ['us-east-1', 'eu-west-1', 'ap-southeast-1']]] as const) {
+      for (const region of regions) {
+        // The network stack holds no backup resource; the backup stack holds no network and is protected.
+        Template.fromStack(stack(`${tier}-${region}`)).resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
+        expect(Object.keys(Template.fromStack(stack(`${tier}-${region}`)).findResources('AWS::S3::Bucket', { Properties: { BucketName: Match.stringLikeRegexp('pg-backups') } }))).toEqual([]);
+        Template.fromStack(stack(`${tier}-${region}-backups`)).resourceCountIs('AWS::EC2::VPC', 0);
+        expect(stack(`${tier}-${region}-backups`).terminationProtection).toBe(true);
+        expect(stack(`${tier}-${region}`).terminationProtection).toBe(false);
+        // The association: in a later stack than the VPC (the EKS cluster runs in it) and the role.
+        Template.fromStack(stack(`${tier}-${region}-pod-identity`)).resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
+        expect(deps(`${tier}-${region}-pod-identity`)).toEqual([`${tier}-${region}`, `${tier}-${region}-backups`]);
+        // No reference from a backup or Pod Identity stack to any other stack: nothing to go stale, nothing to block a delete.
+        for (const s of [`${tier}-${region}-backups`, `${tier}-${region}-pod-identity`]) {
+          expect(JSON.stringify(Template.fromStack(stack(s)).toJSON())).not.toMatch(/Fn::GetStackOutput|Fn::ImportValue/);
+        }
+      }
+      // The primary's backups deploy after the buckets it replicates to.
+      expect(deps(`${tier}-${regions[0]}-backups`)).toEqual(regions.slice(1).map((r) => `${tier}-${r}-backups`).sort());
+    }
+    // Named data resources: RetainExceptOnCreate (a failed first create leaves no name taken), Retain on replacement.
+    const backups = Template.fromStack(stack('enterprise-us-east-1-backups'));
+    for (const type of ['AWS::S3::Bucket', 'AWS::KMS::Key']) {
+      const policies = Object.values(backups.findResources(type)).map((r) => [r.DeletionPolicy, r.UpdateReplacePolicy]);
+      expect(policies.length).toBeGreaterThan(0);
+      expect(policies.filter(([d]) => d === 'RetainExceptOnCreate').length).toBeGreaterThan(0);
+    }
+    backups.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain', Properties: Match.objectLike({ BucketName: 'scaling-tiers-enterprise-pg-backups-use1' }) });
+  });
+
+  test.each([
+    ['domain', { domain: undefined }, `'domain' must be the parent domain of the tiers, e.g. "example.org", got: undefined`],
+    ['backupBucketPrefix', { backupBucketPrefix: undefined }, `'backupBucketPrefix' must be the first part of every Postgres backup bucket name`],
+    ['certificateArns', { certificateArns: Object.fromEntries(['us-east-1', 'eu-west-1', 'ap-southeast-1'].map((r) => [r, `arn:aws:acm:${r}:111111111111:certificate/00000000-0000-0000-0000-000000000000`])) }, `'certificateArns["us-west-2"]' must be the ARN of an ACM certificate in us-west-2, got: undefined`],
+    ['edgeCertificateArns', { edgeCertificateArns: {} }, `'edgeCertificateArns["enterprise"]' must be the ARN of an ACM certificate in us-east-1`],
+    ['eksClusterNames', { eksClusterNames: '{"department/us-east-1":"a","department/us-west-2":"b","enterprise/us-east-1":"c","eu-west-1":"d"}' }, `'eksClusterNames["ap-southeast-1"]' must be the name of the EKS cluster in ap-southeast-1 that runs enterprise's Postgres, got: undefined`],
+  ])('a missing required context key (%s) fails synthesis with one line naming it', (_key, context, message) => {
+    let error: Error | undefined;
+    try {
+      createCloudApp({ outdir: path.join(os.tmpdir(), 'cloud-app-never-written'), context }); // throws before writing
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message.split('\n')).toEqual([expect.stringContaining(message)]);
+    expect(error?.message).toMatch(/^\[cloud app context \(cdk.json or -c key=value\)\] /);
+  });
+
+  test('run as the CDK CLI runs it, a missing key prints its one line and fails', () => {
+    // The CLI passes context in CDK_CONTEXT_JSON and the output folder in CDK_OUTDIR.
+    const dir = outdir();
+    const run = spawnSync(process.execPath, ['-r', './apps/_ts-register.js', 'apps/cloud.ts'], {
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ domain: '' }), CDK_OUTDIR: dir },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(`[cloud app context (cdk.json or -c key=value)] 'domain' must be the parent domain of the tiers, e.g. "example.org", got: ""`);
+  });
+
+  test('the repo\'s cdk.json marks its context values as examples', () => {
+    const context = (JSON.parse(fs.readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> }).context;
+    expect(context['// example values']).toMatch(/^EXAMPLES, not yours: domain, certificateArns, edgeCertificateArns, eksClusterNames and backupBucketPrefix/);
+    for (const key of ['domain', 'certificateArns', 'edgeCertificateArns', 'eksClusterNames', 'backupBucketPrefix']) expect(context[key]).toBeDefined();
+  });
+
+  test.each(['department-us-west-2', 'department-us-west-2-backups', 'department-us-west-2-pod-identity'])('regional templates are stable (snapshot of one region): %s', (name) => {
+    expect(Template.fromStack(defaultApp().node.findChild(name) as Stack).toJSON()).toMatchSnapshot();
   });
 });
