@@ -1,15 +1,20 @@
-import { CfnOutput, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
+import { allowAlbAccessLogs, allowFlowLogs } from './_log-delivery';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS, DEFAULT_ORIGIN_HEADER, ORIGIN_HEADER_ALLOWED, PREFIX_LIST_ID, SECRET_NAME, isOriginHeaderName } from './_origin';
 import { defaultAvailabilityZones, isRegionName, REGION_ALLOWED } from './_region';
 import { RegionalStack } from './regional-stack';
 import { RegionalWebAcl, WebAclRateLimits } from './regional-web-acl';
 import { checkTargetGroupName } from './target-group-name';
 import { VPC_CIDR_ALLOWED, isVpcCidr } from './vpc-cidr';
+
+/** Where the logs bucket holds ALB access logs and VPC flow logs. */
+const ALB_LOG_PREFIX = 'alb';
+const FLOW_LOG_PREFIX = 'vpc-flow-logs/';
 
 /**
  * A certificate ARN in the right shape that points at no certificate: for examples and offline synthesis only.
@@ -275,9 +280,10 @@ export class RegionalIngress extends Construct {
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       ],
       flowLogs: {
-        logs: { destination: ec2.FlowLogDestination.toS3(this.logsBucket, 'vpc-flow-logs/'), trafficType: ec2.FlowLogTrafficType.ALL },
+        logs: { destination: ec2.FlowLogDestination.toS3(this.logsBucket, FLOW_LOG_PREFIX), trafficType: ec2.FlowLogTrafficType.ALL },
       },
     });
+    allowFlowLogs(this.logsBucket, FLOW_LOG_PREFIX);
 
     for (const subnet of this.vpc.publicSubnets) {
       Validations.of(subnet).acknowledge({
@@ -327,7 +333,13 @@ export class RegionalIngress extends Construct {
       deletionProtection,
       http2Enabled: true,
     });
-    this.loadBalancer.logAccessLogs(this.logsBucket, 'alb');
+    // ALB.logAccessLogs would also let delivery.logs.amazonaws.com write, unconditioned: the policy is written out.
+    this.loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
+    this.loadBalancer.setAttribute('access_logs.s3.bucket', this.logsBucket.bucketName);
+    this.loadBalancer.setAttribute('access_logs.s3.prefix', ALB_LOG_PREFIX);
+    allowAlbAccessLogs(this.logsBucket, ALB_LOG_PREFIX);
+    // ELB writes a test file when access logs are turned on: the policy must exist first.
+    (this.loadBalancer.node.defaultChild as CfnResource).addResourceDependency(this.logsBucket.policy!.node.defaultChild as CfnResource);
     if (protection && !webAcl) {
       Validations.of(this.loadBalancer).acknowledge({
         id: 'NIST.800.53.R5-ALBWAFEnabled',
