@@ -14,6 +14,9 @@
  *   CDN (`cdn.enabled`); a tier without one gets the placeholder.
  * - `originPrefixLists`: a JSON object `{ "<region>": "pl-..." }`: the id of
  *   `com.amazonaws.global.cloudfront.origin-facing` where the library's table lacks the region.
+ * - `originSecretVersions`: a JSON object `{ "<tier>": { "send": "<version>", "accept": ["<version>", ...] } }`: the
+ *   version of the origin secret the distribution sends and the one or two the load balancers accept (version ids,
+ *   or staging labels); default AWSCURRENT on both sides. The rotation is lib/cloud/README.md's runbook.
  * - `backupBucketPrefix`: the first part of every Postgres backup bucket name (S3 names are global); default
  *   `scaling-tiers` (placeholder). The Kubernetes app must use the same prefix (`postgresBackupLocationFor`).
  * - `eksClusterNames`: a JSON object `{ "<region>": "<EKS cluster name>" }` for the Pod Identity association of the
@@ -59,11 +62,12 @@ export function createCloudApp(options: { outdir?: string; context?: Record<stri
   const edgeCertificateArns = jsonContext(app, 'edgeCertificateArns');
   const originPrefixLists = jsonContext(app, 'originPrefixLists');
   const eksClusterNames = jsonContext(app, 'eksClusterNames');
+  const originSecretVersions = jsonContext(app, 'originSecretVersions') as unknown as Record<string, OriginSecretVersions>;
   const backupBucketPrefix = ctx('backupBucketPrefix') ?? DEFAULT_BACKUP_BUCKET_PREFIX;
 
   (options.tiers ?? TIERS).forEach((tier) => {
     if (!hasCloudIngress(tier)) return; // single-region tiers have no cloud resources (lib/cloud/README.md)
-    addTier(app, tier, { account, domain, hostedZoneId, certificateArns, edgeCertificateArns, originPrefixLists, eksClusterNames, backupBucketPrefix });
+    addTier(app, tier, { account, domain, hostedZoneId, certificateArns, edgeCertificateArns, originPrefixLists, eksClusterNames, backupBucketPrefix, originSecretVersions });
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
@@ -140,6 +144,13 @@ interface TierOptions {
   originPrefixLists: Record<string, string>;
   eksClusterNames: Record<string, string>;
   backupBucketPrefix: string;
+  originSecretVersions: Record<string, OriginSecretVersions>;
+}
+
+/** The origin secret's versions of one tier (context `originSecretVersions`). */
+interface OriginSecretVersions {
+  send?: string;
+  accept?: string[];
 }
 
 /**
@@ -154,12 +165,17 @@ function addEdge(app: App, tier: TierSpec, o: TierOptions) {
     description: `scaling-tiers ${tier.name}: CloudFront distribution, edge web ACL and origin secret`,
   });
   const certificateArn = o.edgeCertificateArns[tier.name] ?? PLACEHOLDER_CERTIFICATE_ARN.replace('<region>', EDGE_REGION);
+  const versions = o.originSecretVersions[tier.name] ?? {};
+  if (versions.send !== undefined && versions.accept !== undefined && !versions.accept.includes(versions.send)) {
+    throw new Error(`context originSecretVersions.${tier.name}: 'accept' (${JSON.stringify(versions.accept)}) must include 'send' (${versions.send}), or every region answers 403`);
+  }
   const main = new EdgeDistribution(stack, 'Edge', {
     domainName: name,
     originDomainName: `origin.${name}`,
     certificateArn,
     originSecretName: `scaling-tiers/${tier.name}/origin-verify`,
     originSecretReplicaRegions: tier.regions.map((r) => r.name).filter((r) => r !== EDGE_REGION),
+    originSecretVersion: versions.send,
     staticPathPatterns: tier.cdn?.staticPathPatterns,
     rateLimits: tier.nginx?.rateLimits,
   });
@@ -171,13 +187,14 @@ function addEdge(app: App, tier: TierSpec, o: TierOptions) {
         originDomainName: `origin-read.${name}`,
         certificateArn,
         originSecret: main.originSecret,
+        originSecretVersion: versions.send,
         staticPathPatterns: tier.cdn?.staticPathPatterns,
         rateLimits: tier.nginx?.rateLimits,
       })
     : undefined;
   return {
     stack,
-    protection: (region: string): OriginProtection => ({ secretName: main.originSecretName, prefixListId: o.originPrefixLists[region] }),
+    protection: (region: string): OriginProtection => ({ secretName: main.originSecretName, prefixListId: o.originPrefixLists[region], acceptedSecretVersions: versions.accept ?? (versions.send ? [versions.send] : undefined) }),
     // Route 53's health checkers cannot reach load balancers that admit only CloudFront: target health decides.
     dnsProps: { recordName: `origin.${name}`, readOnlyRecordName: `origin-read.${name}`, healthChecks: false },
     addAliasRecords: (zone: route53.IHostedZone, scope: Stack) => [main, read].forEach((d) => d?.addAliasRecords(zone, scope)),

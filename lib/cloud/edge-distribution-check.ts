@@ -5,7 +5,7 @@
 import type { EdgeDistributionProps } from './edge-distribution-props';
 import { Problems } from '../core/problems';
 import { DOMAIN_ALLOWED, DOMAIN_NAME } from './_domain';
-import { ORIGIN_HEADER_ALLOWED, SECRET_NAME, isOriginHeaderName } from './_origin';
+import { ORIGIN_HEADER_ALLOWED, SECRET_NAME, SECRET_VERSION_ALLOWED, isOriginHeaderName, isSecretVersion } from './_origin';
 import { isRegionName, REGION_ALLOWED } from './_region';
 import { checkRateLimits } from './rate-limits';
 
@@ -32,6 +32,7 @@ export function checkEdgeDistributionProps(problems: Problems, path: string, pro
   if (props.originSecretName !== undefined && !SECRET_NAME.test(props.originSecretName)) {
     problems.add(f('originSecretName'), props.originSecretName, "a Secrets Manager secret name (1 to 512 of letters, digits and '/_+=.@-')");
   }
+  if (props.originSecretVersion !== undefined && !isSecretVersion(props.originSecretVersion)) problems.add(f('originSecretVersion'), props.originSecretVersion, SECRET_VERSION_ALLOWED);
   (props.originSecretReplicaRegions ?? []).forEach((r, i) => {
     if (!isRegionName(r) || r === EDGE_REGION) problems.add(f(`originSecretReplicaRegions[${i}]`), r, `${REGION_ALLOWED}, other than ${EDGE_REGION} (the secret's own region)`);
   });

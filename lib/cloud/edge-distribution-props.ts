@@ -40,6 +40,14 @@ export interface EdgeDistributionProps {
    */
   readonly originSecretName?: string;
   /**
+   * The version of the origin secret the distribution sends: a version id, or a staging label. Pin a version id to
+   * rotate (lib/cloud/README.md, "Rotating the origin secret"): CloudFormation re-reads the secret only when this
+   * text changes.
+   *
+   * @default 'AWSCURRENT'
+   */
+  readonly originSecretVersion?: string;
+  /**
    * The regions the new secret is replicated to: every region whose load balancer sits behind the distribution,
    * other than us-east-1. A replica keeps the secret's name, so each regional stack resolves it locally.
    *

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -10,7 +10,7 @@ import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
 import { DOMAIN_ALLOWED } from './_domain';
-import { DEFAULT_ORIGIN_HEADER } from './_origin';
+import { DEFAULT_ORIGIN_HEADER, secretVersionOptions } from './_origin';
 import { visibilityConfig, webAclRules } from './_web-acl-rules';
 import { EDGE_REGION, checkEdgeDistributionProps } from './edge-distribution-check';
 import type { EdgeDistributionProps } from './edge-distribution-props';
@@ -49,6 +49,8 @@ export class EdgeDistribution extends Construct {
   public readonly originSecret: secretsmanager.ISecret;
   /** The secret's name, for the regional load balancers. */
   public readonly originSecretName: string;
+  /** The version of the secret the distribution sends (a version id or a staging label). */
+  public readonly originSecretVersion: string;
   /** The origin header's name. */
   public readonly originHeaderName: string;
   /** The web ACL (scope CLOUDFRONT). */
@@ -65,6 +67,7 @@ export class EdgeDistribution extends Construct {
     const region = Stack.of(this).region;
     const wwwAlias = props.wwwAlias ?? true;
     const header = props.originHeaderName ?? DEFAULT_ORIGIN_HEADER;
+    const secretVersion = props.originSecretVersion ?? 'AWSCURRENT';
     const secretName = props.originSecret?.secretName ?? props.originSecretName ?? `edge-origin/${props.domainName}`;
     const staticPaths = props.staticPathPatterns ?? [];
     const staticTtl = props.staticDefaultTtl ?? Duration.days(1);
@@ -85,6 +88,7 @@ export class EdgeDistribution extends Construct {
     this.aliases = wwwAlias ? [props.domainName, `www.${props.domainName}`] : [props.domainName];
     this.originHeaderName = header;
     this.originSecretName = secretName;
+    this.originSecretVersion = secretVersion;
 
     this.originSecret =
       props.originSecret ??
@@ -94,13 +98,16 @@ export class EdgeDistribution extends Construct {
         // Letters and digits only: the value is matched by an ALB http-header condition, where * and ? are wildcards.
         generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
         replicaRegions: (props.originSecretReplicaRegions ?? []).map((r) => ({ region: r })),
+        // Kept when the stack is deleted or the secret replaced (every regional listener rule still refers to it);
+        // deleted only when the stack's first create fails, so a retry is not stopped by "already exists".
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       });
     if (this.originSecret instanceof secretsmanager.Secret) {
       const secretAck = (ackId: string) =>
         Validations.of(this.originSecret).acknowledge({
           id: ackId,
           reason:
-            'The value is resolved at deploy time in two places (the distribution and every regional listener rule), so a rotation Lambda would break the origin until both are redeployed; rotate by putting a new value and deploying the regional stacks, then the edge stack (README).',
+            'The value is resolved at deploy time in two places (the distribution and every regional listener rule), so a rotation Lambda would break the origin until both are redeployed; rotate with the three pinned-version deploys of the README.',
         });
       secretAck('AwsSolutions-SMG4');
       secretAck('NIST.800.53.R5-SecretsManagerRotationEnabled');
@@ -142,8 +149,8 @@ export class EdgeDistribution extends Construct {
       // nginx's proxy_read_timeout (seed 003): 60 s, CloudFront's highest without a quota increase.
       readTimeout: Duration.seconds(60),
       keepaliveTimeout: Duration.seconds(60),
-      // A CloudFormation dynamic reference ({{resolve:secretsmanager:...}}), resolved at deploy time.
-      customHeaders: { [header]: this.originSecret.secretValue.unsafeUnwrap() },
+      // A CloudFormation dynamic reference ({{resolve:secretsmanager:...}}) of one pinned version, resolved at deploy time.
+      customHeaders: { [header]: SecretValue.secretsManager(this.originSecret.secretArn, secretVersionOptions(this.originSecretVersion)).unsafeUnwrap() },
     });
     this.apiCachePolicy = cloudfront.CachePolicy.CACHING_DISABLED;
     this.staticCachePolicy = new cloudfront.CachePolicy(this, 'StaticCachePolicy', {

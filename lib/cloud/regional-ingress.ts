@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
 import { allowAlbAccessLogs, allowFlowLogs } from './_log-delivery';
-import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS, DEFAULT_ORIGIN_HEADER, ORIGIN_HEADER_ALLOWED, PREFIX_LIST_ID, SECRET_NAME, isOriginHeaderName } from './_origin';
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS, DEFAULT_ORIGIN_HEADER, ORIGIN_HEADER_ALLOWED, PREFIX_LIST_ID, SECRET_NAME, SECRET_VERSION_ALLOWED, isOriginHeaderName, isSecretVersion, secretVersionOptions } from './_origin';
 import { defaultAvailabilityZones, isRegionName, REGION_ALLOWED } from './_region';
 import { RegionalStack } from './regional-stack';
 import { RegionalWebAcl, WebAclRateLimits } from './regional-web-acl';
@@ -35,6 +35,14 @@ export interface OriginProtection {
    * (`{{resolve:secretsmanager:...}}`) at deploy time: the value is never in code or in the template.
    */
   readonly secretName: string;
+  /**
+   * The versions of the secret the listener rule accepts, one or two (the current and the previous value during a
+   * rotation): version ids, or staging labels. Pin version ids to rotate (lib/cloud/README.md, "Rotating the origin
+   * secret"): CloudFormation re-reads the secret only when this text changes.
+   *
+   * @default ['AWSCURRENT']
+   */
+  readonly acceptedSecretVersions?: string[];
   /**
    * The secret origin header.
    *
@@ -240,9 +248,17 @@ export class RegionalIngress extends Construct {
     if (!Number.isInteger(days) || days < 1) problems.add('logRetention', `${logRetention.toSeconds()}s`, 'a whole number of days, at least 1');
     // The region's own problem is reported above; a region problem here would repeat it.
     const originHeader = protection?.headerName ?? DEFAULT_ORIGIN_HEADER;
+    const acceptedVersions = protection?.acceptedSecretVersions ?? ['AWSCURRENT'];
     const prefixListId = protection?.prefixListId ?? CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS[region];
     if (protection !== undefined) {
       if (!SECRET_NAME.test(protection.secretName ?? '')) problems.add('originProtection.secretName', protection.secretName, "a Secrets Manager secret name (1 to 512 of letters, digits and '/_+=.@-')");
+      if (!Array.isArray(acceptedVersions) || acceptedVersions.length < 1 || acceptedVersions.length > 2 || new Set(acceptedVersions).size !== acceptedVersions.length) {
+        problems.add('originProtection.acceptedSecretVersions', acceptedVersions, 'one or two distinct versions (the current and, during a rotation, the previous)');
+      } else {
+        acceptedVersions.forEach((v, i) => {
+          if (!isSecretVersion(v)) problems.add(`originProtection.acceptedSecretVersions[${i}]`, v, SECRET_VERSION_ALLOWED);
+        });
+      }
       if (!isOriginHeaderName(originHeader)) problems.add('originProtection.headerName', originHeader, ORIGIN_HEADER_ALLOWED);
       if (prefixListId === undefined) {
         problems.add('originProtection.prefixListId', prefixListId, `the id of com.amazonaws.global.cloudfront.origin-facing in ${region} (this library knows it for ${Object.keys(CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS).join(', ')})`);
@@ -380,10 +396,11 @@ export class RegionalIngress extends Construct {
     if (protection) {
       // Any CloudFront distribution can reach the prefix list's addresses; only ours knows the header's value. The
       // value is resolved by CloudFormation from Secrets Manager at deploy time (a dynamic reference).
-      const secret = SecretValue.secretsManager(protection.secretName).unsafeUnwrap();
+      const accepted = acceptedVersions.map((v) => SecretValue.secretsManager(protection.secretName, secretVersionOptions(v)).unsafeUnwrap());
       this.httpsListener.addTargetGroups('FromCdn', {
         priority: 1,
-        conditions: [elbv2.ListenerCondition.httpHeader(originHeader, [secret])],
+        // Any of the values passes (an ALB condition's values are ORed): the old one keeps working during a rotation.
+        conditions: [elbv2.ListenerCondition.httpHeader(originHeader, accepted)],
         targetGroups: [this.targetGroup],
       });
     } else {
