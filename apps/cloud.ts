@@ -177,7 +177,7 @@ function addEdge(app: App, tier: TierSpec, o: TierOptions) {
     originSecretReplicaRegions: tier.regions.map((r) => r.name).filter((r) => r !== EDGE_REGION),
     originSecretVersion: versions.send,
     staticPathPatterns: tier.cdn?.staticPathPatterns,
-    rateLimits: tier.nginx?.rateLimits,
+    webAcl: tier.cdn?.waf,
   });
   const readOnly = tier.regions.some((r) => r.role === 'read-only');
   const read = readOnly
@@ -189,7 +189,7 @@ function addEdge(app: App, tier: TierSpec, o: TierOptions) {
         originSecret: main.originSecret,
         originSecretVersion: versions.send,
         staticPathPatterns: tier.cdn?.staticPathPatterns,
-        rateLimits: tier.nginx?.rateLimits,
+        webAcl: tier.cdn?.waf,
       })
     : undefined;
   return {

@@ -11,12 +11,12 @@ import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
 import { DOMAIN_ALLOWED } from './_domain';
 import { DEFAULT_ORIGIN_HEADER, secretVersionOptions } from './_origin';
-import { visibilityConfig, webAclRules } from './_web-acl-rules';
 import { EDGE_REGION, checkEdgeDistributionProps } from './edge-distribution-check';
 import type { EdgeDistributionProps } from './edge-distribution-props';
+import { EdgeWebAcl } from './edge-web-acl';
 
-export { EDGE_REGION, MAX_CACHE_BEHAVIORS, checkEdgeDistributionProps } from './edge-distribution-check';
-export type { EdgeDistributionProps } from './edge-distribution-props';
+export { EDGE_REGION, MAX_CACHE_BEHAVIORS, checkEdgeDistributionProps, checkEdgeWebAclOptions } from './edge-distribution-check';
+export type { EdgeDistributionProps, EdgeWebAclOptions } from './edge-distribution-props';
 
 /**
  * A CloudFront distribution in front of a tier's regional load balancers, in us-east-1.
@@ -31,8 +31,9 @@ export type { EdgeDistributionProps } from './edge-distribution-props';
  *   (`Upgrade`, `Sec-WebSocket-*`) pass through; each static path pattern has a behaviour that caches.
  * - **Viewers**: HTTPS only (plain HTTP is refused, not redirected: a redirected API call has already sent its request in the clear), TLS 1.2 (`TLSv1.2_2021`) or newer with an ACM certificate
  *   (CloudFront's default certificate would only cover `*.cloudfront.net`), HTTP/2 and HTTP/3, IPv6.
- * - **WAF**: a WAFv2 web ACL (scope CLOUDFRONT): AWS managed common and known-bad-inputs rule sets, and seed 003's
- *   rate limits.
+ * - **WAF**: an {@link EdgeWebAcl} (scope CLOUDFRONT): Amazon IP reputation, AWS managed common (8 KB body limit
+ *   lifted on the API paths) and known-bad-inputs rule sets, a per-client rate limit; request logs to an encrypted,
+ *   retained `aws-waf-logs-*` log group.
  * - **Logs**: standard logging to an SSE-S3 bucket with ACLs enabled (CloudFront standard logging writes
  *   through an ACL grant; it cannot write to a bucket with ACLs disabled).
  * - **DNS**: {@link EdgeDistribution.addAliasRecords} points `domainName` and `www.` at the distribution.
@@ -55,6 +56,8 @@ export class EdgeDistribution extends Construct {
   public readonly originHeaderName: string;
   /** The web ACL (scope CLOUDFRONT). */
   public readonly webAcl: CfnWebACL;
+  /** The web ACL with its logs. */
+  public readonly edgeWebAcl: EdgeWebAcl;
   /** The bucket of standard logs. */
   public readonly logsBucket: s3.Bucket;
   /** The cache policy of the API (the default behaviour): caches nothing. */
@@ -71,8 +74,6 @@ export class EdgeDistribution extends Construct {
     const secretName = props.originSecret?.secretName ?? props.originSecretName ?? `edge-origin/${props.domainName}`;
     const staticPaths = props.staticPathPatterns ?? [];
     const staticTtl = props.staticDefaultTtl ?? Duration.days(1);
-    const perClient = props.rateLimits?.perClientPerMinute ?? 1000;
-    const global = props.rateLimits?.globalPerMinute ?? 5000;
     const logRetention = props.logRetention ?? Duration.days(90);
     const priceClass = props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_ALL;
 
@@ -83,7 +84,7 @@ export class EdgeDistribution extends Construct {
     if (props.domainName === undefined) problems.add('domainName', props.domainName, DOMAIN_ALLOWED);
     if (props.originDomainName === undefined) problems.add('originDomainName', props.originDomainName, DOMAIN_ALLOWED);
     if (props.certificateArn === undefined) problems.add('certificateArn', props.certificateArn, `an ACM certificate ARN in ${EDGE_REGION}`);
-    checkEdgeDistributionProps(problems, '', { ...props, originHeaderName: header, staticPathPatterns: staticPaths, logRetention, rateLimits: { perClientPerMinute: perClient, globalPerMinute: global } });
+    checkEdgeDistributionProps(problems, '', { ...props, originHeaderName: header, staticPathPatterns: staticPaths, logRetention });
     problems.throwIfAny();
     this.aliases = wwwAlias ? [props.domainName, `www.${props.domainName}`] : [props.domainName];
     this.originHeaderName = header;
@@ -132,16 +133,8 @@ export class EdgeDistribution extends Construct {
     logsAck('NIST.800.53.R5-S3BucketReplicationEnabled', 'Access logs are kept for a limited time; replicating them adds cost, not protection of the service.');
     logsAck('NIST.800.53.R5-S3BucketVersioningEnabled', 'Logs are written once and expire by a lifecycle rule; versions would keep expired logs.');
 
-    this.webAcl = new CfnWebACL(this, 'WebAcl', {
-      scope: 'CLOUDFRONT',
-      defaultAction: { allow: {} },
-      visibilityConfig: visibilityConfig(metricPrefix(props.domainName), 'web-acl'),
-      rules: webAclRules(metricPrefix(props.domainName), perClient, global),
-    });
-    Validations.of(this.webAcl).acknowledge({
-      id: 'NIST.800.53.R5-WAFv2LoggingEnabled',
-      reason: 'Every rule publishes CloudWatch metrics and sampled requests; full request logs need an aws-waf-logs-* destination whose retention and encryption the platform team chooses.',
-    });
+    this.edgeWebAcl = new EdgeWebAcl(this, 'WebAcl', { ...props.webAcl, name: metricPrefix(props.domainName) });
+    this.webAcl = this.edgeWebAcl.webAcl;
 
     const origin = new origins.HttpOrigin(props.originDomainName, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
