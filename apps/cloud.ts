@@ -130,8 +130,9 @@ function addTier(
     regions: ingresses,
     ...edge?.dnsProps,
   });
-  // One alarm per Route 53 health check; the DNS stack is in us-east-1, where Route 53's metrics are.
-  new TierAlarms(dnsStack, 'Alarms', { tier: tier.name, healthChecks: dns.healthChecks });
+  // One alarm per Route 53 health check, or per distribution's 5xx rate behind the CDN; the DNS stack is in
+  // us-east-1, where Route 53's and CloudFront's metrics are.
+  new TierAlarms(dnsStack, 'Alarms', { tier: tier.name, healthChecks: dns.healthChecks, distributions: edge?.distributions });
   edge?.addAliasRecords(dns.hostedZone, dnsStack);
 }
 
@@ -197,6 +198,7 @@ function addEdge(app: App, tier: TierSpec, o: TierOptions) {
     protection: (region: string): OriginProtection => ({ secretName: main.originSecretName, prefixListId: o.originPrefixLists[region], acceptedSecretVersions: versions.accept ?? (versions.send ? [versions.send] : undefined) }),
     // Route 53's health checkers cannot reach load balancers that admit only CloudFront: target health decides.
     dnsProps: { recordName: `origin.${name}`, readOnlyRecordName: `origin-read.${name}`, healthChecks: false },
+    distributions: { main: main.distribution, ...(read ? { read: read.distribution } : {}) },
     addAliasRecords: (zone: route53.IHostedZone, scope: Stack) => [main, read].forEach((d) => d?.addAliasRecords(zone, scope)),
   };
 }

@@ -134,8 +134,11 @@ export interface RegionalIngressProps {
   /**
    * The path of the target group's health check.
    *
-   * @default '/healthz' - nginx's own health location: a target is one nginx pod; the app behind it is checked
-   * end to end by Route 53 (`GlobalDns`)
+   * @default - without `originProtection`, '/healthz': nginx's own health location (a target is one nginx pod; the
+   * app behind it is checked end to end by Route 53, `GlobalDns`); with it, '/health': nginx proxies it to the app
+   * (lib/nginx, `upstreamHealthPath`), since Route 53's checkers cannot reach a load balancer that admits only
+   * CloudFront, and the alias records' target health must then follow the app: a region whose app is down has
+   * no healthy target and leaves the origin name
    */
   readonly healthCheckPath?: string;
   /**
@@ -212,7 +215,7 @@ export class RegionalIngress extends Construct {
     const protection = props.originProtection;
     const webAcl = props.webAcl ?? (production && protection === undefined);
     const targetPort = props.targetPort ?? 8080;
-    const healthCheckPath = props.healthCheckPath ?? '/healthz';
+    const healthCheckPath = props.healthCheckPath ?? (protection ? '/health' : '/healthz');
     const deregistrationDelay = props.deregistrationDelay ?? Duration.seconds(60);
     const stickiness = props.stickinessDuration ?? Duration.hours(1);
     const logRetention = props.logRetention ?? Duration.days(90);

@@ -283,6 +283,10 @@ describe('RegionalIngress with origin protection', () => {
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
+  test("behind the CDN the target group checks the app's health through nginx (/health), so target health follows the app", () => {
+    protectedIngress('us-east-1').template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/health', HealthCheckPort: 'traffic-port', Matcher: { HttpCode: '200' } });
+  });
+
   test('snapshot of the security group and listener rules', () => {
     const { template } = protectedIngress('ap-southeast-1');
     expect({
