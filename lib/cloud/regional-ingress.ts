@@ -5,7 +5,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
 import { allowAlbAccessLogs, allowFlowLogs } from './_log-delivery';
-import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS, DEFAULT_ORIGIN_HEADER, ORIGIN_HEADER_ALLOWED, PREFIX_LIST_ID, SECRET_NAME, SECRET_VERSION_ALLOWED, isOriginHeaderName, isSecretVersion, secretVersionOptions } from './_origin';
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS, DEFAULT_ORIGIN_HEADER, secretVersionOptions } from './_origin';
+import { checkOriginProtection, type OriginProtection } from './origin-protection';
+
+export type { OriginProtection } from './origin-protection';
 import { defaultAvailabilityZones, isRegionName, REGION_ALLOWED } from './_region';
 import { RegionalStack } from './regional-stack';
 import { RegionalWebAcl, WebAclRateLimits } from './regional-web-acl';
@@ -21,42 +24,6 @@ const FLOW_LOG_PREFIX = 'vpc-flow-logs/';
  * `<region>` is replaced by the stack's region.
  */
 export const PLACEHOLDER_CERTIFICATE_ARN = 'arn:aws:acm:<region>:111111111111:certificate/00000000-0000-0000-0000-000000000000';
-
-/**
- * Only a CDN reaches the load balancer (see `EdgeDistribution`): its security group admits HTTPS from CloudFront's
- * origin-facing managed prefix list only, the HTTPS listener forwards only requests that carry the secret origin
- * header and answers anything else with a fixed 403, and there is no HTTP listener (CloudFront reaches the origin
- * over HTTPS only).
- */
-export interface OriginProtection {
-  /**
-   * The name of the Secrets Manager secret, in this stack's region (a replica of the edge's secret), whose value
-   * CloudFront sends in the origin header. The listener rule reads it with a CloudFormation dynamic reference
-   * (`{{resolve:secretsmanager:...}}`) at deploy time: the value is never in code or in the template.
-   */
-  readonly secretName: string;
-  /**
-   * The versions of the secret the listener rule accepts, one or two (the current and the previous value during a
-   * rotation): version ids, or staging labels. Pin version ids to rotate (lib/cloud/README.md, "Rotating the origin
-   * secret"): CloudFormation re-reads the secret only when this text changes.
-   *
-   * @default ['AWSCURRENT']
-   */
-  readonly acceptedSecretVersions?: string[];
-  /**
-   * The secret origin header.
-   *
-   * @default 'X-Origin-Verify'
-   */
-  readonly headerName?: string;
-  /**
-   * The id of the managed prefix list `com.amazonaws.global.cloudfront.origin-facing` in this region.
-   *
-   * @default - the id AWS publishes for the stack's region (a table in this library, so no lookup at synth time);
-   * an error for a region the table does not know
-   */
-  readonly prefixListId?: string;
-}
 
 /** Props of {@link RegionalIngress}. */
 export interface RegionalIngressProps {
@@ -253,22 +220,7 @@ export class RegionalIngress extends Construct {
     const originHeader = protection?.headerName ?? DEFAULT_ORIGIN_HEADER;
     const acceptedVersions = protection?.acceptedSecretVersions ?? ['AWSCURRENT'];
     const prefixListId = protection?.prefixListId ?? CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS[region];
-    if (protection !== undefined) {
-      if (!SECRET_NAME.test(protection.secretName ?? '')) problems.add('originProtection.secretName', protection.secretName, "a Secrets Manager secret name (1 to 512 of letters, digits and '/_+=.@-')");
-      if (!Array.isArray(acceptedVersions) || acceptedVersions.length < 1 || acceptedVersions.length > 2 || new Set(acceptedVersions).size !== acceptedVersions.length) {
-        problems.add('originProtection.acceptedSecretVersions', acceptedVersions, 'one or two distinct versions (the current and, during a rotation, the previous)');
-      } else {
-        acceptedVersions.forEach((v, i) => {
-          if (!isSecretVersion(v)) problems.add(`originProtection.acceptedSecretVersions[${i}]`, v, SECRET_VERSION_ALLOWED);
-        });
-      }
-      if (!isOriginHeaderName(originHeader)) problems.add('originProtection.headerName', originHeader, ORIGIN_HEADER_ALLOWED);
-      if (prefixListId === undefined) {
-        problems.add('originProtection.prefixListId', prefixListId, `the id of com.amazonaws.global.cloudfront.origin-facing in ${region} (this library knows it for ${Object.keys(CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS).join(', ')})`);
-      } else if (!PREFIX_LIST_ID.test(prefixListId)) {
-        problems.add('originProtection.prefixListId', prefixListId, "a prefix list id such as 'pl-3b927c52'");
-      }
-    }
+    if (protection !== undefined) checkOriginProtection(problems, region, { ...protection, headerName: originHeader, acceptedSecretVersions: acceptedVersions, prefixListId });
     const targetGroupName = checkTargetGroupName(problems, props.tier, isRegionName(region) ? region : 'us-east-1');
     problems.throwIfAny();
     this.vpcCidr = vpcCidr;
