@@ -47,8 +47,8 @@ export class EdgeWebAcl extends Construct {
     const logRetentionDays = props.logRetentionDays ?? 365;
     const problems = new Problems(this.node.path);
     checkEdgeWebAclOptions(problems, 'webAcl', { perClientPerMinute, apiPathPrefixes, ipReputation, logRetentionDays });
-    // A log group name is at most 512 characters of [.\-_/#A-Za-z0-9]; a metric name at most 128.
-    if (!/^[A-Za-z0-9_-]{1,80}$/.test(props.name ?? '')) problems.add('name', props.name, "1 to 80 letters, digits, '_' or '-'");
+    // A log group name is at most 512 characters; a metric name (the name and a rule suffix of up to 22) at most 128.
+    if (!/^[A-Za-z0-9_-]{1,100}$/.test(props.name ?? '')) problems.add('name', props.name, "1 to 100 letters, digits, '_' or '-'");
     problems.throwIfAny();
 
     const stack = Stack.of(this);
