@@ -110,10 +110,6 @@ export class DeployedTemplate {
         return (p.LogGroupName) ?? id;
       case 'AWS::CloudWatch::Alarm':
         return (p.AlarmName) ?? id;
-      case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
-        return `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/app/${id}/0123456789abcdef`;
-      case 'AWS::WAFv2::WebACL':
-        return `${id}|0000-web-acl-id|${String(p.Scope)}`;
     }
     throw new Error(`_iam-simulate: Ref to ${r.Type} (${id}) is not resolved yet; add it to DeployedTemplate.ref`);
   }
@@ -135,8 +131,6 @@ export class DeployedTemplate {
         return this.ref(id);
       case 'AWS::CloudWatch::Alarm.Arn':
         return `arn:aws:cloudwatch:${region}:${account}:alarm:${String(this.ref(id))}`;
-      case 'AWS::WAFv2::WebACL.Arn':
-        return `arn:aws:wafv2:${region}:${account}:${this.resource(id).Properties?.Scope === 'CLOUDFRONT' ? 'global' : 'regional'}/webacl/${id}/0000-web-acl-id`;
       case 'AWS::Logs::LogGroup.Arn':
         return `arn:aws:logs:${region}:${account}:log-group:${String(this.ref(id))}:*`;
     }
