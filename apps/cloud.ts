@@ -15,7 +15,10 @@
  *   with one line per key naming it.
  * - optional: `account` (else `CDK_DEFAULT_ACCOUNT`, else the placeholder 111111111111); `hostedZoneId` (an existing
  *   public zone for `<domain>`; without it each tier's DNS stack creates a zone `<tier>.<domain>` that the parent
- *   must delegate to); `originPrefixLists` (`{ "<region>": "pl-..." }` where the library's table lacks the region).
+ *   must delegate to); `originPrefixLists` (`{ "<region>": "pl-..." }` where the library's table lacks the region);
+ *   `originSecretVersions` (`{ "<tier>": { "send": "<version>", "accept": ["<version>", ...] } }`: the version of the
+ *   origin secret the distribution sends and the one or two the load balancers accept, version ids or staging labels;
+ *   default AWSCURRENT on both sides; the rotation is lib/cloud/README.md's runbook).
  *
  * Cross-stack values: the backup and Pod Identity stacks refer to nothing in other stacks (every name is computed
  * from the tier data). The DNS stack reads the ALBs' and distributions' names through weak references
@@ -89,12 +92,25 @@ function readContext(app: App, tiers: readonly TierSpec[]): TierOptions {
     ),
     originPrefixLists: jsonContext(app, 'originPrefixLists', problems) as Record<string, string>,
     eksClusterNames: eksClusterNames(app, problems, withBackups),
+    originSecretVersions: originSecretVersions(app, problems, tiers),
     backupBucketPrefix: withBackups.length
       ? str('backupBucketPrefix', 'the first part of every Postgres backup bucket name (S3 names are global), e.g. your organisation', /^[a-z][a-z0-9-]*[a-z0-9]$/)
       : '',
   };
   problems.throwIfAny();
   return options;
+}
+
+/** `originSecretVersions`: per tier, the version sent must be one the load balancers accept, or every region answers 403. */
+function originSecretVersions(app: App, problems: Problems, tiers: readonly TierSpec[]): Record<string, OriginSecretVersions> {
+  const given = jsonContext(app, 'originSecretVersions', problems) as unknown as Record<string, OriginSecretVersions>;
+  for (const tier of tiers) {
+    const v = given[tier.name];
+    if (v?.send !== undefined && v.accept !== undefined && !v.accept.includes(v.send)) {
+      problems.add(`originSecretVersions["${tier.name}"].accept`, v.accept, `a list that includes the version sent, "${v.send}" (else every region answers 403)`);
+    }
+  }
+  return given;
 }
 
 /**
@@ -149,8 +165,9 @@ function addTier(app: App, tier: TierSpec, o: TierOptions): void {
     regions: ingresses.map(({ region, role, loadBalancer }) => ({ region, role, loadBalancer })),
     ...edge?.dnsProps,
   });
-  // One alarm per Route 53 health check; the DNS stack is in us-east-1, where Route 53's metrics are.
-  new TierAlarms(dnsStack, 'Alarms', { tier: tier.name, healthChecks: dns.healthChecks });
+  // One alarm per Route 53 health check, or per distribution's 5xx rate behind the CDN; the DNS stack is in
+  // us-east-1, where Route 53's and CloudFront's metrics are.
+  new TierAlarms(dnsStack, 'Alarms', { tier: tier.name, healthChecks: dns.healthChecks, distributions: edge?.distributions });
   edge?.addAliasRecords(dns.hostedZone, dnsStack);
 }
 
@@ -180,7 +197,7 @@ function addBackups(app: App, tier: TierSpec, o: TierOptions, retentionPolicy: s
       replicateTo,
       peerRegions: names.filter((n) => n !== region), // the distributed topology reads every other member's store
       eksClusterName: o.eksClusterNames[`${tier.name}/${region}`],
-      alarmTopic: alarms.topic,
+      alarms,
     });
   };
   // The other regions first: the primary's bucket replicates to theirs.
@@ -208,6 +225,13 @@ interface TierOptions {
   /** By `<tier>/<region>`. */
   eksClusterNames: Record<string, string>;
   backupBucketPrefix: string;
+  originSecretVersions: Record<string, OriginSecretVersions>;
+}
+
+/** The origin secret's versions of one tier (context `originSecretVersions`). */
+interface OriginSecretVersions {
+  send?: string;
+  accept?: string[];
 }
 
 /**
@@ -222,14 +246,16 @@ function addEdge(app: App, tier: TierSpec, o: TierOptions) {
     description: `scaling-tiers ${tier.name}: CloudFront distribution, edge web ACL and origin secret`,
   });
   const certificateArn = o.edgeCertificateArns[tier.name];
+  const versions = o.originSecretVersions[tier.name] ?? {};
   const main = new EdgeDistribution(stack, 'Edge', {
     domainName: name,
     originDomainName: `origin.${name}`,
     certificateArn,
     originSecretName: `scaling-tiers/${tier.name}/origin-verify`,
     originSecretReplicaRegions: tier.regions.map((r) => r.name).filter((r) => r !== EDGE_REGION),
+    originSecretVersion: versions.send,
     staticPathPatterns: tier.cdn?.staticPathPatterns,
-    rateLimits: tier.nginx?.rateLimits,
+    webAcl: tier.cdn?.waf,
   });
   const readOnly = tier.regions.some((r) => r.role === 'read-only');
   const read = readOnly
@@ -239,15 +265,17 @@ function addEdge(app: App, tier: TierSpec, o: TierOptions) {
         originDomainName: `origin-read.${name}`,
         certificateArn,
         originSecret: main.originSecret,
+        originSecretVersion: versions.send,
         staticPathPatterns: tier.cdn?.staticPathPatterns,
-        rateLimits: tier.nginx?.rateLimits,
+        webAcl: tier.cdn?.waf,
       })
     : undefined;
   return {
     stack,
-    protection: (region: string): OriginProtection => ({ secretName: main.originSecretName, prefixListId: o.originPrefixLists[region] }),
+    protection: (region: string): OriginProtection => ({ secretName: main.originSecretName, prefixListId: o.originPrefixLists[region], acceptedSecretVersions: versions.accept ?? (versions.send ? [versions.send] : undefined) }),
     // Route 53's health checkers cannot reach load balancers that admit only CloudFront: target health decides.
     dnsProps: { recordName: `origin.${name}`, readOnlyRecordName: `origin-read.${name}`, healthChecks: false },
+    distributions: { main: main.distribution, ...(read ? { read: read.distribution } : {}) },
     addAliasRecords: (zone: route53.IHostedZone, scope: Stack) => [main, read].forEach((d) => d?.addAliasRecords(zone, scope)),
   };
 }

@@ -100,5 +100,6 @@ export const department: TierSpec = {
   cdn: {
     enabled: false, // opt in with deriveTier(department, { cdn: { enabled: true } })
     staticPathPatterns: ['/static/*', '/assets/*', '/favicon.ico'],
+    waf: { apiPathPrefixes: ['/api/'], ipReputation: true, logRetentionDays: 365 }, // 1000 per client (the default)
   },
 };

@@ -8,6 +8,9 @@ const REGIONS: TierRegion[] = [
   { name: 'ap-southeast-1', role: 'read-only', vpcCidr: '10.32.0.0/16' }, // [003]
 ];
 
+/** Seed 003's limits: nginx's zones, and the edge web ACL's per-client rule. */
+const RATE_LIMITS = { globalPerMinute: 5000, perClientPerMinute: 1000, burst: 100 }; // [003]
+
 /**
  * Enterprise: HPA 3-240, three regions (us-east-1 primary, eu-west-1 secondary, ap-southeast-1 read-only),
  * Redis Cluster per region, three read replicas with synchronous replication to any one of them.
@@ -81,7 +84,7 @@ export const enterprise: TierSpec = {
     serviceType: 'ClusterIP', // behind the regional ALB (TargetGroupBinding), not a load balancer of its own
     // The regions' VPCs, where the ALBs are: X-Forwarded-For from them is the real client IP.
     trustedProxyCidrs: REGIONS.map((r) => r.vpcCidr),
-    rateLimits: { globalPerMinute: 5000, perClientPerMinute: 1000, burst: 100 }, // [003]
+    rateLimits: RATE_LIMITS, // [003]
   },
   redis: {
     mode: 'cluster', // [003]
@@ -115,5 +118,13 @@ export const enterprise: TierSpec = {
   cdn: {
     enabled: true, // [002] cdn: enabled
     staticPathPatterns: ['/static/*', '/assets/*', '/favicon.ico'],
+    waf: {
+      // [003] 1000 per user; the seed's 5000/min in all is not an edge rule: one web ACL sees every region, and a
+      // tier-wide limit lets five clients under their own limit push every user into 429.
+      perClientPerMinute: RATE_LIMITS.perClientPerMinute,
+      apiPathPrefixes: ['/api/'], // API writes may carry bodies over the common rule set's 8 KB
+      ipReputation: true,
+      logRetentionDays: 365,
+    },
   },
 };

@@ -48,3 +48,26 @@ export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS: Readonly<Record<string, stri
 
 /** A prefix list id such as `pl-3b927c52`. */
 export const PREFIX_LIST_ID = /^pl-[0-9a-f]{8}([0-9a-f]{9})?$/;
+
+/** The staging labels Secrets Manager moves itself; any other value of an origin secret version is a version id. */
+const STAGES = new Set(['AWSCURRENT', 'AWSPREVIOUS', 'AWSPENDING']);
+
+/** The allowed-values text for a secret version. */
+export const SECRET_VERSION_ALLOWED = "a version id (32 to 64 letters, digits or '-', as `aws secretsmanager list-secret-version-ids` prints it) or a staging label 'AWSCURRENT', 'AWSPREVIOUS' or 'AWSPENDING'";
+
+/** True when `v` names a version of a secret: a staging label Secrets Manager moves, or a version id. */
+export function isSecretVersion(v: unknown): v is string {
+  return typeof v === 'string' && (STAGES.has(v) || /^[A-Za-z0-9-]{32,64}$/.test(v));
+}
+
+/**
+ * The dynamic reference options that pin one version: `{{resolve:secretsmanager:<name>:SecretString::<stage>:}}` or
+ * `...:SecretString:::<id>}}`. CloudFormation resolves a dynamic reference only when the resource that holds it is
+ * updated, and updates a resource only when its template text changes: a staging label is re-read only when
+ * something else changes, a version id whenever it is a new one, which is what makes a rotation deployable.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
+ */
+export function secretVersionOptions(v: string): { versionStage?: string; versionId?: string } {
+  return STAGES.has(v) ? { versionStage: v } : { versionId: v };
+}

@@ -3,7 +3,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { WebAclRateLimits } from './regional-web-acl';
 
 /** Props of {@link EdgeDistribution}. */
 export interface EdgeDistributionProps {
@@ -40,6 +39,14 @@ export interface EdgeDistributionProps {
    */
   readonly originSecretName?: string;
   /**
+   * The version of the origin secret the distribution sends: a version id, or a staging label. Pin a version id to
+   * rotate (lib/cloud/README.md, "Rotating the origin secret"): CloudFormation re-reads the secret only when this
+   * text changes.
+   *
+   * @default 'AWSCURRENT'
+   */
+  readonly originSecretVersion?: string;
+  /**
    * The regions the new secret is replicated to: every region whose load balancer sits behind the distribution,
    * other than us-east-1. A replica keeps the secret's name, so each regional stack resolves it locally.
    *
@@ -67,11 +74,11 @@ export interface EdgeDistributionProps {
    */
   readonly staticDefaultTtl?: Duration;
   /**
-   * The edge web ACL's request-rate limits (all regions together: one web ACL sees every request).
+   * The edge web ACL: per-client rate, body-size exception of the API, IP reputation, logging.
    *
-   * @default - 1000 per client and 5000 in all, per minute (seed 003)
+   * @default - the defaults of each field
    */
-  readonly rateLimits?: WebAclRateLimits;
+  readonly webAcl?: EdgeWebAclOptions;
   /**
    * How long the distribution's standard logs are kept.
    *
@@ -84,4 +91,40 @@ export interface EdgeDistributionProps {
    * @default PriceClass.PRICE_CLASS_ALL - the tiers serve users worldwide (ap-southeast-1 among the regions)
    */
   readonly priceClass?: cloudfront.PriceClass;
+}
+
+/**
+ * The edge web ACL (scope CLOUDFRONT) of an {@link EdgeDistributionProps}: plain data, so a tier states it
+ * (`cdn.waf`). It sees every region's requests.
+ */
+export interface EdgeWebAclOptions {
+  /**
+   * Requests per minute from one client IP address; more are answered with 429. There is no tier-wide limit: one
+   * web ACL counts every region's requests, and a few clients under their own limit could push every user into 429.
+   *
+   * @default 1000 - seed 003's per-user limit
+   */
+  readonly perClientPerMinute?: number;
+  /**
+   * URI path prefixes of the app's API (e.g. `/api/`), where request bodies may exceed the 8 KB that the AWS
+   * managed common rule set blocks (`SizeRestrictions_BODY`); elsewhere the limit stays. The app (nginx's
+   * `client_max_body_size`) bounds API bodies. An empty list keeps the 8 KB limit everywhere.
+   *
+   * @default ['/api/']
+   */
+  readonly apiPathPrefixes?: string[];
+  /**
+   * Block addresses on Amazon's IP reputation list (`AWSManagedRulesAmazonIpReputationList`: bots, scanners,
+   * DDoS sources seen by Amazon threat intelligence).
+   *
+   * @default true
+   */
+  readonly ipReputation?: boolean;
+  /**
+   * Days WAF's request logs are kept, in a KMS-encrypted CloudWatch Logs group named `aws-waf-logs-...` (WAF's
+   * naming rule for log destinations); one of the retention values CloudWatch Logs accepts.
+   *
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
 }

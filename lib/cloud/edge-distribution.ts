@@ -1,4 +1,4 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -10,13 +10,13 @@ import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
 import { DOMAIN_ALLOWED } from './_domain';
-import { DEFAULT_ORIGIN_HEADER } from './_origin';
-import { visibilityConfig, webAclRules } from './_web-acl-rules';
+import { DEFAULT_ORIGIN_HEADER, secretVersionOptions } from './_origin';
 import { EDGE_REGION, checkEdgeDistributionProps } from './edge-distribution-check';
 import type { EdgeDistributionProps } from './edge-distribution-props';
+import { EdgeWebAcl } from './edge-web-acl';
 
-export { EDGE_REGION, MAX_CACHE_BEHAVIORS, checkEdgeDistributionProps } from './edge-distribution-check';
-export type { EdgeDistributionProps } from './edge-distribution-props';
+export { EDGE_REGION, MAX_CACHE_BEHAVIORS, checkEdgeDistributionProps, checkEdgeWebAclOptions } from './edge-distribution-check';
+export type { EdgeDistributionProps, EdgeWebAclOptions } from './edge-distribution-props';
 
 /**
  * A CloudFront distribution in front of a tier's regional load balancers, in us-east-1.
@@ -31,8 +31,9 @@ export type { EdgeDistributionProps } from './edge-distribution-props';
  *   (`Upgrade`, `Sec-WebSocket-*`) pass through; each static path pattern has a behaviour that caches.
  * - **Viewers**: HTTPS only (plain HTTP is refused, not redirected: a redirected API call has already sent its request in the clear), TLS 1.2 (`TLSv1.2_2021`) or newer with an ACM certificate
  *   (CloudFront's default certificate would only cover `*.cloudfront.net`), HTTP/2 and HTTP/3, IPv6.
- * - **WAF**: a WAFv2 web ACL (scope CLOUDFRONT): AWS managed common and known-bad-inputs rule sets, and seed 003's
- *   rate limits.
+ * - **WAF**: an {@link EdgeWebAcl} (scope CLOUDFRONT): Amazon IP reputation, AWS managed common (8 KB body limit
+ *   lifted on the API paths) and known-bad-inputs rule sets, a per-client rate limit; request logs to an encrypted,
+ *   retained `aws-waf-logs-*` log group.
  * - **Logs**: standard logging to an SSE-S3 bucket with ACLs enabled (CloudFront standard logging writes
  *   through an ACL grant; it cannot write to a bucket with ACLs disabled).
  * - **DNS**: {@link EdgeDistribution.addAliasRecords} points `domainName` and `www.` at the distribution.
@@ -49,10 +50,14 @@ export class EdgeDistribution extends Construct {
   public readonly originSecret: secretsmanager.ISecret;
   /** The secret's name, for the regional load balancers. */
   public readonly originSecretName: string;
+  /** The version of the secret the distribution sends (a version id or a staging label). */
+  public readonly originSecretVersion: string;
   /** The origin header's name. */
   public readonly originHeaderName: string;
   /** The web ACL (scope CLOUDFRONT). */
   public readonly webAcl: CfnWebACL;
+  /** The web ACL with its logs. */
+  public readonly edgeWebAcl: EdgeWebAcl;
   /** The bucket of standard logs. */
   public readonly logsBucket: s3.Bucket;
   /** The cache policy of the API (the default behaviour): caches nothing. */
@@ -65,11 +70,10 @@ export class EdgeDistribution extends Construct {
     const region = Stack.of(this).region;
     const wwwAlias = props.wwwAlias ?? true;
     const header = props.originHeaderName ?? DEFAULT_ORIGIN_HEADER;
+    const secretVersion = props.originSecretVersion ?? 'AWSCURRENT';
     const secretName = props.originSecret?.secretName ?? props.originSecretName ?? `edge-origin/${props.domainName}`;
     const staticPaths = props.staticPathPatterns ?? [];
     const staticTtl = props.staticDefaultTtl ?? Duration.days(1);
-    const perClient = props.rateLimits?.perClientPerMinute ?? 1000;
-    const global = props.rateLimits?.globalPerMinute ?? 5000;
     const logRetention = props.logRetention ?? Duration.days(90);
     const priceClass = props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_ALL;
 
@@ -80,11 +84,12 @@ export class EdgeDistribution extends Construct {
     if (props.domainName === undefined) problems.add('domainName', props.domainName, DOMAIN_ALLOWED);
     if (props.originDomainName === undefined) problems.add('originDomainName', props.originDomainName, DOMAIN_ALLOWED);
     if (props.certificateArn === undefined) problems.add('certificateArn', props.certificateArn, `an ACM certificate ARN in ${EDGE_REGION}`);
-    checkEdgeDistributionProps(problems, '', { ...props, originHeaderName: header, staticPathPatterns: staticPaths, logRetention, rateLimits: { perClientPerMinute: perClient, globalPerMinute: global } });
+    checkEdgeDistributionProps(problems, '', { ...props, originHeaderName: header, staticPathPatterns: staticPaths, logRetention });
     problems.throwIfAny();
     this.aliases = wwwAlias ? [props.domainName, `www.${props.domainName}`] : [props.domainName];
     this.originHeaderName = header;
     this.originSecretName = secretName;
+    this.originSecretVersion = secretVersion;
 
     this.originSecret =
       props.originSecret ??
@@ -94,13 +99,16 @@ export class EdgeDistribution extends Construct {
         // Letters and digits only: the value is matched by an ALB http-header condition, where * and ? are wildcards.
         generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
         replicaRegions: (props.originSecretReplicaRegions ?? []).map((r) => ({ region: r })),
+        // Kept when the stack is deleted or the secret replaced (every regional listener rule still refers to it);
+        // deleted only when the stack's first create fails, so a retry is not stopped by "already exists".
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       });
     if (this.originSecret instanceof secretsmanager.Secret) {
       const secretAck = (ackId: string) =>
         Validations.of(this.originSecret).acknowledge({
           id: ackId,
           reason:
-            'The value is resolved at deploy time in two places (the distribution and every regional listener rule), so a rotation Lambda would break the origin until both are redeployed; rotate by putting a new value and deploying the regional stacks, then the edge stack (README).',
+            'The value is resolved at deploy time in two places (the distribution and every regional listener rule), so a rotation Lambda would break the origin until both are redeployed; rotate with the three pinned-version deploys of the README.',
         });
       secretAck('AwsSolutions-SMG4');
       secretAck('NIST.800.53.R5-SecretsManagerRotationEnabled');
@@ -125,16 +133,8 @@ export class EdgeDistribution extends Construct {
     logsAck('NIST.800.53.R5-S3BucketReplicationEnabled', 'Access logs are kept for a limited time; replicating them adds cost, not protection of the service.');
     logsAck('NIST.800.53.R5-S3BucketVersioningEnabled', 'Logs are written once and expire by a lifecycle rule; versions would keep expired logs.');
 
-    this.webAcl = new CfnWebACL(this, 'WebAcl', {
-      scope: 'CLOUDFRONT',
-      defaultAction: { allow: {} },
-      visibilityConfig: visibilityConfig(metricPrefix(props.domainName), 'web-acl'),
-      rules: webAclRules(metricPrefix(props.domainName), perClient, global),
-    });
-    Validations.of(this.webAcl).acknowledge({
-      id: 'NIST.800.53.R5-WAFv2LoggingEnabled',
-      reason: 'Every rule publishes CloudWatch metrics and sampled requests; full request logs need an aws-waf-logs-* destination whose retention and encryption the platform team chooses.',
-    });
+    this.edgeWebAcl = new EdgeWebAcl(this, 'WebAcl', { ...props.webAcl, name: metricPrefix(props.domainName) });
+    this.webAcl = this.edgeWebAcl.webAcl;
 
     const origin = new origins.HttpOrigin(props.originDomainName, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
@@ -142,8 +142,8 @@ export class EdgeDistribution extends Construct {
       // nginx's proxy_read_timeout (seed 003): 60 s, CloudFront's highest without a quota increase.
       readTimeout: Duration.seconds(60),
       keepaliveTimeout: Duration.seconds(60),
-      // A CloudFormation dynamic reference ({{resolve:secretsmanager:...}}), resolved at deploy time.
-      customHeaders: { [header]: this.originSecret.secretValue.unsafeUnwrap() },
+      // A CloudFormation dynamic reference ({{resolve:secretsmanager:...}}) of one pinned version, resolved at deploy time.
+      customHeaders: { [header]: SecretValue.secretsManager(this.originSecret.secretArn, secretVersionOptions(this.originSecretVersion)).unsafeUnwrap() },
     });
     this.apiCachePolicy = cloudfront.CachePolicy.CACHING_DISABLED;
     this.staticCachePolicy = new cloudfront.CachePolicy(this, 'StaticCachePolicy', {

@@ -17,7 +17,9 @@ export type { PostgresBackupPodIdentityProps } from './postgres-backup-pod-ident
 export { GlobalDns } from './global-dns';
 export type { GlobalDnsProps, GlobalDnsRegion, GlobalDnsRouting, ExistingHostedZone } from './global-dns';
 export { EdgeDistribution, EDGE_REGION } from './edge-distribution';
-export type { EdgeDistributionProps } from './edge-distribution';
+export type { EdgeDistributionProps, EdgeWebAclOptions } from './edge-distribution';
+export { EdgeWebAcl } from './edge-web-acl';
+export type { EdgeWebAclProps } from './edge-web-acl';
 export { TierAlarms } from './tier-alarms';
 export type { TierAlarmsProps } from './tier-alarms';
 

@@ -1,15 +1,14 @@
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
 import { isRegionName, REGION_ALLOWED } from './_region';
 import { checkPostgresBackupLocation, PostgresBackupLocation, postgresBackupLocationFor } from './postgres-backup-location';
 import { EKS_CLUSTER_NAME } from './postgres-backup-pod-identity';
+import { TierAlarms } from './tier-alarms';
 
 
 /** What the CloudNativePG ServiceAccount's role may do in its region's bucket, on the cluster's prefix. */
@@ -94,11 +93,12 @@ export interface PostgresBackupBucketProps {
    */
   readonly peerRegions?: string[];
   /**
-   * The SNS topic (in this stack's region) that the replication failure alarms notify.
+   * The `TierAlarms` of this stack, whose topic the replication failure alarms notify: through `TierAlarms.notify`,
+   * which also lets CloudWatch publish for them (the topic policy names every alarm that may publish).
    *
    * @default - alarms without an action
    */
-  readonly alarmTopic?: sns.ITopic;
+  readonly alarms?: TierAlarms;
   /**
    * Where S3 server access logs of the bucket go, under `serverAccessLogsPrefix`. When it is a `Bucket` of this app,
    * the construct adds the statement that lets the S3 logging service write to it; otherwise add it yourself.
@@ -271,7 +271,7 @@ export class PostgresBackupBucket extends Construct {
       : undefined;
     // Replication checks that the destination bucket exists and is versioned: the replicas' stacks deploy first.
     for (const r of replicas) stack.addStackDependency(Stack.of(r), 'replication needs the destination bucket and its key');
-    replicas.forEach((r) => this.replicationAlarms.push(this.replicationAlarm(r, props.alarmTopic)));
+    replicas.forEach((r) => this.replicationAlarms.push(this.replicationAlarm(r, props.alarms)));
 
     this.role = new iam.Role(this, 'ServiceAccountRole', {
       roleName: this.location.roleName,
@@ -367,7 +367,7 @@ export class PostgresBackupBucket extends Construct {
   }
 
   /** An alarm on failed replication operations of the rule towards `replica` (S3 replication metrics, this region). */
-  private replicationAlarm(replica: PostgresBackupBucket, topic?: sns.ITopic): cloudwatch.Alarm {
+  private replicationAlarm(replica: PostgresBackupBucket, alarms?: TierAlarms): cloudwatch.Alarm {
     const there = Stack.of(replica).region;
     const alarm = new cloudwatch.Alarm(this, `ReplicationFailed-${there}`, {
       alarmDescription: `Objects of ${this.location.bucketName} failed to replicate to ${replica.location.bucketName} (${there}): that region's copy of the backups is incomplete.`,
@@ -386,10 +386,7 @@ export class PostgresBackupBucket extends Construct {
       // The metric has data points only when objects replicate or fail: no data is no failure.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (topic) {
-      alarm.addAlarmAction(new actions.SnsAction(topic));
-      alarm.addOkAction(new actions.SnsAction(topic));
-    }
+    alarms?.notify(alarm);
     return alarm;
   }
 

@@ -1,49 +1,29 @@
-import { CfnOutput, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Problems } from '../core/problems';
-import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS, DEFAULT_ORIGIN_HEADER, ORIGIN_HEADER_ALLOWED, PREFIX_LIST_ID, SECRET_NAME, isOriginHeaderName } from './_origin';
+import { allowAlbAccessLogs, allowFlowLogs } from './_log-delivery';
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS, DEFAULT_ORIGIN_HEADER, secretVersionOptions } from './_origin';
+import { checkOriginProtection, type OriginProtection } from './origin-protection';
+
+export type { OriginProtection } from './origin-protection';
 import { defaultAvailabilityZones, isRegionName, REGION_ALLOWED } from './_region';
 import { RegionalStack } from './regional-stack';
 import { RegionalWebAcl, WebAclRateLimits } from './regional-web-acl';
 import { checkTargetGroupName } from './target-group-name';
 import { VPC_CIDR_ALLOWED, isVpcCidr } from './vpc-cidr';
 
+/** Where the logs bucket holds ALB access logs and VPC flow logs. */
+const ALB_LOG_PREFIX = 'alb';
+const FLOW_LOG_PREFIX = 'vpc-flow-logs/';
+
 /**
  * A certificate ARN in the right shape that points at no certificate: for examples and offline synthesis only.
  * `<region>` is replaced by the stack's region.
  */
 export const PLACEHOLDER_CERTIFICATE_ARN = 'arn:aws:acm:<region>:111111111111:certificate/00000000-0000-0000-0000-000000000000';
-
-/**
- * Only a CDN reaches the load balancer (see `EdgeDistribution`): its security group admits HTTPS from CloudFront's
- * origin-facing managed prefix list only, the HTTPS listener forwards only requests that carry the secret origin
- * header and answers anything else with a fixed 403, and there is no HTTP listener (CloudFront reaches the origin
- * over HTTPS only).
- */
-export interface OriginProtection {
-  /**
-   * The name of the Secrets Manager secret, in this stack's region (a replica of the edge's secret), whose value
-   * CloudFront sends in the origin header. The listener rule reads it with a CloudFormation dynamic reference
-   * (`{{resolve:secretsmanager:...}}`) at deploy time: the value is never in code or in the template.
-   */
-  readonly secretName: string;
-  /**
-   * The secret origin header.
-   *
-   * @default 'X-Origin-Verify'
-   */
-  readonly headerName?: string;
-  /**
-   * The id of the managed prefix list `com.amazonaws.global.cloudfront.origin-facing` in this region.
-   *
-   * @default - the id AWS publishes for the stack's region (a table in this library, so no lookup at synth time);
-   * an error for a region the table does not know
-   */
-  readonly prefixListId?: string;
-}
 
 /** Props of {@link RegionalIngress}. */
 export interface RegionalIngressProps {
@@ -121,8 +101,11 @@ export interface RegionalIngressProps {
   /**
    * The path of the target group's health check.
    *
-   * @default '/healthz' - nginx's own health location: a target is one nginx pod; the app behind it is checked
-   * end to end by Route 53 (`GlobalDns`)
+   * @default - without `originProtection`, '/healthz': nginx's own health location (a target is one nginx pod; the
+   * app behind it is checked end to end by Route 53, `GlobalDns`); with it, '/health': nginx proxies it to the app
+   * (lib/nginx, `upstreamHealthPath`), since Route 53's checkers cannot reach a load balancer that admits only
+   * CloudFront, and the alias records' target health must then follow the app: a region whose app is down has
+   * no healthy target and leaves the origin name
    */
   readonly healthCheckPath?: string;
   /**
@@ -199,7 +182,7 @@ export class RegionalIngress extends Construct {
     const protection = props.originProtection;
     const webAcl = props.webAcl ?? (production && protection === undefined);
     const targetPort = props.targetPort ?? 8080;
-    const healthCheckPath = props.healthCheckPath ?? '/healthz';
+    const healthCheckPath = props.healthCheckPath ?? (protection ? '/health' : '/healthz');
     const deregistrationDelay = props.deregistrationDelay ?? Duration.seconds(60);
     const stickiness = props.stickinessDuration ?? Duration.hours(1);
     const logRetention = props.logRetention ?? Duration.days(90);
@@ -235,16 +218,9 @@ export class RegionalIngress extends Construct {
     if (!Number.isInteger(days) || days < 1) problems.add('logRetention', `${logRetention.toSeconds()}s`, 'a whole number of days, at least 1');
     // The region's own problem is reported above; a region problem here would repeat it.
     const originHeader = protection?.headerName ?? DEFAULT_ORIGIN_HEADER;
+    const acceptedVersions = protection?.acceptedSecretVersions ?? ['AWSCURRENT'];
     const prefixListId = protection?.prefixListId ?? CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS[region];
-    if (protection !== undefined) {
-      if (!SECRET_NAME.test(protection.secretName ?? '')) problems.add('originProtection.secretName', protection.secretName, "a Secrets Manager secret name (1 to 512 of letters, digits and '/_+=.@-')");
-      if (!isOriginHeaderName(originHeader)) problems.add('originProtection.headerName', originHeader, ORIGIN_HEADER_ALLOWED);
-      if (prefixListId === undefined) {
-        problems.add('originProtection.prefixListId', prefixListId, `the id of com.amazonaws.global.cloudfront.origin-facing in ${region} (this library knows it for ${Object.keys(CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS).join(', ')})`);
-      } else if (!PREFIX_LIST_ID.test(prefixListId)) {
-        problems.add('originProtection.prefixListId', prefixListId, "a prefix list id such as 'pl-3b927c52'");
-      }
-    }
+    if (protection !== undefined) checkOriginProtection(problems, region, { ...protection, headerName: originHeader, acceptedSecretVersions: acceptedVersions, prefixListId });
     const targetGroupName = checkTargetGroupName(problems, props.tier, isRegionName(region) ? region : 'us-east-1');
     problems.throwIfAny();
     this.vpcCidr = vpcCidr;
@@ -275,9 +251,10 @@ export class RegionalIngress extends Construct {
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       ],
       flowLogs: {
-        logs: { destination: ec2.FlowLogDestination.toS3(this.logsBucket, 'vpc-flow-logs/'), trafficType: ec2.FlowLogTrafficType.ALL },
+        logs: { destination: ec2.FlowLogDestination.toS3(this.logsBucket, FLOW_LOG_PREFIX), trafficType: ec2.FlowLogTrafficType.ALL },
       },
     });
+    allowFlowLogs(this.logsBucket, FLOW_LOG_PREFIX);
 
     for (const subnet of this.vpc.publicSubnets) {
       Validations.of(subnet).acknowledge({
@@ -327,7 +304,13 @@ export class RegionalIngress extends Construct {
       deletionProtection,
       http2Enabled: true,
     });
-    this.loadBalancer.logAccessLogs(this.logsBucket, 'alb');
+    // ALB.logAccessLogs would also let delivery.logs.amazonaws.com write, unconditioned: the policy is written out.
+    this.loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
+    this.loadBalancer.setAttribute('access_logs.s3.bucket', this.logsBucket.bucketName);
+    this.loadBalancer.setAttribute('access_logs.s3.prefix', ALB_LOG_PREFIX);
+    allowAlbAccessLogs(this.logsBucket, ALB_LOG_PREFIX);
+    // ELB writes a test file when access logs are turned on: the policy must exist first.
+    (this.loadBalancer.node.defaultChild as CfnResource).addResourceDependency(this.logsBucket.policy!.node.defaultChild as CfnResource);
     if (protection && !webAcl) {
       Validations.of(this.loadBalancer).acknowledge({
         id: 'NIST.800.53.R5-ALBWAFEnabled',
@@ -368,10 +351,11 @@ export class RegionalIngress extends Construct {
     if (protection) {
       // Any CloudFront distribution can reach the prefix list's addresses; only ours knows the header's value. The
       // value is resolved by CloudFormation from Secrets Manager at deploy time (a dynamic reference).
-      const secret = SecretValue.secretsManager(protection.secretName).unsafeUnwrap();
+      const accepted = acceptedVersions.map((v) => SecretValue.secretsManager(protection.secretName, secretVersionOptions(v)).unsafeUnwrap());
       this.httpsListener.addTargetGroups('FromCdn', {
         priority: 1,
-        conditions: [elbv2.ListenerCondition.httpHeader(originHeader, [secret])],
+        // Any of the values passes (an ALB condition's values are ORed): the old one keeps working during a rotation.
+        conditions: [elbv2.ListenerCondition.httpHeader(originHeader, accepted)],
         targetGroups: [this.targetGroup],
       });
     } else {

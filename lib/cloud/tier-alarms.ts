@@ -1,6 +1,7 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +12,8 @@ import { Problems } from '../core/problems';
 
 /** Route 53 publishes its health-check metrics in us-east-1 only. */
 export const ROUTE53_METRICS_REGION = 'us-east-1';
+/** CloudFront publishes its distribution metrics in us-east-1 only (dimension `Region: Global`). */
+export const CLOUDFRONT_METRICS_REGION = 'us-east-1';
 
 /** Props of {@link TierAlarms}. */
 export interface TierAlarmsProps {
@@ -35,6 +38,15 @@ export interface TierAlarmsProps {
    * @default - no health-check alarms
    */
   readonly healthChecks?: Readonly<Record<string, route53.IHealthCheck>>;
+  /**
+   * CloudFront distributions by name: one alarm each on the share of viewer requests answered with a 5xx
+   * (`AWS/CloudFront` `5xxErrorRate`, which counts the origins' 5xx and CloudFront's own, such as 502 when no
+   * region answers). Only in a us-east-1 stack, where CloudFront's metrics are.
+   *
+   * @default - no CloudFront alarms
+   * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
+   */
+  readonly distributions?: Readonly<Record<string, cloudfront.IDistribution>>;
   /**
    * The share of requests, in percent, answered with a 5xx by the ALB or its targets (nginx, which answers 502/504
    * when its upstream fails), above which to alarm. 0.1 % of the enterprise error budget per 5 minutes is too
@@ -65,6 +77,8 @@ export class TierAlarms extends Construct {
   public readonly key: kms.Key;
   /** The alarms, by id. */
   public readonly alarms: Record<string, cloudwatch.Alarm> = {};
+  /** Every alarm that notifies the topic: the topic policy lets CloudWatch publish for these alarms only. */
+  private readonly notifying: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: TierAlarmsProps) {
     super(scope, id);
@@ -77,6 +91,9 @@ export class TierAlarms extends Construct {
     if (props.healthChecks && Object.keys(props.healthChecks).length > 0 && !Token.isUnresolved(region) && region !== ROUTE53_METRICS_REGION) {
       p.add('healthChecks', Object.keys(props.healthChecks), `none in a stack outside ${ROUTE53_METRICS_REGION} (stack region: ${region}): Route 53 publishes health-check metrics only there`);
     }
+    if (props.distributions && Object.keys(props.distributions).length > 0 && !Token.isUnresolved(region) && region !== CLOUDFRONT_METRICS_REGION) {
+      p.add('distributions', Object.keys(props.distributions), `none in a stack outside ${CLOUDFRONT_METRICS_REGION} (stack region: ${region}): CloudFront publishes its metrics only there`);
+    }
     if (props.targetGroup && !props.loadBalancer) p.addMessage("'targetGroup' needs 'loadBalancer': the unhealthy-host metric is per target group and load balancer");
     p.throwIfAny();
 
@@ -84,24 +101,27 @@ export class TierAlarms extends Construct {
       description: `scaling-tiers ${props.tier}: encrypts the alarm topic`,
       enableKeyRotation: true,
     });
-    // CloudWatch publishes alarm notifications to the encrypted topic: it needs the key's data key.
+    const stack = Stack.of(this);
+    // Alarms of this account and region only (confused deputy): the key policy cannot name the alarms themselves,
+    // which refer to the topic, which refers to the key.
+    const alarmsHere = stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    // CloudWatch publishes to an encrypted topic with the key's data key: without this the alarm history says
+    // "not authorized to perform: kms:GenerateDataKey".
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
     this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsUseKey',
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnLike: { 'aws:SourceArn': alarmsHere } },
     }));
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: `scaling-tiers ${props.tier} alarms`,
       masterKey: this.key,
       enforceSSL: true,
     });
-    const notify = new actions.SnsAction(this.topic);
     const add = (alarmId: string, alarmProps: cloudwatch.AlarmProps) => {
-      const alarm = new cloudwatch.Alarm(this, alarmId, alarmProps);
-      alarm.addAlarmAction(notify);
-      alarm.addOkAction(notify);
-      this.alarms[alarmId] = alarm;
+      this.alarms[alarmId] = this.notify(new cloudwatch.Alarm(this, alarmId, alarmProps));
     };
 
     for (const [hcRegion, hc] of Object.entries(props.healthChecks ?? {})) {
@@ -119,6 +139,24 @@ export class TierAlarms extends Construct {
         evaluationPeriods: minutes,
         // No data from Route 53 means no health checker reports: treat it as failing.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+    }
+
+    for (const [name, distribution] of Object.entries(props.distributions ?? {})) {
+      add(`CloudFront5xx-${name}`, {
+        alarmDescription: `scaling-tiers ${props.tier}: more than ${percent} % of the viewer requests of ${name} answered with a 5xx for ${minutes} minutes (every region failing, or CloudFront unable to reach them)`,
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/CloudFront',
+          metricName: '5xxErrorRate',
+          dimensionsMap: { DistributionId: distribution.distributionId, Region: 'Global' },
+          statistic: cloudwatch.Stats.AVERAGE,
+          period: Duration.minutes(1),
+        }),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        threshold: percent,
+        evaluationPeriods: minutes,
+        // No requests, no data: nothing failed.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     }
 
@@ -154,5 +192,32 @@ export class TierAlarms extends Construct {
         });
       }
     }
+  }
+
+  /**
+   * Makes `alarm` (of this stack) notify the topic on alarm and on recovery, and lets CloudWatch publish for it:
+   * the topic policy names each alarm, so an alarm that is not added here cannot notify.
+   */
+  public notify(alarm: cloudwatch.Alarm): cloudwatch.Alarm {
+    const action = new actions.SnsAction(this.topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    if (this.notifying.length === 0) {
+      // The topic policy replaces SNS's default policy, so CloudWatch must be allowed here by name, and only for the
+      // alarms notifying this topic (aws:SourceArn) of this account (aws:SourceAccount).
+      // https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger
+      this.topic.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => this.notifying.map((a) => a.alarmArn) }) },
+        },
+      }));
+    }
+    this.notifying.push(alarm);
+    return alarm;
   }
 }

@@ -8,6 +8,7 @@ import type { ScalableServiceProps } from '../app/scalable-service-props';
 import type { PostgresReplicatedSizing } from '../postgres/statefulset/postgres-replicated-props';
 import type { PostgresBackupPolicy } from '../postgres/cnpg/postgres-cluster-props';
 import type { TierChartMonitoringProps } from '../monitoring/tier-chart-monitoring';
+import type { EdgeWebAclOptions } from '../cloud/edge-distribution-props';
 
 /** An inclusive range of figures. */
 export interface Range {
@@ -114,6 +115,12 @@ export interface TierCdn {
   readonly enabled: boolean;
   /** Path patterns of static content, cached at the edge; everything else is the API and is not cached. */
   readonly staticPathPatterns: string[];
+  /**
+   * The edge web ACL: per-client rate, the API paths whose bodies may exceed 8 KB, IP reputation, log retention.
+   *
+   * @default - the defaults of `EdgeWebAclOptions` (1000 per client per minute, `/api/`, IP reputation on, logs kept 365 days)
+   */
+  readonly waf?: EdgeWebAclOptions;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { checkScalableServiceProps } from '../app/scalable-service';
-import { checkEdgeDistributionProps } from '../cloud/edge-distribution-check';
+import { checkEdgeDistributionProps, checkEdgeWebAclOptions } from '../cloud/edge-distribution-check';
 import { VPC_CIDR_ALLOWED, isVpcCidr } from '../cloud/vpc-cidr';
 import { isIntegerIn } from '../core/checks';
 import { isObjectName, objectNameAllowed } from '../core/names';
@@ -57,6 +57,7 @@ export function validateTierSpec(tier: TierSpec): TierSpec {
   if (tier.cdn !== undefined) {
     if (typeof tier.cdn.enabled !== 'boolean') p.add('cdn.enabled', tier.cdn.enabled, 'true or false');
     checkEdgeDistributionProps(p, 'cdn', { staticPathPatterns: tier.cdn.staticPathPatterns });
+    if (tier.cdn.waf !== undefined) checkEdgeWebAclOptions(p, 'cdn.waf', tier.cdn.waf);
   }
   p.throwIfAny();
   return tier;

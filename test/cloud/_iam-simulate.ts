@@ -108,6 +108,8 @@ export class DeployedTemplate {
         return `arn:aws:secretsmanager:${region}:${account}:secret:${id}-AbCdEf`;
       case 'AWS::Logs::LogGroup':
         return (p.LogGroupName) ?? id;
+      case 'AWS::CloudWatch::Alarm':
+        return (p.AlarmName) ?? id;
     }
     throw new Error(`_iam-simulate: Ref to ${r.Type} (${id}) is not resolved yet; add it to DeployedTemplate.ref`);
   }
@@ -127,6 +129,8 @@ export class DeployedTemplate {
         return this.ref(id);
       case 'AWS::SNS::Topic.TopicArn':
         return this.ref(id);
+      case 'AWS::CloudWatch::Alarm.Arn':
+        return `arn:aws:cloudwatch:${region}:${account}:alarm:${String(this.ref(id))}`;
       case 'AWS::Logs::LogGroup.Arn':
         return `arn:aws:logs:${region}:${account}:log-group:${String(this.ref(id))}:*`;
     }

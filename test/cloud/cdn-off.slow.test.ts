@@ -9,7 +9,9 @@ import { TIERS } from '../../tiers';
 // The snapshots of this file were written by the code before the CDN existed (the parent of the commit that added
 // EdgeDistribution): with the CDN off, every template is byte for byte what it was. A change that is not about the
 // CDN may update them, and says so here: the Postgres backups moved from `<tier>-<region>` to their own
-// `<tier>-<region>-backups` and `<tier>-<region>-pod-identity` stacks (lib/cloud/README.md, "Stacks and deploy order").
+// `<tier>-<region>-backups` and `<tier>-<region>-pod-identity` stacks (lib/cloud/README.md, "Stacks and deploy order");
+// the resource policies of issue #27 (CloudWatch may publish to the alarm topics and use their keys; the ALB
+// access-log and VPC flow-log delivery statements written out).
 describe('with the CDN off, nothing changes', () => {
   const app = createCloudApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdn-off-')), tiers: TIERS.map((t) => ({ ...t, cdn: undefined })) });
   const stacks = app.node.children.filter((c): c is Stack => c instanceof Stack);

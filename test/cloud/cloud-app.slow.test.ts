@@ -6,6 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createCloudApp } from '../../apps/cloud';
+import { DeployedTemplate, decide, type PolicyDocument } from './_iam-simulate';
 
 const outdir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-app-'));
 
@@ -170,6 +171,37 @@ describe('apps/cloud.ts', () => {
     const context = (JSON.parse(fs.readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> }).context;
     expect(context['// example values']).toMatch(/^EXAMPLES, not yours: domain, certificateArns, edgeCertificateArns, eksClusterNames and backupBucketPrefix/);
     for (const key of ['domain', 'certificateArns', 'edgeCertificateArns', 'eksClusterNames', 'backupBucketPrefix']) expect(context[key]).toBeDefined();
+  });
+
+  // Every alarm of the app that names a topic in its actions can really publish to it: CloudWatch's request
+  // (cloudwatch.amazonaws.com, sns:Publish, aws:SourceArn = the alarm, aws:SourceAccount) judged by the IAM policy
+  // simulator against that topic's policy. An alarm wired to a topic without TierAlarms.notify fails here.
+  test('every alarm that notifies a topic may publish to it (IAM policy simulator, every stack)', async () => {
+    const app = defaultApp();
+    let checked = 0;
+    for (const stack of app.node.children.filter((c): c is Stack => c instanceof Stack)) {
+      const raw = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+      const deployed = new DeployedTemplate(raw, { account: stack.account, region: stack.region });
+      const policies = Object.values(raw.Resources).filter((r) => r.Type === 'AWS::SNS::TopicPolicy');
+      for (const id of deployed.idsOf('AWS::CloudWatch::Alarm')) {
+        const alarmArn = deployed.resolve({ 'Fn::GetAtt': [id, 'Arn'] }) as string;
+        for (const action of (raw.Resources[id].Properties?.AlarmActions ?? []) as unknown[]) {
+          const topicArn = deployed.resolve(action) as string;
+          const policy = policies.find((p) => (deployed.resolve(p.Properties?.Topics) as string[]).includes(topicArn));
+          const decision = await decide({
+            principal: 'cloudwatch.amazonaws.com',
+            action: 'sns:Publish',
+            resource: topicArn,
+            resourceAccount: stack.account,
+            resourcePolicy: policy ? (deployed.resolve(policy.Properties?.PolicyDocument) as PolicyDocument) : undefined,
+            context: { 'aws:SourceAccount': stack.account, 'aws:SourceArn': alarmArn, 'aws:SecureTransport': 'true' },
+          });
+          expect(`${stack.stackName}/${id}: ${decision}`).toBe(`${stack.stackName}/${id}: Allowed`);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(17); // 2 per regional stack (5), 1 per replica bucket (3), 1 per health check or distribution (4)
   });
 
   test.each(['department-us-west-2', 'department-us-west-2-backups', 'department-us-west-2-pod-identity'])('regional templates are stable (snapshot of one region): %s', (name) => {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createCloudApp } from '../../apps/cloud';
 import { TIERS, department, deriveTier, enterprise } from '../../tiers';
 import { ingressRules } from './_cloud';
@@ -62,8 +62,34 @@ describe('the cloud app with the CDN on (enterprise)', () => {
     const prefixLists: Record<string, string> = { 'us-east-1': 'pl-3b927c52', 'eu-west-1': 'pl-4fa04526', 'ap-southeast-1': 'pl-31a34658' };
     expect(ingressRules(template(name)).map((i) => [i.SourcePrefixListId, i.FromPort, i.CidrIp, i.CidrIpv6])).toEqual([[prefixLists[region], 443, undefined, undefined]]);
     template(name).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Origin-Verify', Values: ['{{resolve:secretsmanager:scaling-tiers/enterprise/origin-verify:SecretString:::}}'] } }],
+      Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Origin-Verify', Values: ['{{resolve:secretsmanager:scaling-tiers/enterprise/origin-verify:SecretString::AWSCURRENT:}}'] } }],
     });
+    // The app's health, through nginx: a region whose app is down has no healthy target and leaves origin.<name>.
+    template(name).hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/health' });
+  });
+
+  test('the DNS stack (us-east-1) alarms on the 5xx error rate of both distributions, to its own topic', () => {
+    const alarms = resources('enterprise-dns', 'AWS::CloudWatch::Alarm');
+    expect(alarms.map((a) => [a.Properties.Namespace, a.Properties.MetricName])).toEqual([
+      ['AWS/CloudFront', '5xxErrorRate'],
+      ['AWS/CloudFront', '5xxErrorRate'],
+    ]);
+    expect((app.node.findChild('enterprise-dns') as Stack).region).toBe('us-east-1');
+    template('enterprise-dns').hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' } })]) } });
+  });
+
+  test('context originSecretVersions pins the version the edge sends and the ones the load balancers accept', () => {
+    const [old, next] = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+    const pinned = createCloudApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'edge-pinned-')), context: { originSecretVersions: { enterprise: { send: old, accept: [old, next] } } } });
+    const edge = JSON.stringify(Template.fromStack(pinned.node.findChild('enterprise-edge') as Stack).toJSON());
+    expect(edge).toContain(`:SecretString:::${old}}}`);
+    expect(edge).not.toContain(next);
+    Template.fromStack(pinned.node.findChild('enterprise-eu-west-1') as Stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ HttpHeaderConfig: { Values: [old, next].map((v) => `{{resolve:secretsmanager:scaling-tiers/enterprise/origin-verify:SecretString:::${v}}}`) } }],
+    });
+    expect(() => createCloudApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'edge-bad-')), context: { originSecretVersions: { enterprise: { send: next, accept: [old] } } } })).toThrow(
+      `'originSecretVersions["enterprise"].accept' must be a list that includes the version sent, "${next}" (else every region answers 403), got: ["${old}"]`,
+    );
   });
 
   test('one origin secret, replicated to the regions outside us-east-1, shared by both distributions', () => {

@@ -52,7 +52,7 @@ describe('EdgeDistribution', () => {
     expect(origins[0]).toMatchObject({
       DomainName: 'origin.app.example.com',
       CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'], OriginReadTimeout: 60, OriginKeepaliveTimeout: 60 },
-      OriginCustomHeaders: [{ HeaderName: 'X-Origin-Verify', HeaderValue: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: expect.stringMatching(/^EdgeOriginSecret/) }, ':SecretString:::}}']] } }],
+      OriginCustomHeaders: [{ HeaderName: 'X-Origin-Verify', HeaderValue: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: expect.stringMatching(/^EdgeOriginSecret/) }, ':SecretString::AWSCURRENT:}}']] } }],
     });
   });
 
@@ -108,18 +108,65 @@ describe('EdgeDistribution', () => {
     });
   });
 
-  test('the web ACL: scope CLOUDFRONT, managed rule groups and seed 003 rate limits per minute', () => {
+  test('the web ACL: scope CLOUDFRONT, IP reputation, managed rule groups, 8 KB bodies only outside the API, a per-client rate and no tier-wide one', () => {
     built.template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'CLOUDFRONT',
       DefaultAction: { Allow: {} },
       Rules: [
-        Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet', Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } }),
+        Match.objectLike({ Name: 'AWSManagedRulesAmazonIpReputationList', Priority: 5, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' } } }),
+        Match.objectLike({
+          Name: 'AWSManagedRulesCommonRuleSet',
+          Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet', RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }] } },
+        }),
+        Match.objectLike({
+          Name: 'body-size-outside-api',
+          Action: { Block: {} },
+          Statement: {
+            AndStatement: {
+              Statements: [
+                { LabelMatchStatement: { Scope: 'LABEL', Key: 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body' } },
+                { NotStatement: { Statement: { ByteMatchStatement: Match.objectLike({ FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/api/' }) } } },
+              ],
+            },
+          },
+        }),
         Match.objectLike({ Name: 'AWSManagedRulesKnownBadInputsRuleSet' }),
         Match.objectLike({ Name: 'per-client-rate', Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 1000, EvaluationWindowSec: 60 } } }),
-        Match.objectLike({ Name: 'global-rate', Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'CONSTANT', Limit: 5000, EvaluationWindowSec: 60 }) } }),
       ],
     });
+    expect(JSON.stringify(built.template.toJSON())).not.toContain('CONSTANT');
     built.template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0); // CloudFront takes the ACL by its WebACLId
+  });
+
+  test('WAF logs: to an aws-waf-logs-* log group, KMS-encrypted, a year, kept on delete but not on a failed create; credentials redacted', () => {
+    built.template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      ResourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EdgeWebAcl'), 'Arn'] },
+      LogDestinationConfigs: [{ 'Fn::Join': ['', Match.arrayWith([':logs:us-east-1:111111111111:log-group:aws-waf-logs-app-example-com-edge'])] }],
+      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
+    });
+    built.template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: 'aws-waf-logs-app-example-com-edge', RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EdgeWebAclLogKey'), 'Arn'] } },
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
+    });
+    built.template.hasResource('AWS::KMS::Key', { Properties: Match.objectLike({ EnableKeyRotation: true }), DeletionPolicy: 'RetainExceptOnCreate' });
+  });
+
+  test('throws on edge web ACL options WAF or CloudWatch Logs would refuse', () => {
+    expect(errorOf(() => build({ webAcl: { perClientPerMinute: 5, apiPathPrefixes: ['/'], logRetentionDays: 100 } }))).toBe(
+      [
+        "[edge/Edge] 'webAcl.perClientPerMinute' must be an integer between 10 and 2000000000, got: 5",
+        "[edge/Edge] 'webAcl.apiPathPrefixes[0]' must be a URI path prefix such as '/api/' (at most 200 printable characters, not '/' alone), got: \"/\"",
+        "[edge/Edge] 'webAcl.logRetentionDays' must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (CloudWatch Logs' retention periods), got: 100",
+      ].join('\n'),
+    );
+  });
+
+  test('without API paths the 8 KB body limit blocks everywhere; without IP reputation no such rule', () => {
+    const { template } = build({ webAcl: { apiPathPrefixes: [], ipReputation: false } });
+    const [acl] = Object.values(template.findResources('AWS::WAFv2::WebACL')) as Array<{ Properties: { Rules: Array<{ Name: string; Statement: { ManagedRuleGroupStatement?: { RuleActionOverrides?: unknown } } }> } }>;
+    expect(acl.Properties.Rules.map((r) => r.Name)).toEqual(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'per-client-rate']);
+    expect(acl.Properties.Rules[0].Statement.ManagedRuleGroupStatement?.RuleActionOverrides).toBeUndefined();
   });
 
   test('the logging bucket: SSE-S3, ACLs enabled for CloudFront (BucketOwnerPreferred), no public access, TLS only, expiring', () => {
@@ -230,10 +277,14 @@ describe('RegionalIngress with origin protection', () => {
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
       Priority: 1,
-      Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Origin-Verify', Values: ['{{resolve:secretsmanager:scaling-tiers/enterprise/origin-verify:SecretString:::}}'] } }],
+      Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Origin-Verify', Values: ['{{resolve:secretsmanager:scaling-tiers/enterprise/origin-verify:SecretString::AWSCURRENT:}}'] } }],
       Actions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^IngressTargetGroup') } }],
     });
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+
+  test("behind the CDN the target group checks the app's health through nginx (/health), so target health follows the app", () => {
+    protectedIngress('us-east-1').template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/health', HealthCheckPort: 'traffic-port', Matcher: { HttpCode: '200' } });
   });
 
   test('snapshot of the security group and listener rules', () => {

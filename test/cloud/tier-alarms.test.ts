@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -39,6 +40,12 @@ describe('TierAlarms, regional (ALB)', () => {
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+    // CloudWatch may publish, for the two alarms only (proven by the simulator in tier-alarms-iam.test.ts).
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: Match.objectLike({ ArnEquals: { 'aws:SourceArn': [Match.anyValue(), Match.anyValue()] } }) })]),
+      },
+    });
   });
 
   test('a 5xx-share alarm and an unhealthy-target alarm, each notifying the topic on alarm and on recovery', () => {
@@ -100,6 +107,36 @@ describe('TierAlarms, global (Route 53 health checks)', () => {
   test('throws if health checks are alarmed outside us-east-1', () => {
     expect(errorOf(() => global('eu-west-1'))).toBe(
       "[dns/Alarms] 'healthChecks' must be none in a stack outside us-east-1 (stack region: eu-west-1): Route 53 publishes health-check metrics only there, got: [\"us-east-1\",\"eu-west-1\"]",
+    );
+  });
+});
+
+describe('TierAlarms, edge (CloudFront)', () => {
+  const edge = (region = 'us-east-1') => {
+    const stack = new Stack(new App(), 'edge', { env: { account: '111111111111', region } });
+    const distribution = cloudfront.Distribution.fromDistributionAttributes(stack, 'D', { distributionId: 'E2EXAMPLE', domainName: 'd.cloudfront.net' });
+    const alarms = new TierAlarms(stack, 'Alarms', { tier: 'enterprise', distributions: { main: distribution } });
+    return { alarms, template: Template.fromStack(stack) };
+  };
+
+  test("a 5xx error-rate alarm per distribution on CloudFront's global metric, notifying the topic", () => {
+    const { alarms, template } = edge();
+    expect(Object.keys(alarms.alarms)).toEqual(['CloudFront5xx-main']);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/CloudFront',
+      MetricName: '5xxErrorRate',
+      Dimensions: Match.arrayWith([{ Name: 'DistributionId', Value: 'E2EXAMPLE' }, { Name: 'Region', Value: 'Global' }]),
+      Statistic: 'Average',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 5,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
+    });
+  });
+
+  test('throws if a distribution is alarmed outside us-east-1', () => {
+    expect(errorOf(() => edge('eu-west-1'))).toBe(
+      "[edge/Alarms] 'distributions' must be none in a stack outside us-east-1 (stack region: eu-west-1): CloudFront publishes its metrics only there, got: [\"main\"]",
     );
   });
 });

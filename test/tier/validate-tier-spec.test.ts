@@ -54,10 +54,20 @@ describe('validateTierSpec', () => {
 
 describe('the CDN (cdn)', () => {
   test('enterprise is served through the CDN with cached static paths; department can opt in', () => {
-    expect(enterprise.cdn).toEqual({ enabled: true, staticPathPatterns: ['/static/*', '/assets/*', '/favicon.ico'] });
+    expect(enterprise.cdn).toEqual({
+      enabled: true,
+      staticPathPatterns: ['/static/*', '/assets/*', '/favicon.ico'],
+      waf: { perClientPerMinute: 1000, apiPathPrefixes: ['/api/'], ipReputation: true, logRetentionDays: 365 },
+    });
     const dept = TIERS.find((t) => t.name === 'department')!;
     expect(dept.cdn?.enabled).toBe(false);
-    expect(deriveTier(dept, { cdn: { enabled: true } }).cdn).toEqual({ enabled: true, staticPathPatterns: dept.cdn?.staticPathPatterns });
+    expect(deriveTier(dept, { cdn: { enabled: true } }).cdn).toEqual({ enabled: true, staticPathPatterns: dept.cdn?.staticPathPatterns, waf: dept.cdn?.waf });
+  });
+
+  test('throws on an edge web ACL the cloud side would refuse, naming the tier field', () => {
+    expect(() => validateTierSpec(deriveTier(enterprise, { cdn: { waf: { perClientPerMinute: 0 } } }))).toThrow(
+      "[tier enterprise] 'cdn.waf.perClientPerMinute' must be an integer between 10 and 2000000000, got: 0",
+    );
     expect(TIERS.filter((t) => t.cdn?.enabled).map((t) => t.name)).toEqual(['enterprise']);
   });
 });
