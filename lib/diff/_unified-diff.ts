@@ -50,7 +50,9 @@ export function unifiedDiff(before: string, after: string, context = 3): string[
     const countB = hunk.filter((o) => o.op !== '-').length;
     const startA = countA === 0 ? numbers[from].a - 1 : numbers[from].a;
     const startB = countB === 0 ? numbers[from].b - 1 : numbers[from].b;
-    out.push(`@@ -${startA},${countA} +${startB},${countB} @@`);
+    // `diff -u` leaves out a count of 1.
+    const range = (start: number, count: number) => (count === 1 ? `${start}` : `${start},${count}`);
+    out.push(`@@ -${range(startA, countA)} +${range(startB, countB)} @@`);
     for (const o of hunk) out.push(`${o.op}${o.line}`);
     i = end;
   }

@@ -55,7 +55,7 @@ export function runDiffCommand(args: readonly string[], cwd = process.cwd()): Di
       if (!baseApp) return { exitCode: 2, output: `no synthesis command in ${base}: pass --app, or give ${base} a cdk8s.yaml with an app:` };
       oldDir = path.join(tmp, 'old');
       const failed = synthesise(baseApp, worktree, oldDir);
-      if (failed) return { exitCode: 2, output: `the synthesis of ${base} failed (${baseApp}):\n${failed}` };
+      if (failed !== undefined) return { exitCode: 2, output: `the synthesis of ${base} failed (${baseApp}):\n${failed}` };
       oldName = base;
     } else {
       oldDir = path.resolve(cwd, dist ?? config.output ?? 'dist');
@@ -63,7 +63,7 @@ export function runDiffCommand(args: readonly string[], cwd = process.cwd()): Di
     }
     const newDir = path.join(tmp, 'new');
     const failed = synthesise(newApp, cwd, newDir);
-    if (failed) return { exitCode: 2, output: `the synthesis failed (${newApp}):\n${failed}` };
+    if (failed !== undefined) return { exitCode: 2, output: `the synthesis failed (${newApp}):\n${failed}` };
     const differences = diffManifestFolders(oldDir, newDir);
     if (differences.length === 0) return { exitCode: 0, output: `no difference: ${oldName} is what ${newApp} writes` };
     const counts = (['added', 'removed', 'changed'] as const).map((c) => `${differences.filter((d) => d.change === c).length} ${c}`).join(', ');
@@ -98,10 +98,7 @@ function baseWorktree(cwd: string, ref: string, where: string, cleanups: (() => 
   if (!commit.ok) return { exitCode: 2, output: `--base ${ref}: not a commit of this repository` };
   const added = git(cwd, ['worktree', 'add', '--detach', '--quiet', where, commit.out]);
   if (!added.ok) return { exitCode: 2, output: `git worktree add failed: ${added.out}` };
-  cleanups.push(() => {
-    git(cwd, ['worktree', 'remove', '--force', where]);
-    git(cwd, ['worktree', 'prune']);
-  });
+  cleanups.push(() => git(cwd, ['worktree', 'remove', '--force', where]));
   const inside = path.join(where, path.relative(top.out, cwd));
   const lock = (dir: string) => (fs.existsSync(path.join(dir, 'package-lock.json')) ? fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8') : undefined);
   const modules = path.join(cwd, 'node_modules');
