@@ -55,12 +55,27 @@ export function normaliseGitURL(remote: string): string | undefined {
   return undefined;
 }
 
-/** The `gitops:` block and `output:` of `<cwd>/cdk8s.yaml` (parsed with the yaml package, loaded only then). */
-function cdk8sGitOpsConfig(cwd: string): { repoURL?: string; revision?: string; pathPrefix?: string; output?: string } {
+/** What `cdk8sGitOpsConfig` reads from cdk8s.yaml. */
+export interface Cdk8sGitOpsConfig {
+  readonly app?: string;
+  readonly output?: string;
+  readonly repoURL?: string;
+  readonly revision?: string;
+  readonly pathPrefix?: string;
+}
+
+/** `app:`, `output:` and the `gitops:` block of `<cwd>/cdk8s.yaml` (parsed with the yaml package, loaded only then). */
+export function cdk8sGitOpsConfig(cwd: string): Cdk8sGitOpsConfig {
   const file = path.join(cwd, 'cdk8s.yaml');
   if (!fs.existsSync(file)) return {};
   const { parse } = require('yaml') as typeof import('yaml');
-  const config = parse(fs.readFileSync(file, 'utf8')) as { output?: unknown; gitops?: Record<string, unknown> } | null;
+  const config = parse(fs.readFileSync(file, 'utf8')) as { app?: unknown; output?: unknown; gitops?: Record<string, unknown> } | null;
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  return { repoURL: str(config?.gitops?.repoURL), revision: str(config?.gitops?.revision), pathPrefix: str(config?.gitops?.pathPrefix), output: str(config?.output) };
+  return {
+    app: str(config?.app),
+    output: str(config?.output),
+    repoURL: str(config?.gitops?.repoURL),
+    revision: str(config?.gitops?.revision),
+    pathPrefix: str(config?.gitops?.pathPrefix),
+  };
 }
