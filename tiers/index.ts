@@ -18,3 +18,4 @@ export { development, team, department, enterprise };
 export const TIERS: readonly TierSpec[] = [development, team, department, enterprise];
 export { TIER_DAYS, tierDay } from './days';
 export { PLATFORM_RELEASES } from './platform';
+export type { PlatformRelease } from '../lib/gitops';

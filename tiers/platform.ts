@@ -2,7 +2,8 @@ import type { PlatformRelease } from '../lib/gitops';
 
 /**
  * The operators the built-in tiers' objects need, as pinned Helm charts. The GitOps objects install into each
- * region's cluster those whose API groups the region's objects use, in the order of `after`, before the tier's own
+ * region's cluster those whose apiVersions (`provides`) the region's objects use (an object of a release's API group
+ * in a version it does not serve fails the synthesis), in the order of `after`, before the tier's own
  * objects. The versions are matched to the API versions the tiers emit:
  *
  * - cert-manager (`cert-manager.io/v1` Certificates of the TLS-only enterprise Redis; the Barman Cloud plugin's own
@@ -31,7 +32,7 @@ export const PLATFORM_RELEASES: readonly PlatformRelease[] = [
     repoURL: 'https://charts.jetstack.io',
     chart: 'cert-manager',
     version: 'v1.18.2',
-    provides: ['cert-manager.io', 'acme.cert-manager.io'],
+    provides: ['cert-manager.io/v1', 'acme.cert-manager.io/v1'],
     values: { crds: { enabled: true } },
   },
   {
@@ -40,7 +41,7 @@ export const PLATFORM_RELEASES: readonly PlatformRelease[] = [
     repoURL: 'https://cloudnative-pg.github.io/charts',
     chart: 'cloudnative-pg',
     version: '0.26.0',
-    provides: ['postgresql.cnpg.io'],
+    provides: ['postgresql.cnpg.io/v1'],
   },
   {
     name: 'plugin-barman-cloud',
@@ -48,7 +49,7 @@ export const PLATFORM_RELEASES: readonly PlatformRelease[] = [
     repoURL: 'https://cloudnative-pg.github.io/charts',
     chart: 'plugin-barman-cloud',
     version: '0.4.0',
-    provides: ['barmancloud.cnpg.io'],
+    provides: ['barmancloud.cnpg.io/v1'],
     after: ['cert-manager', 'cloudnative-pg'],
   },
   {
@@ -57,7 +58,7 @@ export const PLATFORM_RELEASES: readonly PlatformRelease[] = [
     repoURL: 'https://kedacore.github.io/charts',
     chart: 'keda',
     version: '2.17.2',
-    provides: ['keda.sh'],
+    provides: ['keda.sh/v1alpha1'],
   },
   {
     name: 'vertical-pod-autoscaler',
@@ -65,7 +66,7 @@ export const PLATFORM_RELEASES: readonly PlatformRelease[] = [
     repoURL: 'https://kubernetes.github.io/autoscaler',
     chart: 'vertical-pod-autoscaler',
     version: '0.8.1',
-    provides: ['autoscaling.k8s.io'],
+    provides: ['autoscaling.k8s.io/v1'],
     values: {
       admissionController: { image: { tag: '1.5.0' } },
       recommender: { image: { tag: '1.5.0' } },
@@ -78,7 +79,7 @@ export const PLATFORM_RELEASES: readonly PlatformRelease[] = [
     repoURL: 'https://prometheus-community.github.io/helm-charts',
     chart: 'kube-prometheus-stack',
     version: '67.8.0',
-    provides: ['monitoring.coreos.com'],
+    provides: ['monitoring.coreos.com/v1'],
   },
   {
     name: 'prometheus-adapter',
@@ -86,7 +87,7 @@ export const PLATFORM_RELEASES: readonly PlatformRelease[] = [
     repoURL: 'https://prometheus-community.github.io/helm-charts',
     chart: 'prometheus-adapter',
     version: '4.11.0',
-    provides: ['custom.metrics.k8s.io'],
+    provides: ['custom.metrics.k8s.io/v1beta2'],
     after: ['kube-prometheus-stack'],
     values: { prometheus: { url: 'http://prometheus-operated.monitoring.svc', port: 9090 } },
   },
@@ -96,7 +97,7 @@ export const PLATFORM_RELEASES: readonly PlatformRelease[] = [
     repoURL: 'https://aws.github.io/eks-charts',
     chart: 'aws-load-balancer-controller',
     version: '1.13.0',
-    provides: ['elbv2.k8s.aws'],
+    provides: ['elbv2.k8s.aws/v1beta1'],
     clusterNameValue: 'clusterName',
   },
 ];

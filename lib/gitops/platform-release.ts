@@ -17,8 +17,10 @@ export interface PlatformRelease {
   /** The chart's version, pinned exactly (no range): the API versions the tier emits are checked against it. */
   readonly version: string;
   /**
-   * What the release serves: the API groups of the custom resources its CRDs define (`keda.sh`), or an aggregated
-   * API (`custom.metrics.k8s.io`). A tier gets the release when one of its objects uses one of them.
+   * What the release serves at this version: the apiVersions of the custom resources its CRDs define
+   * (`keda.sh/v1alpha1`), or of an aggregated API (`custom.metrics.k8s.io/v1beta2`). A tier gets the release when one
+   * of its objects uses one of them; an object of the same API group in a version the release does not serve is an
+   * error (the tier and the pinned chart disagree).
    */
   readonly provides: readonly string[];
   /**
@@ -47,28 +49,31 @@ export interface PlatformRelease {
 export const PLATFORM_RELEASE_LABEL = 'scaling-tiers.io/platform-release';
 
 /**
- * The API groups that a set of objects needs served: each object's apiVersion group, plus `custom.metrics.k8s.io`
- * for an HPA with a `Pods` or `Object` metric and `external.metrics.k8s.io` for one with an `External` metric (the
- * HPA controller reads those through the aggregated metrics APIs, which an adapter serves).
+ * The apiVersions that a set of objects needs served: each object's, plus `custom.metrics.k8s.io/v1beta2` for an HPA
+ * with a `Pods` or `Object` metric and `external.metrics.k8s.io/v1beta1` for one with an `External` metric (the HPA
+ * controller reads those through the aggregated metrics APIs, which an adapter serves).
  */
-export function apiGroupsUsed(objects: readonly KubeObject[]): Set<string> {
-  const groups = new Set<string>();
+export function apiVersionsUsed(objects: readonly KubeObject[]): Set<string> {
+  const used = new Set<string>();
   for (const o of objects) {
-    const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
-    groups.add(apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+    if (typeof o.apiVersion === 'string') used.add(o.apiVersion);
     if (o.kind !== 'HorizontalPodAutoscaler') continue;
     const metrics = (o.spec as { metrics?: { type?: string }[] } | undefined)?.metrics ?? [];
     for (const m of metrics) {
-      if (m.type === 'Pods' || m.type === 'Object') groups.add('custom.metrics.k8s.io');
-      if (m.type === 'External') groups.add('external.metrics.k8s.io');
+      if (m.type === 'Pods' || m.type === 'Object') used.add('custom.metrics.k8s.io/v1beta2');
+      if (m.type === 'External') used.add('external.metrics.k8s.io/v1beta1');
     }
   }
-  return groups;
+  return used;
 }
+
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 
 /** A release with its install depth: 0 for one that waits for nothing, else one more than the deepest it waits for. */
 export interface OrderedRelease {
+  /** The release. */
   readonly release: PlatformRelease;
+  /** Its install depth: its Argo CD sync wave, 0 for a release that waits for none. */
   readonly depth: number;
 }
 
@@ -76,19 +81,28 @@ export interface OrderedRelease {
  * The releases `objects` need (those providing an API group they use, and every release those wait for), in install
  * order (by depth, then list order).
  *
- * @throws PropsError when a release is invalid, named twice, or waits for an unknown release or (transitively) itself
+ * @throws PropsError when a release is invalid, named twice, or waits for an unknown release or (transitively) itself,
+ * or when the objects use an apiVersion of a release's API group that the release does not serve
  */
 export function neededReleases(where: string, releases: readonly PlatformRelease[], objects: readonly KubeObject[]): OrderedRelease[] {
   checkReleases(where, releases);
   const byName = new Map(releases.map((r) => [r.name, r]));
-  const groups = apiGroupsUsed(objects);
+  const used = apiVersionsUsed(objects);
   const needed = new Set<string>();
   const add = (r: PlatformRelease) => {
     if (needed.has(r.name)) return;
     needed.add(r.name);
     for (const name of r.after ?? []) add(byName.get(name) as PlatformRelease);
   };
-  for (const r of releases) if (r.provides.some((g) => groups.has(g))) add(r);
+  const p = new Problems(where);
+  for (const apiVersion of used) {
+    const serving = releases.filter((r) => r.provides.includes(apiVersion));
+    if (serving.length > 0) serving.forEach(add);
+    for (const r of releases.filter((x) => !serving.includes(x) && x.provides.some((v) => groupOf(v) === groupOf(apiVersion)))) {
+      if (serving.length === 0) p.add(`platform.${r.name}.version`, r.version, `a chart version that serves ${apiVersion}, which the tier emits (${r.version} serves ${r.provides.join(', ')})`);
+    }
+  }
+  p.throwIfAny();
   const depth = new Map<string, number>();
   const depthOf = (r: PlatformRelease): number => {
     const known = depth.get(r.name);

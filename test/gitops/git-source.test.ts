@@ -8,13 +8,16 @@ import { runPublishCommand } from '../../lib/gitops/publish';
 const root = path.join(__dirname, '..', '..');
 const identity = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
 
+/** git in `dir`, with an identity for commits; its output, or throws with its error. */
+function gitIn(dir: string, args: readonly string[]): string {
+  const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...identity } });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.trim();
+}
+
 describe('gitSource', () => {
   let repo: string;
-  const git = (...args: string[]) => {
-    const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, ...identity } });
-    if (r.status !== 0) throw new Error(r.stderr);
-    return r.stdout.trim();
-  };
+  const git = (...args: string[]) => gitIn(repo, args);
   beforeEach(() => {
     repo = fs.mkdtempSync(path.join(os.tmpdir(), 'git-source-'));
     git('init', '--quiet');
@@ -47,11 +50,7 @@ describe('gitSource', () => {
 
 describe('scaling-tiers-publish', () => {
   let repo: string;
-  const git = (...args: string[]) => {
-    const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, ...identity } });
-    if (r.status !== 0) throw new Error(r.stderr);
-    return r.stdout.trim();
-  };
+  const git = (...args: string[]) => gitIn(repo, args);
   const env = process.env;
   beforeEach(() => {
     process.env = { ...env, ...identity };

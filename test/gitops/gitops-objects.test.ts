@@ -4,7 +4,7 @@ import { tierOutput, tierOutputManifests } from '../../lib/chart';
 import { parse } from 'yaml';
 import { addRegionalComponent } from '../../lib/chart';
 import { gitOpsObjects, neededReleases } from '../../lib/gitops';
-import { PLATFORM_RELEASES, enterprise, team } from '../../tiers';
+import { PLATFORM_RELEASES, TIERS, enterprise, hasCloudIngress, team } from '../../tiers';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -126,11 +126,24 @@ describe('gitOpsObjects', () => {
     expect(validateManifests(tierOutputManifests(output))).toEqual([]);
   });
 
-  test('neededReleases: by API group (and the custom metrics API of an HPA Pods metric), in dependency order; throws on a bad release', () => {
+  test("neededReleases: an apiVersion the tier emits in a release's group but not served by its pinned version is an error", () => {
+    const vpaBeta: KubeObject = { apiVersion: 'autoscaling.k8s.io/v1beta2', kind: 'VerticalPodAutoscaler', metadata: { name: 'a' } };
+    expect(() => neededReleases('t', PLATFORM_RELEASES, [vpaBeta])).toThrow(
+      `[t] 'platform.vertical-pod-autoscaler.version' must be a chart version that serves autoscaling.k8s.io/v1beta2, which the tier emits (0.8.1 serves autoscaling.k8s.io/v1), got: "0.8.1"`,
+    );
+    // Every apiVersion the built-in tiers emit in a pinned release's group is one that release serves.
+    for (const tier of TIERS) {
+      const chart = new TierChart(new App(), tier.name, { ...tier, loadBalancerRegions: hasCloudIngress(tier) ? tier.regions : undefined });
+      const objects = [...tierOutput(chart, { regions: tier.regions.map((r) => r.name) }).files.values()].flat();
+      expect(neededReleases(tier.name, PLATFORM_RELEASES, objects).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('neededReleases: by apiVersion (and the custom metrics API of an HPA Pods metric), in dependency order; throws on a bad release', () => {
     const hpa: KubeObject = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'a' }, spec: { metrics: [{ type: 'Pods' }] } };
     expect(neededReleases('t', PLATFORM_RELEASES, [hpa]).map((r) => `${r.release.name}@${r.depth}`)).toEqual(['kube-prometheus-stack@0', 'prometheus-adapter@1']);
     expect(neededReleases('t', PLATFORM_RELEASES, [deployment])).toEqual([]);
-    const base = { namespace: 'x', repoURL: 'https://charts.example.org', chart: 'c', provides: ['a.io'] };
+    const base = { namespace: 'x', repoURL: 'https://charts.example.org', chart: 'c', provides: ['a.io/v1'] };
     expect(() => neededReleases('t', [{ ...base, name: 'a', version: '^1.0', after: ['b'] }, { ...base, name: 'b', version: '1.0.0', after: ['a'] }, { ...base, name: 'c', version: '1.0.0', after: ['z'] }], [])).toThrow(
       [
         `[t] 'platform[0].version' must be an exact chart version such as "2.17.2" (no range: the tier is checked against it), got: "^1.0"`,
