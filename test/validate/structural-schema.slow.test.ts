@@ -5,7 +5,7 @@
 import Ajv from 'ajv';
 import { gitOpsCrds } from '../../lib/validate/structure';
 import { structuralValidator } from '../../lib/validate/_structural-schema';
-import { gitOpsObjects, KubeObject } from '../../lib';
+import { gitOpsObjects } from '../../lib';
 import { PLATFORM_RELEASES } from '../../tiers';
 
 /** Every object with one field changed at a time: a wrong type, an unknown key, a missing required key. */
@@ -41,7 +41,7 @@ test('the walking validator gives ajv’s verdict and error locations on GitOps 
   expect(new Set(objects.map((o) => o.kind))).toEqual(new Set(['Application', 'GitRepository', 'HelmRepository', 'Kustomization', 'HelmRelease']));
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   let compared = 0;
-  for (const object of objects as KubeObject[]) {
+  for (const object of objects) {
     const crd = gitOpsCrds().find((c) => `${c.spec.group}/${c.spec.versions[0].name}` === object.apiVersion && c.spec.names.kind === object.kind)!;
     const schema = crd.spec.versions[0].schema!.openAPIV3Schema!;
     const walking = structuralValidator(schema, () => {
