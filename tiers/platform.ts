@@ -21,7 +21,10 @@ import type { PlatformRelease } from '../lib/gitops';
  *   PrometheusRule. Its Prometheus selects rules and monitors by the `release: kube-prometheus-stack` label (the
  *   chart's `ruleSelectorNilUsesHelmValues` default selects its release name), which the tiers put on both
  *   (`TIER_MONITORING` in tiers/_shared.ts); it runs in `monitoring`, where KEDA and prometheus-adapter read it.
- * - prometheus-adapter (chart 4.11.0): serves `custom.metrics.k8s.io` for an HPA's `Pods` metric.
+ * - prometheus-adapter (chart 4.11.0): serves `custom.metrics.k8s.io` for an HPA's `Pods` metric. Its values do not
+ *   name the tier's rules ConfigMap (`rules.existing: prometheus-adapter-rules`, lib/app/prometheus-adapter.ts): that
+ *   ConfigMap comes with the region, after the operators, so an adapter mounting it would never become ready before
+ *   it and the first sync would wait forever. Point the release at it once the region has synced.
  * - The AWS Load Balancer Controller (chart 1.13.0, controller v2.13): `elbv2.k8s.aws/v1beta1` TargetGroupBinding;
  *   `clusterName` is the region's cluster.
  */
