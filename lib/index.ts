@@ -57,8 +57,8 @@ export type {
   TierMonitoringProps, TierChartMonitoringProps, PrometheusSelection, ScrapeTarget, HealthThresholds, SloTargets, RuleGroup,
   RecordingRule, AlertingRule, AlertSeverity,
 } from './monitoring';
-export { gitOpsObjects } from './gitops';
-export type { GitOpsProps, GitOpsCluster, ArgoCdProps, FluxProps, GitOpsObjects, GitOpsRegion } from './gitops';
+export { gitOpsObjects, neededReleases } from './gitops';
+export type { GitOpsProps, GitOpsCluster, ArgoCdProps, FluxProps, GitOpsObjects, GitOpsRegion, PlatformRelease, OrderedRelease } from './gitops';
 
 // The validation gate, for pipelines.
 export { readManifests, validateManifests, formatFindings, RULES, USER_PROVIDED_ANNOTATION, SKIP_ANNOTATION_PREFIX } from './validate';

@@ -37,14 +37,18 @@ export const GENTLE_SCALE_DOWN: ScalingRules = {
 export const IN_CLUSTER_PROMETHEUS = 'http://prometheus-operated.monitoring.svc:9090';
 
 /**
- * How every built-in tier ships its alert and recording rules: the plain Prometheus rule file in a ConfigMap
- * (`<tier>-rules`, key `rules.yaml`), not the operator's PrometheusRule. The PrometheusRule CRD's schema holds a Go
- * (RE2) pattern, `^(?i)(abort|warn)?$` on `partial_response_strategy`, that JavaScript schema validators (ajv, the
- * offline validator this repository's CI runs on dist/) cannot compile, so a pipeline like ours fails on any
- * PrometheusRule. A platform on the Prometheus operator sets `monitoring: { ruleResource: 'PrometheusRule' }` with
- * deriveTier; the groups are the same (a test checks both forms).
+ * How every built-in tier is watched: its alert and recording rules ship as the Prometheus Operator's PrometheusRule
+ * (what the operator loads: it builds rule files only from the PrometheusRules its `ruleSelector` matches), and the
+ * rules and PodMonitors carry the label the Prometheus selects them by: `release: kube-prometheus-stack`, which
+ * kube-prometheus-stack's Prometheus selects by default (`ruleSelectorNilUsesHelmValues`, `podMonitorSelectorNilUsesHelmValues`:
+ * its Helm release's name; the chart is installed under that name, tiers/platform.ts). A Prometheus with another
+ * selector overrides `monitoring.prometheus.resourceLabels`; `monitoring.ruleResource: 'ConfigMap'` ships the plain
+ * rule file instead, for a Prometheus that loads rule files.
  */
-export const RULES_AS_CONFIG_MAP = { ruleResource: 'ConfigMap' } as const;
+export const TIER_MONITORING = {
+  ruleResource: 'PrometheusRule',
+  prometheus: { resourceLabels: { release: 'kube-prometheus-stack' } },
+} as const;
 
 /**
  * The load the built-in tiers are sized for and the rules they are sized by (the planner's inputs, as tier data; the

@@ -1,4 +1,4 @@
-import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, IN_CLUSTER_PROMETHEUS, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP, SEED_LOAD_MODEL } from './_shared';
+import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, IN_CLUSTER_PROMETHEUS, PLACEHOLDER_IMAGE, TIER_MONITORING, SEED_LOAD_MODEL } from './_shared';
 import type { TierRegion, TierSpec } from '../lib/tier';
 
 /** The regions: each VPC's CIDR is stated here once, for the VPC and for nginx's trusted proxies. */
@@ -26,7 +26,7 @@ export const department: TierSpec = {
     availabilityPercent: 99.9, // [000, 004]
     p95LatencyMs: 300, // [004]
   },
-  monitoring: RULES_AS_CONFIG_MAP, // see tiers/_shared.ts
+  monitoring: TIER_MONITORING, // see tiers/_shared.ts
   app: {
     image: PLACEHOLDER_IMAGE,
     resources: {

@@ -1,4 +1,4 @@
-import { PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP, SEED_LOAD_MODEL } from './_shared';
+import { PLACEHOLDER_IMAGE, TIER_MONITORING, SEED_LOAD_MODEL } from './_shared';
 import type { TierSpec } from '../lib/tier';
 
 /**
@@ -16,7 +16,7 @@ export const development: TierSpec = {
   },
   replicationFactor: 1, // [002]
   regions: [{ name: 'us-east-1', role: 'primary', vpcCidr: '10.0.0.0/16' }], // [002] single region
-  monitoring: RULES_AS_CONFIG_MAP, // see tiers/_shared.ts
+  monitoring: TIER_MONITORING, // see tiers/_shared.ts
   app: {
     image: PLACEHOLDER_IMAGE,
     replicas: 1, // no HPA on the smallest tier [002]

@@ -1,4 +1,4 @@
-import { GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP, SEED_LOAD_MODEL } from './_shared';
+import { GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, TIER_MONITORING, SEED_LOAD_MODEL } from './_shared';
 import type { TierRegion, TierSpec } from '../lib/tier';
 
 /** The regions: each VPC's CIDR is stated here once, for the VPC and for nginx's trusted proxies. */
@@ -33,7 +33,7 @@ export const enterprise: TierSpec = {
     p95LatencyMs: 50, // [000]
     maxErrorRatePercent: 0.1, // [000]
   },
-  monitoring: RULES_AS_CONFIG_MAP, // see tiers/_shared.ts
+  monitoring: TIER_MONITORING, // see tiers/_shared.ts
   app: {
     image: PLACEHOLDER_IMAGE,
     resources: {

@@ -17,3 +17,5 @@ export { development, team, department, enterprise };
 /** The four built-in tiers, smallest first. */
 export const TIERS: readonly TierSpec[] = [development, team, department, enterprise];
 export { TIER_DAYS, tierDay } from './days';
+export { PLATFORM_RELEASES } from './platform';
+export type { PlatformRelease } from '../lib/gitops';

@@ -1,4 +1,4 @@
-import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, RULES_AS_CONFIG_MAP, SEED_LOAD_MODEL } from './_shared';
+import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, TIER_MONITORING, SEED_LOAD_MODEL } from './_shared';
 import type { TierSpec } from '../lib/tier';
 
 /** Team: a small team's shared environment; the app scales 2-10 on CPU, nginx round-robins over it. */
@@ -13,7 +13,7 @@ export const team: TierSpec = {
   },
   replicationFactor: 2, // [002]
   regions: [{ name: 'us-east-1', role: 'primary', vpcCidr: '10.10.0.0/16' }], // [002] single region
-  monitoring: RULES_AS_CONFIG_MAP, // see tiers/_shared.ts
+  monitoring: TIER_MONITORING, // see tiers/_shared.ts
   app: {
     image: PLACEHOLDER_IMAGE,
     resources: {

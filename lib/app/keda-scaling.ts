@@ -191,3 +191,14 @@ function checkSchedule(problems: Problems, field: string, s: ScalingSchedule, mi
     }
   });
 }
+
+/**
+ * The name of the HPA that scales a workload whose horizontal autoscaler is named `name`: with the `hpa` engine the
+ * HPA itself; with `keda` the HPA KEDA creates for the ScaledObject, `keda-hpa-<ScaledObject name>` (kedacore/keda
+ * apis/keda/v1alpha1 `getHpaName`; a ScaledObject may rename it with `advanced.horizontalPodAutoscalerConfig.name`,
+ * which this library does not set). Alerts and dashboards select kube-state-metrics' `horizontalpodautoscaler` label
+ * by it.
+ */
+export function hpaNameOf(name: string, engine: AutoscalingEngine | undefined): string {
+  return engine === 'keda' ? `keda-hpa-${name}` : name;
+}

@@ -3,7 +3,8 @@ import { emitDocument } from './_manifest-yaml';
 import { synthesizeCharts } from './_synthesize-charts';
 import { syncFolder } from './_sync-folder';
 import { RegionalComponent, regionalComponentsOf } from './regional-component';
-import { GitOpsProps, gitOpsObjects } from '../gitops/gitops-objects';
+import { GitOpsProps, fluxPlatformPath } from '../gitops/gitops-props';
+import { gitOpsObjects } from '../gitops/gitops-objects';
 import { Problems } from '../core/problems';
 import { Finding, KubeObject, Manifest } from '../validate/manifest';
 import { ValidateOptions, formatFindings, validateManifests } from '../validate/validate-manifests';
@@ -50,6 +51,7 @@ export const KUSTOMIZATION_FILE = 'Kustomization';
  *                                          with addRegionalComponent): objects only that region's cluster applies,
  *                                          or that differ per region
  * <outdir>/gitops/argocd/, gitops/flux/    with `gitops`: the objects that deploy each region overlay from Git
+ * <outdir>/gitops/flux/platform/<region>/ with `gitops`: the Flux HelmReleases of the operators the region needs
  * ```
  *
  * A tier without regions gets `base/` and a tier Kustomization that renders it. The Kustomization files use
@@ -117,6 +119,10 @@ export function tierOutput(chart: TierChart, options: Omit<WriteTierManifestsOpt
     if (gitops.flux.length > 0) {
       files.set(path.join('gitops', 'flux', 'flux.yaml'), gitops.flux);
       kustomizations.set(path.join('gitops', 'flux'), ['flux.yaml']);
+    }
+    for (const [region, releases] of gitops.fluxPlatform) {
+      files.set(path.join(fluxPlatformPath(region), 'platform.yaml'), releases);
+      kustomizations.set(fluxPlatformPath(region), ['platform.yaml']);
     }
   }
   return { tier: chart.node.id, files, kustomizations };

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readManifests } from '../validate/read-manifests';
 import type { KubeObject } from '../validate/manifest';
+import { unifiedDiff } from './_unified-diff';
 
 /** One difference between two output folders. */
 export interface ManifestDifference {
@@ -13,8 +14,17 @@ export interface ManifestDifference {
    * holds no objects (`Kustomization`).
    */
   readonly subject: string;
-  /** For a changed object: each field that differs, as `path: old -> new` (JSON values). */
+  /**
+   * For a changed object: each field that differs, as `path: old -> new` (JSON values, in full), or, for a string of
+   * several lines on either side (a rule file, nginx.conf, a script), `path:` followed by the unified diff of its
+   * lines.
+   */
   readonly fields: readonly string[];
+  /**
+   * For an object of a `base` folder: the region folders (`<tier>/regions/<region>`) whose Kustomization includes
+   * that base, each a cluster the change reaches.
+   */
+  readonly reaches?: readonly string[];
 }
 
 /**
@@ -38,13 +48,45 @@ export function diffManifestFolders(oldDir: string, newDir: string): ManifestDif
     }
   }
   for (const subject of after.keys()) if (!before.has(subject)) out.push({ change: 'added', subject, fields: [] });
-  return out.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
+  const reach = new Map([...baseReach(oldDir), ...baseReach(newDir)]);
+  return out
+    .map((d) => {
+      const folder = d.subject.split(': ')[0];
+      const regions = reach.get(folder);
+      return regions ? { ...d, reaches: regions } : d;
+    })
+    .sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
 }
 
-/** The differences as text, one line per object and an indented line per field. */
+/**
+ * Per `base` folder (`<tier>/base`), the sibling region folders whose Kustomization lists `../../base` (the layout
+ * `writeTierManifests` writes), sorted.
+ */
+function baseReach(dir: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!fs.existsSync(dir)) return out;
+  for (const file of walk(dir)) {
+    const parts = file.split(path.sep);
+    if (parts.length !== 4 || parts[1] !== 'regions' || parts[3] !== 'Kustomization') continue;
+    if (!/^\s*-\s*\.\.\/\.\.\/base\s*$/m.test(fs.readFileSync(path.join(dir, file), 'utf8'))) continue;
+    const base = `${parts[0]}/base`;
+    out.set(base, [...(out.get(base) ?? []), `${parts[0]}/regions/${parts[2]}`].sort());
+  }
+  return out;
+}
+
+/**
+ * The differences as text: one line per object (with the regions a base object reaches), and an indented line per
+ * field, the lines of a multi-line field's unified diff indented below it.
+ */
 export function formatDifferences(differences: readonly ManifestDifference[]): string {
   const sign = { added: '+', removed: '-', changed: '~' } as const;
-  return differences.map((d) => [`${sign[d.change]} ${d.change} ${d.subject}`, ...d.fields.map((f) => `    ${f}`)].join('\n')).join('\n');
+  return differences
+    .map((d) => {
+      const reaches = d.reaches ? ` (reaches ${d.reaches.join(', ')})` : '';
+      return [`${sign[d.change]} ${d.change} ${d.subject}${reaches}`, ...d.fields.flatMap((f) => f.split('\n').map((line, i) => `${i === 0 ? '    ' : '      '}${line}`))].join('\n');
+    })
+    .join('\n');
 }
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
@@ -91,11 +133,15 @@ function diffValues(a: unknown, b: unknown, at: string, out: string[]): void {
     return;
   }
   if (JSON.stringify(a) === JSON.stringify(b)) return;
+  const multiLine = (v: unknown) => typeof v === 'string' && v.includes('\n');
+  if ((multiLine(a) || multiLine(b)) && (typeof a === 'string' || a === undefined) && (typeof b === 'string' || b === undefined)) {
+    out.push([`${at || '(root)'}: (${a === undefined ? 'added' : b === undefined ? 'removed' : 'changed'} text)`, '--- old', '+++ new', ...unifiedDiff(a ?? '', b ?? '')].join('\n'));
+    return;
+  }
   out.push(`${at || '(root)'}: ${show(a)} -> ${show(b)}`);
 }
 
+/** A value as JSON, in full: a cut value hides the very change a reviewer looks for. */
 function show(v: unknown): string {
-  if (v === undefined) return '(none)';
-  const text = JSON.stringify(v);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  return v === undefined ? '(none)' : JSON.stringify(v);
 }

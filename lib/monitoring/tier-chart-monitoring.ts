@@ -7,6 +7,7 @@ import type { HealthThresholds } from './health-rules';
 import type { SloTargets } from './slo-rules';
 import { DEFAULT_PROMETHEUS, PrometheusSelection, TierMonitoring } from './tier-monitoring';
 import { NGINX_EXPORTER_PORT } from '../nginx/nginx-status';
+import { hpaNameOf } from '../app/keda-scaling';
 
 /** How a TierChart watches its tier (`TierChartProps.monitoring`, the tier data's `monitoring`). */
 export interface TierChartMonitoringProps {
@@ -118,7 +119,7 @@ export function addTierMonitoring(scope: Construct, parts: TierChartParts): Tier
       port: m?.appMetrics?.port ?? 'http',
       path: m?.appMetrics?.path,
       containerPort: parts.app.containerPort,
-      hpaName: parts.autoscaling ? parts.app.name : undefined,
+      hpaName: parts.autoscaling ? hpaNameOf(parts.app.name, parts.autoscaling.engine) : undefined,
       scalingMetric: parts.autoscaling?.podsMetric?.name,
       requestsMetric: m?.appMetricNames?.requests,
       latencyBucketMetric: m?.appMetricNames?.latencyBucket,

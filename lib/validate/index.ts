@@ -4,3 +4,4 @@ export * from './structure';
 export * from './read-manifests';
 export * from './validate-manifests';
 export * from './annotations';
+export * from './sync-order';

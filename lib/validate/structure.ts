@@ -56,7 +56,7 @@ export function gitOpsCrds(): readonly CustomResourceDefinition[] {
   return gitOps;
 }
 
-const GITOPS_GROUPS = new Set(['argoproj.io', 'source.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io']);
+const GITOPS_GROUPS = new Set(['argoproj.io', 'source.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io', 'helm.toolkit.fluxcd.io']);
 
 /**
  * The operator CRDs whose resources the library emits (CloudNativePG, its Barman Cloud plugin, the Prometheus

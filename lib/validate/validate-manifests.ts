@@ -6,6 +6,7 @@ import { RULES, RULE_IDS, RuleId } from './rules';
 import { CustomResourceDefinition, SchemaRegistry, BUILT_IN_CRDS } from './structure';
 import { checkLinks, checkReferences } from './links';
 import { checkWorkload } from './workload-rules';
+import { checkSyncOrder } from './sync-order';
 import { GateContext } from './_context';
 
 
@@ -55,7 +56,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       findings.push(finding(m, 'yaml', '(root)', 'every document must be a mapping with string apiVersion and kind'));
       continue;
     }
-    const own: Finding[] = [...registry.check(m), ...checkObject(m, ctx, registry.isNamespaced(m.object.apiVersion as string, m.object.kind as string)), ...checkLinks(m, ctx, userProvided)];
+    const own: Finding[] = [...registry.check(m), ...checkObject(m, ctx, registry.isNamespaced(m.object.apiVersion as string, m.object.kind as string)), ...checkLinks(m, ctx, userProvided), ...checkSyncOrder(m, ctx)];
     const w = workloads.get(m);
     if (w) own.push(...checkPodSecurity(w), ...checkWorkload(w, ctx), ...checkReferences(w, ctx, userProvided));
     findings.push(...applyExemptions(m, own.filter((f) => enabled.has(f.rule as RuleId))));

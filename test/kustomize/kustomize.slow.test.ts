@@ -13,8 +13,9 @@ import { parseAllDocuments } from 'yaml';
 import { TierChart, writeTierManifests } from '../../lib';
 import { KUSTOMIZATION_FILE } from '../../lib/chart';
 import { runsPostgresPerRegion } from '../../lib/tier';
-import { ARGO_CD_SYNC_WAVES } from '../../lib/gitops';
-import { TIERS, hasCloudIngress } from '../../tiers';
+import { ARGO_CD_SYNC_WAVES, PROTECTED_KINDS, RUN_ONCE_KINDS } from '../../lib/gitops';
+import { ADMISSION_REFERENCES } from '../../lib/validate';
+import { PLATFORM_RELEASES, TIERS, hasCloudIngress } from '../../tiers';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> } };
 
@@ -71,7 +72,7 @@ describeWithKubectl('kustomize renders the output', () => {
     const app = new App({ outdir: out });
     for (const tier of TIERS) {
       const chart = new TierChart(app, tier.name, { ...tier, loadBalancerRegions: hasCloudIngress(tier) ? tier.regions : undefined });
-      writeTierManifests(chart, path.join(out, tier.name), { regions: tier.regions.map((r) => r.name), gitops: { repoURL: 'https://git.example.com/platform.git' } });
+      writeTierManifests(chart, path.join(out, tier.name), { regions: tier.regions.map((r) => r.name), gitops: { repoURL: 'https://git.example.com/platform.git', platform: PLATFORM_RELEASES } });
     }
     folders = [];
     const walk = (dir: string): void => {
@@ -85,8 +86,8 @@ describeWithKubectl('kustomize renders the output', () => {
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
   test('every Kustomization folder renders, with as many objects as its files hold', () => {
-    // 4 tiers x (tier, base, argocd, flux) + 7 regions
-    expect(folders.length).toBe(4 * 4 + 7);
+    // 4 tiers x (tier, base, argocd, flux) + 7 regions + 7 regions' Flux platform releases
+    expect(folders.length).toBe(4 * 4 + 7 + 7);
     for (const f of folders) {
       const listed = objectsListed(path.join(out, f));
       expect({ folder: f, count: rendered.get(f)!.length }).toEqual({ folder: f, count: listed.length });
@@ -114,26 +115,47 @@ describeWithKubectl('kustomize renders the output', () => {
     }
   });
 
-  test("the Argo CD Application's kustomize patches order a sync: Namespace first, workloads last, other annotations kept", () => {
-    const region = path.join(out, 'enterprise', 'regions', 'eu-west-1');
-    const [application] = readObjects(path.join(out, 'enterprise', 'gitops', 'argocd', 'applications.yaml')) as unknown as { spec: { source: { kustomize: { patches: unknown[] } } } }[];
-    const argo = fs.mkdtempSync(path.join(os.tmpdir(), 'argo-render-'));
-    // What Argo CD does with spec.source.kustomize.patches: a Kustomization over the source folder with the patches.
+  test("each region Application's kustomize patches, rendered: Namespace first, ScaledObjects and VPAs after their workloads, Jobs as hooks, protected kinds, other annotations kept", () => {
     const { stringify } = require('yaml') as typeof import('yaml');
-    fs.writeFileSync(path.join(argo, 'kustomization.yaml'), stringify({ resources: [path.relative(argo, region)], patches: application.spec.source.kustomize.patches }));
-    const r = spawnSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', argo], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    fs.rmSync(argo, { recursive: true, force: true });
-    const objects = parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj);
-    const plain = byKey(rendered.get(path.relative(out, region))!);
     const waves = new Map(ARGO_CD_SYNC_WAVES.map((w) => [w.kind, String(w.wave)]));
-    expect(objects.length).toBe(plain.size);
-    for (const o of objects) {
-      const { 'argocd.argoproj.io/sync-wave': wave, ...others } = o.metadata.annotations ?? {};
-      expect({ kind: o.kind, wave }).toEqual({ kind: o.kind, wave: waves.get(o.kind) });
-      expect(others).toEqual(plain.get(key(o))!.metadata.annotations ?? {});
+    let checkedReferences = 0;
+    for (const tier of TIERS) {
+      const applications = readObjects(path.join(out, tier.name, 'gitops', 'argocd', 'applications.yaml')) as unknown as (Obj & { spec: { source: { path: string; kustomize?: { patches: unknown[] } } } })[];
+      for (const region of tier.regions) {
+        const application = applications.find((a) => a.metadata.name === `${tier.name}-${region.name}`)!;
+        const dir = path.join(out, tier.name, 'regions', region.name);
+        const argo = fs.mkdtempSync(path.join(os.tmpdir(), 'argo-render-'));
+        // What Argo CD does with spec.source.kustomize.patches: a Kustomization over the source folder with the patches.
+        fs.writeFileSync(path.join(argo, 'kustomization.yaml'), stringify({ resources: [path.relative(argo, dir)], patches: application.spec.source.kustomize!.patches }));
+        const r = spawnSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', argo], { encoding: 'utf8' });
+        fs.rmSync(argo, { recursive: true, force: true });
+        expect(r.stderr).toBe('');
+        const objects = parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj);
+        const plain = byKey(rendered.get(path.relative(out, dir))!);
+        expect(objects.length).toBe(plain.size);
+        const group = (o: Obj) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');
+        const matches = (o: Obj, t: { group?: string; kind: string }) => o.kind === t.kind && (t.group === undefined || t.group === group(o));
+        for (const o of objects) {
+          const expected: Record<string, string> = { ...(plain.get(key(o))!.metadata.annotations ?? {}) };
+          if (waves.has(o.kind)) expected['argocd.argoproj.io/sync-wave'] = waves.get(o.kind)!;
+          if (RUN_ONCE_KINDS.some((t) => matches(o, t))) Object.assign(expected, { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation', 'argocd.argoproj.io/sync-wave': '1' });
+          if (PROTECTED_KINDS.some((t) => matches(o, t))) expected['argocd.argoproj.io/sync-options'] = 'Prune=false,Delete=false';
+          expect({ object: key(o), annotations: o.metadata.annotations ?? {} }).toEqual({ object: key(o), annotations: expected });
+        }
+        // The webhooks' references, on the rendered objects: each referring object in a later wave than its target.
+        const waveOf = (o: Obj) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+        for (const ref of ADMISSION_REFERENCES) {
+          for (const o of objects.filter((x) => x.kind === ref.kind)) {
+            const target = ref.field.split('.').reduce<any>((at, k) => at?.[k], o);
+            const t = objects.find((x) => x.kind === (target.kind ?? ref.defaultKind) && x.metadata.name === target.name && x.metadata.namespace === o.metadata.namespace)!;
+            expect({ object: key(o), after: waveOf(o) > waveOf(t) }).toEqual({ object: key(o), after: true });
+            checkedReferences++;
+          }
+        }
+        expect(objects.filter((o) => o.kind === 'Namespace').length).toBe(1);
+      }
     }
-    expect(objects.filter((o) => o.kind === 'Namespace').length).toBe(1);
-    expect(objects.filter((o) => waves.get(o.kind) === '1').map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'StatefulSet', 'HorizontalPodAutoscaler']));
+    // Every tier has a VPA (development's is recommendation-only) and department a ScaledObject, in each region.
+    expect(checkedReferences).toBeGreaterThanOrEqual(7 + 2);
   });
 });

@@ -1,9 +1,8 @@
 import { EXPORTER_METRICS, RuleGroup, catalogMetrics, referencedMetrics, unknownMetrics } from '../../lib/monitoring';
-import { TIERS, TierSpec } from '../../tiers';
+import { TIERS } from '../../tiers';
 import { synthTier } from '../_synth';
 
 /** The tier with its rules as the operator's PrometheusRule (the built-in tiers ship them in a ConfigMap). */
-const asPrometheusRule = (t: TierSpec): TierSpec => ({ ...t, monitoring: { ...t.monitoring, ruleResource: 'PrometheusRule' } });
 
 describe('referencedMetrics', () => {
   test('finds metric names and skips functions, keywords, label names, strings and durations', () => {
@@ -19,7 +18,7 @@ describe('referencedMetrics', () => {
 describe('every rule and dashboard query reads a catalogued metric', () => {
   test.each(TIERS.map((t) => [t.name, t] as const))('%s', (_name, tier) => {
     // GIVEN the tier's PrometheusRule and dashboard
-    const { chart, objects } = synthTier(asPrometheusRule(tier));
+    const { chart, objects } = synthTier(tier);
     const rule = objects.find((o) => o.kind === 'PrometheusRule')!;
     const dashboard = JSON.parse(Object.values(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1')!.data as Record<string, string>)[0]);
     const panels = { name: 'dashboard', rules: dashboard.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t, i) => ({ record: `panel-${i}`, expr: t.expr }))) };

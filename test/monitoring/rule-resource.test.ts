@@ -11,20 +11,23 @@ function groupsOf(objects: Manifest[]): unknown {
 }
 
 describe.each(TIERS.map((t) => [t.name, t] as const))('tier %s: the rules as a ConfigMap or as a PrometheusRule', (_name, tier) => {
-  const asConfigMap = synthTier(tier).objects;
-  const asRule = synthTier(deriveTier(tier, { monitoring: { ruleResource: 'PrometheusRule' } })).objects;
+  const asRule = synthTier(tier).objects;
+  const asConfigMap = synthTier(deriveTier(tier, { monitoring: { ruleResource: 'ConfigMap' } })).objects;
 
-  test('the built-in tier ships the plain rule file in the ConfigMap <tier>-rules, and no PrometheusRule', () => {
+  test('the built-in tier ships a PrometheusRule labelled for the ruleSelector of kube-prometheus-stack, passing the strict schema', () => {
+    const [rule] = ofKind(asRule, 'PrometheusRule');
+    expect(rule.metadata.name).toBe(`${tier.name}-rules`);
+    // kube-prometheus-stack's Prometheus selects rules by its Helm release's name (ruleSelectorNilUsesHelmValues).
+    expect(rule.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
+    expect(asRule.filter((o) => o.kind === 'ConfigMap' && o.metadata.name === `${tier.name}-rules`)).toEqual([]);
+    expect((groupsOf(asRule) as unknown[]).length).toBeGreaterThan(0);
+    expect(new SchemaRegistry().check({ file: 'monitoring.yaml', object: rule })).toEqual([]);
+  });
+
+  test("ruleResource 'ConfigMap' ships the same groups as the plain rule file in the ConfigMap <tier>-rules", () => {
     expect(ofKind(asConfigMap, 'PrometheusRule')).toEqual([]);
     const cm = asConfigMap.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${tier.name}-rules`);
     expect(Object.keys(cm!.data)).toEqual(['rules.yaml']);
-    expect((groupsOf(asConfigMap) as unknown[]).length).toBeGreaterThan(0);
-  });
-
-  test('ruleResource PrometheusRule ships the same groups in a PrometheusRule that passes the strict schema', () => {
-    const [rule] = ofKind(asRule, 'PrometheusRule');
-    expect(rule.metadata.name).toBe(`${tier.name}-rules`);
-    expect(groupsOf(asRule)).toEqual(groupsOf(asConfigMap));
-    expect(new SchemaRegistry().check({ file: 'monitoring.yaml', object: rule })).toEqual([]);
+    expect(groupsOf(asConfigMap)).toEqual(groupsOf(asRule));
   });
 });

@@ -11,7 +11,7 @@ export type Obj = Record<string, any>;
  * The enterprise tier with the operator-free PostgreSQL engine: the rule tests break fields of the StatefulSet
  * engine's pod templates, which CloudNativePG (the tier's engine) leaves to the operator. The CloudNativePG objects
  * are checked by test/postgres/postgres-cluster-crd.test.ts and, with the real tiers, by test/validate/tiers.test.ts.
- * Its rules ship as the operator's PrometheusRule (the built-in tiers ship the rule file in a ConfigMap: tiers/_shared.ts).
+ * Its rules ship as the operator's PrometheusRule, as every built-in tier's do (tiers/_shared.ts).
  */
 export const BASELINE_TIER: TierSpec = {
   ...enterprise,

@@ -246,12 +246,9 @@ describe('random tier overrides', () => {
         const findings = validateManifests(outcome.objects.map((object) => ({ file: `case-${counts.tried}.yaml`, object })));
         if (findings.length > 0) throw new Error(`${base.name} + ${JSON.stringify(o)}\n${formatFindings(findings)}`);
         // Every distinct object once, for one strict schema run at the end.
-        // PrometheusRules stay out of the kube-validate run: its datree schema carries a Go-only pattern
-        // (`^(?i)(abort|warn)?$`) that its ajv cannot compile, so any PrometheusRule crashes the tool. The gate above
-        // has already checked them against the same schema, strictly (test/tools/wrap-crd-schema.ts).
         // One JSON file per object (kube-validate reads `*.json` as one manifest each): JSON.stringify is both the
         // identity for the dedup and the file's text, about 10 times cheaper than YAML in both places here.
-        const fresh = outcome.objects.filter((obj) => obj.kind !== 'PrometheusRule').map((obj) => JSON.stringify(obj)).filter((j) => !seen.has(j) && seen.add(j));
+        const fresh = outcome.objects.map((obj) => JSON.stringify(obj)).filter((j) => !seen.has(j) && seen.add(j));
         fresh.forEach((json, i) => fs.writeFileSync(path.join(outdir, `case-${counts.tried}-${i}.json`), json));
       }),
       { numRuns: RUNS },

@@ -1,6 +1,7 @@
 import { Manifest, RULES, RULE_IDS, RuleId, SKIP_ANNOTATION_PREFIX, USER_PROVIDED_ANNOTATION, validateManifests } from '../../lib/validate';
 import { Obj, c0, get, pod, tierManifests } from './_baseline';
-import { enterprise, team } from '../../tiers';
+import { PLATFORM_RELEASES, enterprise, team } from '../../tiers';
+import { gitOpsObjects } from '../../lib/gitops';
 
 /**
  * One deliberately broken manifest per rule: every case starts from the enterprise tier's real output (which passes
@@ -148,7 +149,30 @@ const CASES: Case[] = [
   { rule: 'missing-reference', defect: 'an undeclared user Secret', object: 'StatefulSet/redis', breakIt: (_, o) => { delete o('StatefulSet/redis').metadata.annotations[USER_PROVIDED_ANNOTATION]; } },
   { rule: 'missing-reference', defect: 'the ServiceAccount is gone', object: APP, breakIt: (all) => remove(all, 'ServiceAccount/app') },
   { rule: 'missing-reference', defect: 'a TriggerAuthentication reading an undeclared Secret', object: 'TriggerAuthentication/app-prometheus', field: 'spec.secretTargetRef[0].name', breakIt: (all) => add(all, { apiVersion: 'keda.sh/v1alpha1', kind: 'TriggerAuthentication', metadata: { name: 'app-prometheus', namespace: ns }, spec: { secretTargetRef: [{ parameter: 'bearerToken', name: 'prometheus-token', key: 'bearerToken' }] } }) },
+  // Sync order: the region's Application as gitOpsObjects writes it, then one wave patch turned around.
+  { rule: 'sync-order', defect: 'the VPA patched into a wave before its Deployment', object: 'Application/enterprise-us-east-1', field: 'spec.source.kustomize.patches', breakIt: (all) => add(all, regionApplication(all, { VerticalPodAutoscaler: 0, Deployment: 1 })) },
+  { rule: 'sync-order', defect: 'a ScaledObject in the same wave as its Deployment', object: 'Application/enterprise-us-east-1', field: 'spec.source.kustomize.patches', breakIt: (all) => { kedaInsteadOfHpa(all); add(all, regionApplication(all, { ScaledObject: 1 })); } },
+  { rule: 'sync-order', defect: "an operator's Application in a wave after the region's", object: 'Application/enterprise-us-east-1', field: 'metadata.annotations.argocd.argoproj.io/sync-wave', breakIt: (all) => {
+    const apps = gitOps(all).argoCd;
+    for (const app of apps) if (app.metadata?.labels?.['scaling-tiers.io/platform-release']) (app.metadata.annotations as Record<string, string>)['argocd.argoproj.io/sync-wave'] = '20';
+    for (const app of apps) add(all, app);
+  } },
 ];
+
+/** The enterprise tier's GitOps objects for its primary region (objects: the baseline), with every platform release. */
+function gitOps(all: Manifest[]) {
+  return gitOpsObjects('enterprise', ns, [{ name: 'us-east-1', objects: all.map((m) => m.object) }], { repoURL: 'https://github.com/acme/deploy.git', platform: PLATFORM_RELEASES, flux: false });
+}
+
+/** The region's Application with the waves of some kinds replaced. */
+function regionApplication(all: Manifest[], waves: Record<string, number>): Obj {
+  const app = gitOps(all).argoCd.find((a) => a.metadata?.name === 'enterprise-us-east-1') as Obj;
+  for (const patch of app.spec.source.kustomize.patches) {
+    const wave = waves[patch.target.kind];
+    if (wave !== undefined) patch.patch = patch.patch.replace(/sync-wave: "-?[0-9]+"/, `sync-wave: "${wave}"`);
+  }
+  return app;
+}
 
 /** A KEDA ScaledObject for Deployment/app with the enterprise HPA's bounds, CPU target and behaviour. */
 function scaledObject(name: string): Obj {

@@ -5,7 +5,8 @@
 import Ajv from 'ajv';
 import { gitOpsCrds } from '../../lib/validate/structure';
 import { structuralValidator } from '../../lib/validate/_structural-schema';
-import { gitOpsObjects, KubeObject } from '../../lib';
+import { gitOpsObjects } from '../../lib';
+import { PLATFORM_RELEASES } from '../../tiers';
 
 /** Every object with one field changed at a time: a wrong type, an unknown key, a missing required key. */
 function mutations(o: unknown, at: string[] = []): { path: string[]; value: unknown }[] {
@@ -30,12 +31,17 @@ function apply(o: unknown, path: string[], value: unknown): unknown {
 }
 
 test('the walking validator gives ajv’s verdict and error locations on GitOps objects and on every one-field mutation', () => {
-  const { argoCd, flux } = gitOpsObjects('shop', 'shop', [{ name: 'us-east-1', objects: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a', namespace: 'shop' } }] }], {
-    repoURL: 'https://g.example.com/p.git', clusters: { 'us-east-1': { fluxKubeConfigSecret: 'k' } },
+  // An HPA on a Pods metric brings two platform releases (one waiting for the other, one with values): Helm sources,
+  // HelmRepositories and HelmReleases too.
+  const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'a', namespace: 'shop' }, spec: { metrics: [{ type: 'Pods' }] } };
+  const { argoCd, flux, fluxPlatform } = gitOpsObjects('shop', 'shop', [{ name: 'us-east-1', objects: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a', namespace: 'shop' } }, hpa] }], {
+    repoURL: 'https://g.example.com/p.git', clusters: { 'us-east-1': { fluxKubeConfigSecret: 'k' } }, platform: PLATFORM_RELEASES,
   });
+  const objects = [...argoCd, ...flux, ...[...fluxPlatform.values()].flat()];
+  expect(new Set(objects.map((o) => o.kind))).toEqual(new Set(['Application', 'GitRepository', 'HelmRepository', 'Kustomization', 'HelmRelease']));
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   let compared = 0;
-  for (const object of [...argoCd, ...flux] as KubeObject[]) {
+  for (const object of objects) {
     const crd = gitOpsCrds().find((c) => `${c.spec.group}/${c.spec.versions[0].name}` === object.apiVersion && c.spec.names.kind === object.kind)!;
     const schema = crd.spec.versions[0].schema!.openAPIV3Schema!;
     const walking = structuralValidator(schema, () => {
