@@ -190,8 +190,8 @@ function pause(ms: number): Promise<void> {
 }
 
 describe.each([
-  ['department tier, plaintext', { mode: 'cluster', masters: department.redis.masters, replicasPerMaster: department.redis.replicasPerMaster, maxMemory: department.redis.maxMemory, use: department.redis.use, appendOnly: department.redis.appendOnly, auth: AUTH } as RedisConfProps, false],
-  ['enterprise tier, TLS', { mode: 'cluster', masters: enterprise.redis.masters, replicasPerMaster: enterprise.redis.replicasPerMaster, maxMemory: enterprise.redis.maxMemory, use: enterprise.redis.use, appendOnly: enterprise.redis.appendOnly, auth: AUTH } as RedisConfProps, true],
+  ['department tier, plaintext', { mode: 'cluster', masters: department.redis.masters, replicasPerMaster: department.redis.replicasPerMaster, maxMemory: department.redis.maxMemory, use: department.redis.use, appendOnly: department.redis.appendOnly, auth: AUTH }, false],
+  ['enterprise tier, TLS', { mode: 'cluster', masters: enterprise.redis.masters, replicasPerMaster: enterprise.redis.replicasPerMaster, maxMemory: enterprise.redis.maxMemory, use: enterprise.redis.use, appendOnly: enterprise.redis.appendOnly, auth: AUTH }, true],
 ] as const)('rolling restart of a 3 + 3 cluster (%s) through the generated preStop and readiness scripts', (name, tierProps, useTls) => {
   const nodes: RedisServer[] = [];
   const pki = () => path.join(root, 'pki');
