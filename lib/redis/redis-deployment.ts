@@ -19,7 +19,8 @@ import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '.
 import {
   HANDOVER_SCRIPT_KEY, READINESS_SCRIPT_KEY, REDIS_BUS_PORT, REDIS_PORT, RedisExporter, TLS_FILES, bootstrapJob, redisNetworkPolicy, redisPodSpec, userProvidedSecret,
 } from './_redis-pod';
-import { redisCertificate } from './_redis-certificate';
+import { redisCertificate, redisClientCertificate } from './_redis-certificate';
+import { redisClientConfigMapName, redisClientSettings } from './redis-client';
 import { SENTINEL_SCRIPT_KEY, redisSentinel, sentinelHostnames, sentinelNames } from './_redis-sentinel-pod';
 import { redisExporterAuthScript, redisTlsReloaderScript } from './redis-scripts';
 import {
@@ -355,7 +356,15 @@ export class RedisDeployment extends Construct {
       });
     }
 
+    // The connection settings a client reads (envFrom): see redisClientSettings and redisClientWiring.
+    new k8s.KubeConfigMap(this, 'ClientConfigMap', {
+      metadata: { name: redisClientConfigMapName(name), labels },
+      data: redisClientSettings({ name, namespace, clusterDomain, mode, sentinel: sentinel !== undefined, auth: conf.auth !== undefined, tls: tls !== undefined }),
+    });
+
     if (tls) {
+      // A client certificate per calling workload, from the servers' issuer (tls-auth-clients yes refuses the others).
+      tls.clients.forEach((client) => redisClientCertificate(this, `ClientCertificate-${client}`, { redisName: name, client, labels, tls }));
       const qualified = (service: string) => [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.${clusterDomain}`];
       const services = [headless, ...(sentinel ? [] : [name]), ...(mode === 'replicated' ? [`${name}-read`] : [])];
       const sentinelServices = sentinel ? [sentinelNames(name).headless, sentinelNames(name).service] : [];

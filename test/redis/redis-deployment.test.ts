@@ -1,6 +1,7 @@
 import { RedisDeployment, RedisDeploymentProps } from '../../lib/redis/redis-deployment';
 import { redisSentinelMinReplicasToWrite } from '../../lib/redis/redis-sentinel';
 import { REDIS_HANDOVER_SECONDS } from '../../lib/redis/redis-scripts';
+import { redisClientWiring } from '../../lib/redis/redis-client';
 import { DeepPartial, TierSpec, deriveTier, enterprise, team } from '../../tiers';
 import { propsErrorOf } from '../_props';
 import { named, ofKind, one, synth, testChart } from '../_synth';
@@ -29,7 +30,7 @@ describe('RedisDeployment', () => {
     expect(ofKind(objects, 'Job')).toHaveLength(0);
     expect(ofKind(objects, 'Service').map((s) => s.metadata.name)).toEqual(['redis-headless', 'redis']);
     expect(sts.spec.template.spec.containers[0].command).toEqual(['sh', '/etc/redis/redis-startup.sh']);
-    expect(Object.keys(one(objects, 'ConfigMap').data)).toEqual(['redis-ready.sh', 'redis-startup.sh', 'redis.conf']);
+    expect(Object.keys(named(objects, 'ConfigMap', 'redis-config').data)).toEqual(['redis-ready.sh', 'redis-startup.sh', 'redis.conf']);
     // Nobody to hand over to: no preStop hook, and the grace period is the server's shutdown alone.
     expect(sts.spec.template.spec.containers[0].lifecycle).toBeUndefined();
     expect(sts.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
@@ -80,7 +81,7 @@ describe('RedisDeployment', () => {
 
     const sts = one(objects, 'StatefulSet');
     expect(sts.spec.replicas).toBe(3);
-    const conf = one(objects, 'ConfigMap').data;
+    const conf = named(objects, 'ConfigMap', 'redis-config').data;
     expect(conf['primary.conf']).not.toContain('replicaof');
     expect(conf['replica.conf']).toContain('replicaof redis-0.redis-headless.shop.svc.cluster.local 6379');
     expect(named(objects, 'Service', 'redis').spec.selector['statefulset.kubernetes.io/pod-name']).toBe('redis-0');
@@ -424,6 +425,46 @@ describe('RedisDeployment', () => {
         '--redis.addr=rediss://$(POD_NAME).redis-headless.shop.svc.cluster.local:6379', '--redis.password-file=/run/exporter/passwords.json',
         '--tls-ca-cert-file=/etc/redis-tls/ca.crt', '--tls-client-cert-file=/etc/redis-tls/tls.crt', '--tls-client-key-file=/etc/redis-tls/tls.key',
       ]);
+    });
+
+    test('a client certificate per listed client (client auth only, same issuer), and the connection settings for it', () => {
+      const { objects } = build({ ...tlsProps, tls: { ...tlsProps.tls!, clients: ['web'] } });
+      expect(named(objects, 'Certificate', 'redis-web-client-tls').spec).toEqual({
+        secretName: 'redis-web-client-tls',
+        secretTemplate: { labels: expect.any(Object) },
+        commonName: 'web',
+        duration: '2160h',
+        renewBefore: '720h',
+        issuerRef: { name: 'internal-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+        privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+        usages: ['digital signature', 'client auth'],
+      });
+      expect(named(objects, 'ConfigMap', 'redis-client').data).toEqual({
+        REDIS_MODE: 'replicated',
+        REDIS_SENTINEL_HOST: 'redis-sentinel.shop.svc.cluster.local',
+        REDIS_SENTINEL_PORT: '26379',
+        REDIS_SENTINEL_MASTER: 'redis',
+        REDIS_READ_HOST: 'redis-read.shop.svc.cluster.local',
+        REDIS_AUTH_FILE: '/etc/redis-client-auth/password',
+        REDIS_TLS: 'true',
+        REDIS_TLS_CA_FILE: '/etc/redis-client-tls/ca.crt',
+        REDIS_TLS_CERT_FILE: '/etc/redis-client-tls/tls.crt',
+        REDIS_TLS_KEY_FILE: '/etc/redis-client-tls/tls.key',
+      });
+      expect(redisClientWiring({ name: 'redis', client: 'web', auth: AUTH, tls: true })).toEqual({
+        configMapName: 'redis-client',
+        secretFiles: [
+          { secretName: AUTH.secretName, mountPath: '/etc/redis-client-auth', items: { [AUTH.key]: 'password' } },
+          { secretName: 'redis-web-client-tls', mountPath: '/etc/redis-client-tls' },
+        ],
+      });
+    });
+
+    test('throws if a client name is not a label, is repeated, or makes the Secret name too long', () => {
+      const msg = errorOf({ ...tlsProps, tls: { ...tlsProps.tls!, clients: ['Web', 'web', 'web', 'x'.repeat(50)] } });
+      expect(msg).toContain("'tls.clients[0]' must be a workload name (a DNS-1035 label) short enough for \"redis-<client>-client-tls\" to be at most 63 characters, got: \"Web\"");
+      expect(msg).toContain("'tls.clients' must be distinct names");
+      expect(msg).toContain(`'tls.clients[3]' must be a workload name`);
     });
 
     test('throws if renewBefore is not shorter than the duration', () => {
