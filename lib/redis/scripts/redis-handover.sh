@@ -38,6 +38,7 @@ if [ -z "$(printf '%s\n' "$nodes" | awk -v me="$myid" '$1 == me && NF > 8')" ]; 
 fi
 # Its replicas that are connected and not flagged failing, as ip:port (the cluster bus address, reachable from here).
 replicas=$(printf '%s\n' "$nodes" | awk -v me="$myid" '$4 == me && $3 !~ /fail|handshake|noaddr/ && $8 == "connected" { a = $2; sub(/@.*/, "", a); print a }')
+[ -n "$replicas" ] || { log "no connected replica: nothing to hand over to"; exit 0; }
 # @else
 
 # Sentinel: ask a Sentinel to fail over now (SENTINEL FAILOVER promotes a replica and makes this server its replica);
