@@ -7,7 +7,7 @@
 
 // The error every construct throws on bad props, and the prop types several components share.
 export { PropsError } from './core';
-export type { ContainerResources, ResourceAmounts, IngressPeer, SecretKeyRef } from './core';
+export type { ContainerResources, ResourceAmounts, IngressPeer, SecretKeyRef, SecretFilesMount } from './core';
 
 // The application service and its scaling.
 export { ScalableService, PrometheusAdapterRules, prometheusAdapterRule } from './app';

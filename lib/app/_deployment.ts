@@ -64,18 +64,25 @@ export function addDeployment(scope: Construct, r: ResolvedScalableService, sele
             volumeMounts: nonEmpty([
               ...(r.writableTmp ? [{ name: 'tmp', mountPath: '/tmp' }] : []),
               ...r.configFiles.map((f, i) => ({ name: `config-${i}`, mountPath: f.mountPath, subPath: f.key, readOnly: true })),
+              ...r.secretFiles.map((m, i) => ({ name: `secret-${i}`, mountPath: m.mountPath, readOnly: true })),
             ]),
           },
         ],
         volumes: nonEmpty<k8s.Volume>([
           ...(r.writableTmp ? [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(r.tmpSizeLimit) } }] : []),
           ...r.configFiles.map((f, i) => ({ name: `config-${i}`, configMap: { name: f.configMapName, items: [{ key: f.key, path: f.key }] } })),
+          // 0400, made 0440 by kubelet for the pod's fsGroup, the app's group: nobody else reads them.
+          ...r.secretFiles.map((m, i) => ({
+            name: `secret-${i}`,
+            secret: { secretName: m.secretName, defaultMode: 0o400, items: m.items && Object.entries(m.items).map(([key, path]) => ({ key, path })) },
+          })),
         ]),
       },
     },
   };
-  // The Secrets behind secretEnv are the user's to provide; say so to the validation gate.
-  const secrets = Object.values(r.secretEnv).map((ref) => ({ kind: 'Secret' as const, name: ref.secretName }));
+  // The Secrets behind secretEnv and secretFiles come from outside this Deployment; say so to the validation gate.
+  const secrets = [...Object.values(r.secretEnv).map((ref) => ref.secretName), ...r.secretFiles.map((m) => m.secretName)]
+    .filter((name, i, all) => all.indexOf(name) === i).map((name) => ({ kind: 'Secret' as const, name }));
   const annotations = validationAnnotations(secrets, r.validationExemptions);
   const deployment = new ApiObject(scope, 'Deployment', {
     ...k8s.KubeDeployment.GVK,

@@ -9,7 +9,7 @@ import { CREDENTIAL_NAME, ENV_NAME, IMAGE_ALLOWED, isObjectName, isPinnedImage, 
 import { idAllowed } from '../core/pod-security';
 import { Problems } from '../core/problems';
 import { MEMORY_ALLOWED, parseMemory } from '../core/quantity';
-import type { SecretKeyRef } from '../core/secret-ref';
+import type { SecretFilesMount, SecretKeyRef } from '../core/secret-ref';
 import { RULES, RULE_IDS, type RuleId } from '../validate/rules';
 import { HorizontalScaling, checkHorizontalScaling } from './horizontal-scaling';
 import { VerticalScaling, checkVerticalScaling } from './vertical-scaling';
@@ -35,6 +35,7 @@ export interface ResolvedScalableService {
   readonly env: Record<string, string>;
   readonly secretEnv: Record<string, SecretKeyRef>;
   readonly envFromConfigMaps: string[];
+  readonly secretFiles: SecretFilesMount[];
   readonly runAsUser: number;
   readonly runAsGroup: number;
   readonly writableTmp: boolean;
@@ -77,6 +78,7 @@ export function resolveScalableServiceProps(problems: Problems, path: string, pr
     env: props.env ?? {},
     secretEnv: props.secretEnv ?? {},
     envFromConfigMaps: props.envFromConfigMaps ?? [],
+    secretFiles: props.secretFiles ?? [],
     runAsUser: props.runAsUser ?? 10001,
     runAsGroup: props.runAsGroup ?? 10001,
     writableTmp: props.writableTmp ?? true,
@@ -162,6 +164,17 @@ export function resolveScalableServiceProps(problems: Problems, path: string, pr
   }
   r.envFromConfigMaps.forEach((name, i) => {
     if (!isDnsSubdomain(name)) add(`envFromConfigMaps[${i}]`, name, 'a ConfigMap name (DNS-1123 subdomain)');
+  });
+  const folders = new Set<string>();
+  r.secretFiles.forEach((m, i) => {
+    if (!isDnsSubdomain(m?.secretName)) add(`secretFiles[${i}].secretName`, m?.secretName, 'a Secret name (DNS-1123 subdomain)');
+    if (!/^\/[^\0]*[^/]$/.test(m?.mountPath ?? '')) add(`secretFiles[${i}].mountPath`, m?.mountPath, 'an absolute folder path');
+    else if (folders.has(m.mountPath)) add(`secretFiles[${i}].mountPath`, m.mountPath, 'a folder no other secretFiles entry uses');
+    folders.add(m?.mountPath);
+    for (const [key, file] of Object.entries(m?.items ?? {})) {
+      if (!/^[-._a-zA-Z0-9]+$/.test(key)) add(`secretFiles[${i}].items`, key, 'Secret keys (letters, digits, -, _, .)');
+      if (!/^[-_a-zA-Z0-9][-._a-zA-Z0-9]*$/.test(file)) add(`secretFiles[${i}].items.${key}`, file, 'a file name (letters, digits, -, _, .; no folder)');
+    }
   });
   checkIngressPeers(problems, field('allowIngressFrom'), r.allowIngressFrom);
   r.configFiles.forEach((f, i) => {

@@ -4,7 +4,7 @@
  */
 import type { ContainerResources } from '../core/container-resources';
 import type { IngressPeer } from '../core/ingress-peer';
-import type { SecretKeyRef } from '../core/secret-ref';
+import type { SecretFilesMount, SecretKeyRef } from '../core/secret-ref';
 import type { RuleId } from '../validate/rules';
 import type { HorizontalScaling } from './horizontal-scaling';
 import type { VerticalScaling } from './vertical-scaling';
@@ -122,6 +122,15 @@ export interface ScalableServiceProps {
    * @default []
    */
   readonly envFromConfigMaps?: string[];
+
+  /**
+   * Secrets mounted read-only as files (mode 0400, readable by the pod's group), e.g. a client certificate with its
+   * CA (`tls.crt`, `tls.key`, `ca.crt`) or a password file. The validation gate is told that they come from outside
+   * this Deployment (the user, or cert-manager from a Certificate).
+   *
+   * @default [] - none
+   */
+  readonly secretFiles?: SecretFilesMount[];
 
   /**
    * The UID the container runs as.

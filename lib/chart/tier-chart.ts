@@ -12,6 +12,7 @@ import { postgresClusterEnv } from '../postgres/cnpg/postgres-cluster-endpoints'
 import { addRegionalComponent, regionalComponentsOf } from './regional-component';
 import { DEFAULT_BACKUP_BUCKET_PREFIX } from '../cloud/postgres-backup-location';
 import { RedisDeployment } from '../redis/redis-deployment';
+import { redisClientWiring } from '../redis/redis-client';
 import { ScalableService } from '../app/scalable-service';
 import { PrometheusAdapterRules } from '../app/prometheus-adapter';
 import { synthesizeCharts } from './_synthesize-charts';
@@ -197,7 +198,11 @@ export class TierChart extends Chart {
     const appName = props.appName ?? 'app';
     const nginxName = 'nginx';
     const appChart = this.addComponent('app');
-    this.app = new ScalableService(appChart, appName, tierScalableServiceProps(props.name, props.app, props.nginx !== undefined, props.postgres?.engine === 'cloudnative-pg'));
+    const redisName = 'redis';
+    const redisAuth = props.redisAuth ?? { secretName: 'redis-auth', key: 'password' };
+    // The app reaches Redis with its settings, the password and, with TLS, a client certificate of its own.
+    const redisClient = props.redis ? redisClientWiring({ name: redisName, client: appName, auth: redisAuth, tls: props.redis.tls !== undefined }) : undefined;
+    this.app = new ScalableService(appChart, appName, tierScalableServiceProps(props.name, props.app, props.nginx !== undefined, props.postgres?.engine === 'cloudnative-pg', redisClient));
     // Only the app's pods reach its state.
     const appPeers = () => [{ podLabels: this.app.selectorLabels }];
 
@@ -218,10 +223,12 @@ export class TierChart extends Chart {
     }
 
     if (props.redis) {
-      this.redis = new RedisDeployment(this.addComponent('redis'), 'redis', {
+      this.redis = new RedisDeployment(this.addComponent('redis'), redisName, {
         ...props.redis,
+        name: redisName,
         namespace,
-        auth: props.redisAuth ?? { secretName: 'redis-auth', key: 'password' },
+        auth: redisAuth,
+        tls: props.redis.tls && { ...props.redis.tls, clients: [...(props.redis.tls.clients ?? []), appName] },
         allowIngressFrom: appPeers(),
         exporter: tierRedisExporter(props.monitoring, props.redis.mode),
       });

@@ -12,6 +12,23 @@ export interface SecretKeyRef {
   readonly key: string;
 }
 
+/**
+ * A Secret mounted read-only into a container as files, one per key (certificates, keys, passwords): the way
+ * credentials reach a container, never through env.
+ */
+export interface SecretFilesMount {
+  /** The Secret's name, in the workload's namespace. */
+  readonly secretName: string;
+  /** The absolute folder its files appear in. */
+  readonly mountPath: string;
+  /**
+   * Only these keys, each as the file named by its value (e.g. `{ password: 'password' }`).
+   *
+   * @default - every key of the Secret, each as a file of its own name
+   */
+  readonly items?: Readonly<Record<string, string>>;
+}
+
 /** What a Secret reference must look like, for error messages. */
 export const SECRET_REF_ALLOWED = 'a Secret reference { secretName, key } (secrets are never given literally)';
 

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { REDIS_ANNOUNCE_HOSTNAME_ENV, REDIS_CONF_PATH, REDIS_PASSWORD_FILE } from './redis-props';
 import { RedisMode } from './redis-shape';
 import { REDIS_TLS_DIR, ResolvedRedisTlsProps, redisCliTlsArgs } from './redis-tls';
+import { REDIS_HANDOVER_SECONDS } from './redis-scripts';
 import { SecretKeyRef } from '../core/secret-ref';
 import { validationAnnotations } from '../validate/annotations';
 import { ContainerResources } from '../core/container-resources';
@@ -33,6 +34,15 @@ const EXPORTER_AUTH_FILE = '/run/exporter/passwords.json';
 export const CONFIG_DIR = REDIS_CONF_PATH.slice(0, REDIS_CONF_PATH.lastIndexOf('/'));
 /** The startup script's path in the Redis container. */
 export const STARTUP_SCRIPT_PATH = `${CONFIG_DIR}/redis-startup.sh`;
+/** The readiness probe's script (`redisReadinessScript`), in the ConfigMap. */
+export const READINESS_SCRIPT_KEY = 'redis-ready.sh';
+/** The preStop handover's script (`redisHandoverScript`), in the ConfigMap of a cluster or a Sentinel-watched set. */
+export const HANDOVER_SCRIPT_KEY = 'redis-handover.sh';
+/**
+ * What a server needs after SIGTERM: redis-server saves its RDB snapshot and flushes the AOF before exiting; a large
+ * dataset takes a while. The preStop handover (`REDIS_HANDOVER_SECONDS`) comes on top of it.
+ */
+const SHUTDOWN_SECONDS = 60;
 
 const IDENTITY = { runAsUser: REDIS_UID, runAsGroup: REDIS_UID, fsGroup: REDIS_UID };
 
@@ -55,6 +65,8 @@ export interface RedisPodOptions {
   readonly selector: Record<string, string>;
   readonly spread: boolean;
   readonly exporter?: RedisExporter;
+  /** Whether the ConfigMap has the preStop handover (cluster mode, or replicated with Sentinel). */
+  readonly handover: boolean;
 }
 
 /** A Prometheus exporter sidecar (oliver006/redis_exporter) serving metrics on port 9121. */
@@ -224,13 +236,16 @@ export function redisPodSpec(o: RedisPodOptions): k8s.PodSpec {
   const tcp = { tcpSocket: { port: k8s.IntOrString.fromString('redis') } };
   const auth = o.auth !== undefined;
   const tls = o.tls !== undefined;
-  const scripts = ['redis-startup.sh', ...(tls ? ['redis-tls-reloader.sh'] : []), ...(o.exporter && auth ? ['exporter-auth.sh'] : [])];
+  const scripts = [
+    'redis-startup.sh', READINESS_SCRIPT_KEY, ...(o.handover ? [HANDOVER_SCRIPT_KEY] : []),
+    ...(tls ? ['redis-tls-reloader.sh'] : []), ...(o.exporter && auth ? ['exporter-auth.sh'] : []),
+  ];
   return {
     serviceAccountName: o.serviceAccountName,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
-    // SIGTERM makes Redis save its RDB snapshot/flush the AOF before exiting: give a large dataset time for it.
-    terminationGracePeriodSeconds: 60,
+    // The grace period counts the preStop hook too: the handover's bound, then the server's own shutdown.
+    terminationGracePeriodSeconds: (o.handover ? REDIS_HANDOVER_SECONDS : 0) + SHUTDOWN_SECONDS,
     securityContext: restrictedPodSecurityContext(IDENTITY),
     topologySpreadConstraints: o.spread ? spreadConstraints(o.selector) : undefined,
     affinity: o.spread ? requiredAntiAffinity(o.selector) : undefined,
@@ -251,10 +266,13 @@ export function redisPodSpec(o: RedisPodOptions): k8s.PodSpec {
       securityContext: restrictedContainerSecurityContext(IDENTITY),
       // The port opens before the dataset is loaded: a long AOF/RDB load is not a failed start (up to 10 minutes).
       startupProbe: { ...tcp, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 120 },
-      // Ready only when it answers PONG (not LOADING, not NOAUTH).
-      readinessProbe: { exec: pingProbe(REDIS_PORT, auth, tls, '^PONG'), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+      // Ready only when it can serve its role: loaded, a replica linked to its primary, a cluster node with
+      // cluster_state:ok (see redisReadinessScript). Two redis-cli calls of at most 2 s each.
+      readinessProbe: { exec: { command: ['sh', `${CONFIG_DIR}/${READINESS_SCRIPT_KEY}`] }, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 1 },
       // Alive while it answers at all, loading a dataset or cut from its primary included: a restart would not help.
       livenessProbe: { exec: pingProbe(REDIS_PORT, auth, tls, 'PONG|LOADING|MASTERDOWN'), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+      // A primary hands its role to a replica before it stops (see redisHandoverScript).
+      lifecycle: o.handover ? { preStop: { exec: { command: ['sh', `${CONFIG_DIR}/${HANDOVER_SCRIPT_KEY}`] } } } : undefined,
       volumeMounts: [
         { name: 'data', mountPath: '/data' },
         { name: 'run', mountPath: '/run/redis' },

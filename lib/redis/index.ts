@@ -7,3 +7,4 @@ export * from './redis-scripts';
 export * from './redis-sentinel';
 export * from './redis-tls';
 export * from './redis-deployment';
+export * from './redis-client';

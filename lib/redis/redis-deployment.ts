@@ -11,17 +11,21 @@ import { fieldAt } from '../core/checks';
 import { renderRedisConf } from './redis-conf';
 import { redisMemoryLimitForBytes } from './redis-memory';
 import { ResolvedRedisProps, RedisUse, resolveRedisConfProps } from './redis-props';
-import { redisClusterBootstrapScript, renderRedisStartupScript } from './redis-scripts';
+import { redisClusterBootstrapScript, renderRedisHandoverScript, renderRedisReadinessScript, renderRedisStartupScript } from './redis-scripts';
 import { RedisMode } from './redis-shape';
 import { ContainerResources, checkContainerResources } from '../core/container-resources';
 import { IngressPeer, checkIngressPeers } from '../core/ingress-peer';
 import { IMAGE_ALLOWED, isObjectName, isPinnedImage, objectNameAllowed } from '../core/names';
-import { REDIS_BUS_PORT, REDIS_PORT, RedisExporter, TLS_FILES, bootstrapJob, redisNetworkPolicy, redisPodSpec, userProvidedSecret } from './_redis-pod';
-import { redisCertificate } from './_redis-certificate';
+import {
+  HANDOVER_SCRIPT_KEY, READINESS_SCRIPT_KEY, REDIS_BUS_PORT, REDIS_PORT, RedisExporter, TLS_FILES, bootstrapJob, redisNetworkPolicy, redisPodSpec, userProvidedSecret,
+} from './_redis-pod';
+import { redisCertificate, redisClientCertificate } from './_redis-certificate';
+import { redisClientConfigMapName, redisClientSettings } from './redis-client';
 import { SENTINEL_SCRIPT_KEY, redisSentinel, sentinelHostnames, sentinelNames } from './_redis-sentinel-pod';
 import { redisExporterAuthScript, redisTlsReloaderScript } from './redis-scripts';
 import {
-  REDIS_SENTINEL_PORT, RedisSentinelProps, ResolvedRedisSentinelTimings, redisSentinelStartupScript, resolveRedisSentinelTimings,
+  REDIS_SENTINEL_PORT, RedisSentinelProps, ResolvedRedisSentinelTimings, redisSentinelMinReplicasToWrite, redisSentinelStartupScript,
+  resolveRedisSentinelTimings,
 } from './redis-sentinel';
 import { RedisTlsProps, ResolvedRedisTlsProps, resolveRedisTlsProps } from './redis-tls';
 import { REDIS_PASSWORD_FILE } from './redis-props';
@@ -148,10 +152,11 @@ export interface RedisDeploymentProps {
 
   /**
    * Replicated mode only: 3 Sentinels (quorum 2) that promote a replica when the primary fails. Clients then find
-   * the primary through the `<name>-sentinel` Service on port 26379 (master name `<name>`), and the servers refuse
-   * writes when no replica acknowledges them (`min-replicas-to-write 1`, `min-replicas-max-lag 10`), so an
-   * isolated old primary stops taking writes that the failover would lose. Without Sentinel the `<name>` Service
-   * points at pod 0, which stays the primary.
+   * the primary through the `<name>-sentinel` Service on port 26379 (master name `<name>`). A cache with one
+   * replica keeps taking writes on a lone primary (`min-replicas-to-write 0`: no stall after a failover; callers
+   * that need a second copy use `WAIT`); data, or two replicas and more, refuse writes that no replica acknowledges
+   * (`min-replicas-to-write 1`, `min-replicas-max-lag 10`): see `redisSentinelMinReplicasToWrite`. Without
+   * Sentinel the `<name>` Service points at pod 0, which stays the primary.
    *
    * @default - no Sentinel, no automatic failover
    */
@@ -241,7 +246,13 @@ export class RedisDeployment extends Construct {
       ? { 'primary.conf': renderRedisConf(conf), 'replica.conf': renderRedisConf({ ...conf, replicaOf: { host: fqdn(0), port: REDIS_PORT } }) }
       : { 'redis.conf': renderRedisConf(serverConf) };
     const tlsFiles = tls ? { ...TLS_FILES, authClients: tls.authClients } : undefined;
-    const configData: Record<string, string> = { ...confs, 'redis-startup.sh': renderRedisStartupScript(serverConf) };
+    const handover = mode === 'cluster' || sentinel !== undefined;
+    const configData: Record<string, string> = {
+      ...confs,
+      'redis-startup.sh': renderRedisStartupScript(serverConf),
+      [READINESS_SCRIPT_KEY]: renderRedisReadinessScript(serverConf),
+    };
+    if (handover) configData[HANDOVER_SCRIPT_KEY] = renderRedisHandoverScript(serverConf);
     if (tlsFiles) configData['redis-tls-reloader.sh'] = redisTlsReloaderScript({ port: REDIS_PORT, tls: tlsFiles, passwordFile: conf.auth ? REDIS_PASSWORD_FILE : undefined });
     if (props.exporter && conf.auth) configData['exporter-auth.sh'] = redisExporterAuthScript();
     if (sentinel) {
@@ -303,7 +314,7 @@ export class RedisDeployment extends Construct {
         spec: redisPodSpec({
           name, mode, image, namespace, clusterDomain, headless, auth: conf.auth, tls, sentinel: sentinel !== undefined, resources,
           serviceAccountName: serviceAccount.name, configMapName: config.name, confKeys: Object.keys(confs),
-          selector: this.selectorLabels, spread: replicas > 1, exporter: props.exporter,
+          selector: this.selectorLabels, spread: replicas > 1, exporter: props.exporter, handover,
         }),
       },
       volumeClaimTemplates: [{
@@ -345,7 +356,15 @@ export class RedisDeployment extends Construct {
       });
     }
 
+    // The connection settings a client reads (envFrom): see redisClientSettings and redisClientWiring.
+    new k8s.KubeConfigMap(this, 'ClientConfigMap', {
+      metadata: { name: redisClientConfigMapName(name), labels },
+      data: redisClientSettings({ name, namespace, clusterDomain, mode, sentinel: sentinel !== undefined, auth: conf.auth !== undefined, tls: tls !== undefined }),
+    });
+
     if (tls) {
+      // A client certificate per calling workload, from the servers' issuer (tls-auth-clients yes refuses the others).
+      tls.clients.forEach((client) => redisClientCertificate(this, `ClientCertificate-${client}`, { redisName: name, client, labels, tls }));
       const qualified = (service: string) => [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.${clusterDomain}`];
       const services = [headless, ...(sentinel ? [] : [name]), ...(mode === 'replicated' ? [`${name}-read`] : [])];
       const sentinelServices = sentinel ? [sentinelNames(name).headless, sentinelNames(name).service] : [];
@@ -447,8 +466,9 @@ function resolveDeployment(
     appendOnly: props.appendOnly,
     auth: props.auth,
     protectedMode: props.auth === undefined ? false : undefined,
-    // With Sentinel an isolated old primary must stop taking writes: they would be lost when it rejoins as a replica.
-    minReplicasToWrite: props.mode === 'replicated' && props.sentinel !== undefined ? 1 : undefined,
+    // With Sentinel: availability or durability after a failover, by the use and the replicas (one rule, there).
+    minReplicasToWrite: props.mode === 'replicated' && props.sentinel !== undefined
+      ? redisSentinelMinReplicasToWrite(props.use ?? 'cache', props.replicasPerMaster ?? 1) : undefined,
     tls: props.tls === undefined ? undefined : { ...TLS_FILES, authClients: props.tls.authClients },
   });
   const tls = resolveRedisTlsProps(problems, at('tls'), props.tls, name);

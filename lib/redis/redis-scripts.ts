@@ -75,6 +75,73 @@ export function renderRedisStartupScript(p: ResolvedRedisProps): string {
   });
 }
 
+/**
+ * The Redis container's readiness probe (`sh redis-ready.sh`), for the same props as the conf: ready when not
+ * loading, a replica only while linked to its primary and not in a full sync (`master_link_status:up`), a cluster
+ * node only with `cluster_state:ok`. Prints why when not ready (kubelet puts it in the probe's event).
+ *
+ * Throws a `PropsError` for invalid props, like `redisConf`.
+ */
+export function redisReadinessScript(props: RedisConfProps): string {
+  return renderRedisReadinessScript(resolveRedisProps(props, 'redis-ready.sh'));
+}
+
+/** Renders the readiness probe from resolved props (`resolveRedisProps`), as RedisDeployment does. */
+export function renderRedisReadinessScript(p: ResolvedRedisProps): string {
+  return shellScript('redis/scripts/redis-ready.sh', {
+    MODE: p.mode,
+    PASSWORD_FILE: p.auth ? shQuote(p.passwordFile) : "''",
+    TLS_ARGS: shQuote(redisCliTlsArgs(p.tls)),
+    PORT: p.port,
+    CLUSTER: p.mode === 'cluster' ? 1 : 0,
+  });
+}
+
+/**
+ * How long the preStop handover may take: a coordinated cluster failover takes about a second and a Sentinel one a
+ * few; the margin covers retries (a manual cluster failover gives up after 5 s) and a loaded node. The pod's
+ * `terminationGracePeriodSeconds` adds the server's own shutdown time to it.
+ */
+export const REDIS_HANDOVER_SECONDS = 30;
+
+/**
+ * The preStop hook of a cluster node or of a server watched by Sentinel (`sh redis-handover.sh`): on a primary, hands
+ * the role to a replica before the server stops, bounded by `waitSeconds`. In cluster mode a master with slots runs
+ * `CLUSTER FAILOVER` on one of its connected replicas whose link is up (the coordinated manual failover: no
+ * acknowledged write lost) and waits until it is a replica itself; with Sentinel, a primary with an online replica
+ * asks the Sentinels (`SENTINEL FAILOVER <master>`) and, once they name the new primary, follows it at once
+ * (`REPLICAOF`) rather than taking writes until Sentinel reconfigures it. A replica exits at once.
+ *
+ * Throws a `PropsError` for invalid props, and for a mode that has nobody to hand over to (standalone, replicated
+ * without Sentinel).
+ */
+export function redisHandoverScript(props: RedisConfProps, waitSeconds = REDIS_HANDOVER_SECONDS): string {
+  const p = resolveRedisProps(props, 'redis-handover.sh');
+  const problems = new Problems('redis-handover.sh');
+  if (p.mode !== 'cluster' && p.sentinel === undefined) {
+    problems.add('mode', p.mode, '"cluster", or "replicated" with \'sentinel\' (the others have no replica that takes over)');
+  }
+  if (!isIntegerIn(waitSeconds, 1, 3600)) problems.add('waitSeconds', waitSeconds, 'an integer number of seconds between 1 and 3600');
+  problems.throwIfAny();
+  return renderRedisHandoverScript(p, waitSeconds);
+}
+
+/** Renders the preStop handover from resolved props of a cluster or a replicated deployment with Sentinel. */
+export function renderRedisHandoverScript(p: ResolvedRedisProps, waitSeconds = REDIS_HANDOVER_SECONDS): string {
+  const s = p.sentinel;
+  return shellScript('redis/scripts/redis-handover.sh', {
+    MODE: p.mode,
+    PASSWORD_FILE: p.auth ? shQuote(p.passwordFile) : "''",
+    TLS_ARGS: shQuote(redisCliTlsArgs(p.tls)),
+    PORT: p.port,
+    HANDOVER_WAIT: waitSeconds,
+    CLUSTER: p.mode === 'cluster',
+    SENTINEL: p.mode !== 'cluster',
+    SENTINELS: s && shQuote(s.sentinels.map((a) => `${a.host}:${a.port}`).join(' ')),
+    MASTER_NAME: s && shQuote(s.masterName),
+  });
+}
+
 /** Props of {@link redisClusterBootstrapScript}. */
 export interface RedisClusterBootstrapProps {
   /**

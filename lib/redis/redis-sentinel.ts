@@ -12,7 +12,7 @@ import { fieldAt, isIntegerIn } from '../core/checks';
 import { Problems } from '../core/problems';
 import { shQuote, shellScript } from '../core/shell';
 import { isRedisHost } from './_redis-checks';
-import { REDIS_PASSWORD_FILE, RedisNodeAddress } from './redis-props';
+import { REDIS_PASSWORD_FILE, RedisNodeAddress, RedisUse } from './redis-props';
 import { RedisTlsFiles, redisCliTlsArgs, redisTlsConfLines, resolveRedisTlsFiles } from './redis-tls';
 
 /** Sentinel's port. */
@@ -27,6 +27,28 @@ export const REDIS_SENTINELS = 3;
 
 /** The quorum: how many Sentinels must agree that the primary is down (a majority of {@link REDIS_SENTINELS}). */
 export const REDIS_SENTINEL_QUORUM = 2;
+
+/**
+ * `min-replicas-to-write` of the servers of a replicated Redis with Sentinel: the one rule that trades write
+ * availability for durability after a failover, by the data's use and the number of replicas.
+ *
+ * - A cache with one replica: 0. With 1, the promoted replica has no replica of its own and refuses every write
+ *   (`NOREPLICAS`) until the old primary's pod returns, which on a lost node is when someone force-deletes the pod;
+ *   the same stall follows every restart of the replica (rolling update, drain). A cache that loses the writes of an
+ *   isolated old primary loses cache entries, which the source of truth rebuilds. Callers that need a write on two
+ *   servers say so per write with `WAIT 1 <ms>` and treat 0 as not replicated.
+ * - Two or more replicas (any use): 1. Losing one server (the primary to a failover, or a replica to a restart)
+ *   leaves a replica to acknowledge, so writes never stall on one loss, and an isolated old primary stops taking
+ *   writes after `min-replicas-max-lag` seconds instead of accepting writes the failover would discard.
+ * - Data with one replica: 1, and the stall is the price: writes stop while the one replica is down or more than
+ *   `min-replicas-max-lag` (10 s) behind; after a failover with the old primary's node lost, until that pod is
+ *   back (unbounded without an operator: force-delete the pod, or run two replicas).
+ *
+ * @see https://redis.io/docs/latest/operate/oss_and_stack/management/replication/#allow-writes-only-with-n-attached-replicas
+ */
+export function redisSentinelMinReplicasToWrite(use: RedisUse, replicasPerMaster: number): number {
+  return use === 'cache' && replicasPerMaster < 2 ? 0 : 1;
+}
 
 /** Failover timings of the Sentinels (the tier data sets them). */
 export interface RedisSentinelTimings {

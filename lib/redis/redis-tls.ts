@@ -6,6 +6,7 @@
  * @see https://cert-manager.io/docs/usage/certificate/
  */
 import { fieldAt, isDnsSubdomain, oneOf } from '../core/checks';
+import { isObjectName } from '../core/names';
 import { Problems } from '../core/problems';
 
 /** Redis' `tls-auth-clients`: whether a client must present a certificate signed by the CA. */
@@ -101,6 +102,20 @@ export interface RedisTlsProps {
    * @default `${name}-tls`
    */
   readonly secretName?: string;
+  /**
+   * The workloads that call Redis, each given a client certificate from the same issuer: a cert-manager
+   * `Certificate` `<name>-<client>-client-tls` (usage `client auth` only, common name `<client>`) whose Secret
+   * (`tls.crt`, `tls.key`, `ca.crt`) the workload mounts (`redisClientWiring`). With `authClients: 'yes'` a client
+   * without one is refused.
+   *
+   * @default [] - none: each client brings a certificate of its own from the issuer
+   */
+  readonly clients?: string[];
+}
+
+/** The Secret (and Certificate) name of a client's certificate: see {@link RedisTlsProps.clients}. */
+export function redisClientTlsSecretName(name: string, client: string): string {
+  return `${name}-${client}-client-tls`;
 }
 
 /** {@link RedisTlsProps} with the defaults applied. */
@@ -110,6 +125,7 @@ export interface ResolvedRedisTlsProps {
   readonly duration: string;
   readonly renewBefore: string;
   readonly secretName: string;
+  readonly clients: string[];
 }
 
 const AUTH_CLIENTS: readonly RedisTlsAuthClients[] = ['yes', 'no', 'optional'];
@@ -171,7 +187,18 @@ export function resolveRedisTlsProps(problems: Problems, path: string, tls: Redi
   }
   const secretName = tls.secretName ?? `${name}-tls`;
   if (!isDnsSubdomain(secretName)) problems.add(at('secretName'), secretName, 'a Secret name (a DNS subdomain)');
-  return { issuer, authClients, duration, renewBefore, secretName };
+  const clients = tls.clients ?? [];
+  if (!Array.isArray(clients)) problems.add(at('clients'), clients, 'a list of workload names');
+  else {
+    clients.forEach((c, i) => {
+      // cert-manager puts the Certificate's name in a label of the Secret (cert-manager.io/certificate-name): 63 at most.
+      if (!isObjectName(c) || !isObjectName(redisClientTlsSecretName(name, c))) {
+        problems.add(at(`clients[${i}]`), c, `a workload name (a DNS-1035 label) short enough for "${name}-<client>-client-tls" to be at most 63 characters`);
+      }
+    });
+    if (new Set(clients).size !== clients.length) problems.add(at('clients'), clients, 'distinct names');
+  }
+  return { issuer, authClients, duration, renewBefore, secretName, clients: Array.isArray(clients) ? clients : [] };
 }
 
 /**

@@ -5,7 +5,7 @@
  * Loopback overrides as in redis.test.ts: ports, directories, the password file and TLS file paths, the announce
  * hostname (127.0.0.1).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +15,7 @@ import { REDIS_CLUSTER_SLOTS, RedisConfProps, resolveRedisProps } from '../../li
 import { redisClusterBootstrapScript, redisStartupScript, redisTlsReloaderScript } from '../../lib/redis/redis-scripts';
 import { RedisTlsFiles } from '../../lib/redis/redis-tls';
 import { enterprise } from '../../tiers';
+import { makeCa, mint as mintCertificate } from './_redis-pki';
 import {
   RedisServer,
   RedisServers,
@@ -50,17 +51,7 @@ let pki: string;
 
 /** Mints a key and a certificate signed by the test CA (server and client auth, SAN localhost and 127.0.0.1). */
 function mint(dir: string, cn: string): { certFile: string; keyFile: string } {
-  fs.mkdirSync(dir, { recursive: true });
-  const keyFile = path.join(dir, 'tls.key');
-  const certFile = path.join(dir, 'tls.crt');
-  const csr = path.join(dir, 'tls.csr');
-  const ext = path.join(dir, 'ext.cnf');
-  execFileSync('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', keyFile]);
-  execFileSync('openssl', ['req', '-new', '-key', keyFile, '-subj', `/CN=${cn}`, '-out', csr]);
-  fs.writeFileSync(ext, 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=critical,digitalSignature\n');
-  execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', path.join(pki, 'ca.crt'), '-CAkey', path.join(pki, 'ca.key'),
-    '-CAcreateserial', '-days', '2', '-extfile', ext, '-out', certFile], { stdio: 'ignore' });
-  return { certFile, keyFile };
+  return mintCertificate(pki, dir, cn);
 }
 
 function tlsFiles(dir: string): RedisTlsFiles {
@@ -82,9 +73,7 @@ beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-tls-it-'));
   servers = new RedisServers(root);
   pki = path.join(root, 'pki');
-  fs.mkdirSync(pki);
-  execFileSync('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', path.join(pki, 'ca.key')]);
-  execFileSync('openssl', ['req', '-x509', '-new', '-key', path.join(pki, 'ca.key'), '-subj', '/CN=scaling-tiers test CA', '-days', '2', '-out', path.join(pki, 'ca.crt')]);
+  makeCa(pki);
   mint(path.join(pki, 'deployment'), 'redis');
 });
 
@@ -169,6 +158,34 @@ describe('cluster over TLS (enterprise tier: 3 masters x 1 replica, tls-auth-cli
     await expect(attempt).rejects.toThrow();
     // The same client with the certificate is served.
     expect(await withClient(nodes[0], (c) => c.call('PING'))).toBe('PONG');
+  });
+
+  test('the app\'s client certificate (client auth only, from the same issuer) is served; one from another CA, or none, is refused', async () => {
+    // What RedisDeployment's client Certificate for the app holds: usage client auth, signed by the servers' issuer.
+    const app = path.join(pki, 'app-client');
+    mintCertificate(pki, app, 'app', 'clientAuth');
+    const foreignCa = path.join(root, 'foreign-ca');
+    makeCa(foreignCa, 'another CA');
+    const foreign = path.join(root, 'foreign-client');
+    mintCertificate(foreignCa, foreign, 'app', 'clientAuth');
+    const ca = fs.readFileSync(path.join(pki, 'ca.crt'));
+    const call = async (options: tls.ConnectionOptions) => {
+      const c = await RespClient.connect(nodes[0].port, '127.0.0.1', 5000, { ca, servername: 'localhost', ...options });
+      try {
+        await c.call('AUTH', PASSWORD);
+        return await c.call('PING');
+      } finally {
+        c.close();
+      }
+    };
+    const files = (dir: string) => ({ cert: fs.readFileSync(path.join(dir, 'tls.crt')), key: fs.readFileSync(path.join(dir, 'tls.key')) });
+    expect(await call(files(app))).toBe('PONG');
+    await expect(call(files(foreign))).rejects.toThrow();
+    await expect(call({})).rejects.toThrow();
+    // redis-cli with the app's files, as an app container would use the mounted Secret (ca.crt, tls.crt, tls.key).
+    const cli = spawnSync('redis-cli', ['--tls', '--cacert', path.join(pki, 'ca.crt'), '--cert', path.join(app, 'tls.crt'), '--key', path.join(app, 'tls.key'),
+      '--askpass', '-h', '127.0.0.1', '-p', String(nodes[0].port), 'PING'], { input: PASSWORD, encoding: 'utf8', timeout: 10000 });
+    expect(cli.stdout.trim()).toBe('PONG');
   });
 
   test(`writes ${KEYS} keys acknowledged by WAIT 1, kills a master: its replica takes over, no key lost`, async () => {

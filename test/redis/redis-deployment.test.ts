@@ -1,4 +1,7 @@
 import { RedisDeployment, RedisDeploymentProps } from '../../lib/redis/redis-deployment';
+import { redisSentinelMinReplicasToWrite } from '../../lib/redis/redis-sentinel';
+import { REDIS_HANDOVER_SECONDS } from '../../lib/redis/redis-scripts';
+import { redisClientWiring } from '../../lib/redis/redis-client';
 import { DeepPartial, TierSpec, deriveTier, enterprise, team } from '../../tiers';
 import { propsErrorOf } from '../_props';
 import { named, ofKind, one, synth, testChart } from '../_synth';
@@ -27,7 +30,33 @@ describe('RedisDeployment', () => {
     expect(ofKind(objects, 'Job')).toHaveLength(0);
     expect(ofKind(objects, 'Service').map((s) => s.metadata.name)).toEqual(['redis-headless', 'redis']);
     expect(sts.spec.template.spec.containers[0].command).toEqual(['sh', '/etc/redis/redis-startup.sh']);
-    expect(Object.keys(one(objects, 'ConfigMap').data)).toEqual(['redis-startup.sh', 'redis.conf']);
+    expect(Object.keys(named(objects, 'ConfigMap', 'redis-config').data)).toEqual(['redis-ready.sh', 'redis-startup.sh', 'redis.conf']);
+    // Nobody to hand over to: no preStop hook, and the grace period is the server's shutdown alone.
+    expect(sts.spec.template.spec.containers[0].lifecycle).toBeUndefined();
+    expect(sts.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
+  });
+
+  test.each([
+    ['cluster', { mode: 'cluster' }, "CLUSTER=1"],
+    ['replicated with Sentinel', { mode: 'replicated', replicasPerMaster: 1, sentinel: {} }, "MASTER_NAME='redis'"],
+  ] as const)('%s: a preStop handover within the grace period, and a readiness probe that knows replication', (_, props, marker) => {
+    const { objects } = build(props);
+    const pod = named(objects, 'StatefulSet', 'redis').spec.template.spec;
+    const [redis] = pod.containers;
+    expect(redis.lifecycle).toEqual({ preStop: { exec: { command: ['sh', '/etc/redis/redis-handover.sh'] } } });
+    // The grace period counts the preStop hook: the handover's bound, then 60 s for the server to save and exit.
+    expect(pod.terminationGracePeriodSeconds).toBe(REDIS_HANDOVER_SECONDS + 60);
+    const data = named(objects, 'ConfigMap', 'redis-config').data;
+    expect(data['redis-handover.sh']).toContain(`HANDOVER_WAIT=${REDIS_HANDOVER_SECONDS}`);
+    expect(data['redis-handover.sh']).toContain(props.mode === 'cluster' ? 'CLUSTER FAILOVER' : 'SENTINEL FAILOVER');
+    expect(data['redis-handover.sh']).toContain(props.mode === 'cluster' ? 'CLUSTER NODES' : marker);
+    expect(data['redis-ready.sh']).toContain(`CLUSTER=${props.mode === 'cluster' ? 1 : 0}`);
+    expect(data['redis-ready.sh']).toContain('master_link_status');
+    expect(pod.volumes.find((v: { name: string }) => v.name === 'config').configMap.items).toEqual(expect.arrayContaining([
+      { key: 'redis-ready.sh', path: 'redis-ready.sh' }, { key: 'redis-handover.sh', path: 'redis-handover.sh' },
+    ]));
+    // Liveness stays the lax PING: a long load or a lost primary never restarts the server.
+    expect(redis.livenessProbe.exec.command.join(' ')).toContain("grep -Eq 'PONG|LOADING|MASTERDOWN'");
   });
 
   test('every mode: StatefulSet with Parallel pods, retained PVCs, headless Service publishing not-ready addresses', () => {
@@ -52,7 +81,7 @@ describe('RedisDeployment', () => {
 
     const sts = one(objects, 'StatefulSet');
     expect(sts.spec.replicas).toBe(3);
-    const conf = one(objects, 'ConfigMap').data;
+    const conf = named(objects, 'ConfigMap', 'redis-config').data;
     expect(conf['primary.conf']).not.toContain('replicaof');
     expect(conf['replica.conf']).toContain('replicaof redis-0.redis-headless.shop.svc.cluster.local 6379');
     expect(named(objects, 'Service', 'redis').spec.selector['statefulset.kubernetes.io/pod-name']).toBe('redis-0');
@@ -138,7 +167,12 @@ describe('RedisDeployment', () => {
           if (o.kind === 'StatefulSet') {
             expect(c.startupProbe.tcpSocket).toEqual({ port: 'redis' });
             // The password reaches redis-cli on stdin (--askpass), from the mounted file: not argv, not env.
-            expect(c.readinessProbe.exec.command.join(' ')).toContain('redis-cli --askpass -h 127.0.0.1 -p 6379 ping < /etc/redis-auth/password');
+            if (c.name === 'redis') {
+              expect(c.readinessProbe.exec.command).toEqual(['sh', '/etc/redis/redis-ready.sh']);
+              expect(o.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'config').configMap.items).toContainEqual({ key: 'redis-ready.sh', path: 'redis-ready.sh' });
+            } else {
+              expect(c.readinessProbe.exec.command.join(' ')).toContain('redis-cli --askpass -h 127.0.0.1 -p 6379 ping < /etc/redis-auth/password');
+            }
             expect(JSON.stringify(c)).not.toMatch(/REDISCLI_AUTH|secretKeyRef/);
             expect(c.livenessProbe).toBeDefined();
             expect(JSON.stringify([c.readinessProbe, c.livenessProbe])).not.toMatch(/ -a /);
@@ -315,12 +349,23 @@ describe('RedisDeployment', () => {
       for (let i = 0; i < 3; i++) expect(script).toContain(`redis-sentinel-${i}.redis-sentinel-headless.shop.svc.cluster.local:26379`);
     });
 
-    test('one conf for every server: no replicaof baked in, min-replicas-to-write 1, the startup script asks Sentinel; no Service pinned to pod 0', () => {
+    test.each([
+      ['a cache with one replica keeps writing on a lone primary', { use: 'cache', replicasPerMaster: 1 }, 0],
+      ['a cache with two replicas never stalls on one loss', { use: 'cache', replicasPerMaster: 2 }, 1],
+      ['data with one replica stalls rather than lose writes', { use: 'data', replicasPerMaster: 1 }, 1],
+      ['data with two replicas', { use: 'data', replicasPerMaster: 2 }, 1],
+    ] as const)('min-replicas-to-write: %s', (_, over, expected) => {
+      const conf = named(build({ ...sentinelProps, ...over }).objects, 'ConfigMap', 'redis-config').data['redis.conf'];
+      if (expected === 0) expect(conf).not.toMatch(/^min-replicas-to-write/m);
+      else expect(conf).toMatch(new RegExp(`^min-replicas-to-write ${expected}$`, 'm'));
+      expect(redisSentinelMinReplicasToWrite(over.use, over.replicasPerMaster)).toBe(expected);
+    });
+
+    test('one conf for every server: no replicaof baked in, the startup script asks Sentinel; no Service pinned to pod 0', () => {
       const { objects } = build(sentinelProps);
       const data = named(objects, 'ConfigMap', 'redis-config').data;
       expect(Object.keys(data)).toEqual(expect.arrayContaining(['redis.conf', 'redis-startup.sh', 'sentinel-startup.sh']));
       expect(data['redis.conf']).not.toMatch(/^replicaof /m);
-      expect(data['redis.conf']).toMatch(/^min-replicas-to-write 1$/m);
       expect(data['redis-startup.sh']).toContain('SENTINEL get-master-addr-by-name');
       expect(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name).sort()).toEqual(['redis-headless', 'redis-read', 'redis-sentinel', 'redis-sentinel-headless']);
       // The Sentinels reach the servers on 6379; the servers and the clients reach the Sentinels on 26379.
@@ -366,7 +411,8 @@ describe('RedisDeployment', () => {
       expect(data['redis-tls-reloader.sh']).toContain('CONFIG SET tls-cert-file');
       const pod = named(objects, 'StatefulSet', 'redis').spec.template.spec;
       expect(pod.containers.map((c: { name: string }) => c.name)).toEqual(['redis', 'tls-reloader']);
-      expect(pod.containers[0].readinessProbe.exec.command.join(' ')).toContain('redis-cli --tls --cacert /etc/redis-tls/ca.crt --cert /etc/redis-tls/tls.crt --key /etc/redis-tls/tls.key --askpass');
+      expect(named(objects, 'ConfigMap', 'redis-config').data['redis-ready.sh']).toContain("TLS_ARGS='--tls --cacert /etc/redis-tls/ca.crt --cert /etc/redis-tls/tls.crt --key /etc/redis-tls/tls.key'");
+      expect(named(objects, 'ConfigMap', 'redis-config').data['redis-handover.sh']).toContain("TLS_ARGS='--tls --cacert /etc/redis-tls/ca.crt --cert /etc/redis-tls/tls.crt --key /etc/redis-tls/tls.key'");
       expect(pod.volumes).toContainEqual({ name: 'tls', secret: { secretName: 'redis-tls', defaultMode: 0o400 } });
     });
 
@@ -379,6 +425,46 @@ describe('RedisDeployment', () => {
         '--redis.addr=rediss://$(POD_NAME).redis-headless.shop.svc.cluster.local:6379', '--redis.password-file=/run/exporter/passwords.json',
         '--tls-ca-cert-file=/etc/redis-tls/ca.crt', '--tls-client-cert-file=/etc/redis-tls/tls.crt', '--tls-client-key-file=/etc/redis-tls/tls.key',
       ]);
+    });
+
+    test('a client certificate per listed client (client auth only, same issuer), and the connection settings for it', () => {
+      const { objects } = build({ ...tlsProps, tls: { ...tlsProps.tls!, clients: ['web'] } });
+      expect(named(objects, 'Certificate', 'redis-web-client-tls').spec).toEqual({
+        secretName: 'redis-web-client-tls',
+        secretTemplate: { labels: expect.any(Object) },
+        commonName: 'web',
+        duration: '2160h',
+        renewBefore: '720h',
+        issuerRef: { name: 'internal-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+        privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+        usages: ['digital signature', 'client auth'],
+      });
+      expect(named(objects, 'ConfigMap', 'redis-client').data).toEqual({
+        REDIS_MODE: 'replicated',
+        REDIS_SENTINEL_HOST: 'redis-sentinel.shop.svc.cluster.local',
+        REDIS_SENTINEL_PORT: '26379',
+        REDIS_SENTINEL_MASTER: 'redis',
+        REDIS_READ_HOST: 'redis-read.shop.svc.cluster.local',
+        REDIS_AUTH_FILE: '/etc/redis-client-auth/password',
+        REDIS_TLS: 'true',
+        REDIS_TLS_CA_FILE: '/etc/redis-client-tls/ca.crt',
+        REDIS_TLS_CERT_FILE: '/etc/redis-client-tls/tls.crt',
+        REDIS_TLS_KEY_FILE: '/etc/redis-client-tls/tls.key',
+      });
+      expect(redisClientWiring({ name: 'redis', client: 'web', auth: AUTH, tls: true })).toEqual({
+        configMapName: 'redis-client',
+        secretFiles: [
+          { secretName: AUTH.secretName, mountPath: '/etc/redis-client-auth', items: { [AUTH.key]: 'password' } },
+          { secretName: 'redis-web-client-tls', mountPath: '/etc/redis-client-tls' },
+        ],
+      });
+    });
+
+    test('throws if a client name is not a label, is repeated, or makes the Secret name too long', () => {
+      const msg = errorOf({ ...tlsProps, tls: { ...tlsProps.tls!, clients: ['Web', 'web', 'web', 'x'.repeat(50)] } });
+      expect(msg).toContain("'tls.clients[0]' must be a workload name (a DNS-1035 label) short enough for \"redis-<client>-client-tls\" to be at most 63 characters, got: \"Web\"");
+      expect(msg).toContain("'tls.clients' must be distinct names");
+      expect(msg).toContain(`'tls.clients[3]' must be a workload name`);
     });
 
     test('throws if renewBefore is not shorter than the duration', () => {

@@ -169,6 +169,31 @@ describe('tier figures', () => {
     expect(enterprise.regions.map((r) => `${r.name}:${r.role}`)).toEqual(['us-east-1:primary', 'eu-west-1:secondary', 'ap-southeast-1:read-only']);
   });
 
+  test('enterprise: the app holds a client certificate (client auth) from the Redis issuer, mounted with the CA, and the connection settings', () => {
+    const objects = objectsOf('enterprise');
+    const cert = named(objects, 'Certificate', 'redis-app-client-tls');
+    expect(cert.spec).toMatchObject({ secretName: 'redis-app-client-tls', commonName: 'app', usages: ['digital signature', 'client auth'], issuerRef: { name: 'internal-ca', kind: 'ClusterIssuer' } });
+    expect(cert.spec.issuerRef).toEqual(named(objects, 'Certificate', 'redis-tls').spec.issuerRef);
+    const pod = named(objects, 'Deployment', 'app').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'secret-1', secret: { secretName: 'redis-app-client-tls', defaultMode: 0o400 } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'secret-1', mountPath: '/etc/redis-client-tls', readOnly: true });
+    expect(pod.containers[0].envFrom).toContainEqual({ configMapRef: { name: 'redis-client' } });
+    expect(named(objects, 'ConfigMap', 'redis-client').data).toMatchObject({
+      REDIS_MODE: 'cluster', REDIS_HOST: 'redis.enterprise.svc.cluster.local', REDIS_PORT: '6379', REDIS_TLS: 'true',
+      REDIS_TLS_CA_FILE: '/etc/redis-client-tls/ca.crt', REDIS_TLS_CERT_FILE: '/etc/redis-client-tls/tls.crt', REDIS_TLS_KEY_FILE: '/etc/redis-client-tls/tls.key',
+    });
+    expect(named(objects, 'Deployment', 'app').metadata.annotations?.['validate.scaling-tiers.io/user-provided']).toContain('secret/redis-app-client-tls');
+  });
+
+  test.each(['development', 'team', 'department'])('%s: the app mounts the Redis password and reads the connection settings; no client certificate without TLS', (name) => {
+    const objects = objectsOf(name);
+    const pod = named(objects, 'Deployment', 'app').spec.template.spec;
+    expect(pod.containers[0].envFrom).toContainEqual({ configMapRef: { name: 'redis-client' } });
+    expect(pod.volumes).toContainEqual({ name: 'secret-0', secret: { secretName: 'redis-auth', defaultMode: 0o400, items: [{ key: 'password', path: 'password' }] } });
+    expect(objects.filter((o) => o.kind === 'Certificate')).toEqual([]);
+    expect(named(objects, 'ConfigMap', 'redis-client').data.REDIS_TLS).toBeUndefined();
+  });
+
   test('development has no nginx; the app admits any pod of its namespace', () => {
     const objects = objectsOf('development');
     expect(objects.some((o) => o.metadata.name.startsWith('nginx'))).toBe(false);

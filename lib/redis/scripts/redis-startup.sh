@@ -27,15 +27,7 @@ SENTINEL_WAIT=@SENTINEL_WAIT@
 if command -v timeout >/dev/null 2>&1; then CMD_BOUND="timeout 5"; else CMD_BOUND=; fi
 TLS_ARGS=@TLS_ARGS@
 . ./rcli.sh # @include
-ask_sentinels() {
-  for sentinel in $SENTINELS; do
-    reply=$(rcli "$sentinel" SENTINEL get-master-addr-by-name "$MASTER_NAME" || true)
-    answer=$(printf '%s
-' "$reply" | awk 'NR == 1 { h = $0 } NR == 2 { p = $0 } END { if (NR == 2 && h ~ /^[A-Za-z0-9.:-]+$/ && p ~ /^[0-9]+$/) print h ":" p }')
-    if [ -n "$answer" ]; then echo "$answer"; return 0; fi
-  done
-  return 1
-}
+. ./ask-sentinels.sh # @include
 primary=
 until_time=$(( $(date +%s) + SENTINEL_WAIT ))
 while :; do
