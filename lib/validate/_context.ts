@@ -132,7 +132,7 @@ export class GateContext {
     const indexKey = `${kind}\0${selectorField}`;
     let index = this.selectorIndexes.get(indexKey);
     if (!index) {
-      index = new SelectorIndex(this.ofKindUncounted(kind), (m) => objectAt(objectAt(m.object, 'spec'), selectorField) as LabelSelector | undefined);
+      index = new SelectorIndex(this.ofKindUncounted(kind), (m) => objectAt(objectAt(m.object, 'spec'), selectorField));
       this.selectorIndexes.set(indexKey, index);
     }
     const candidates = index.candidates(w.namespace, w.labels, this.order);
@@ -228,7 +228,7 @@ class LabelIndex<T> {
 class SelectorIndex {
   private readonly namespaces = new Map<unknown, { always: Manifest[]; byLabel: Map<string, Map<unknown, Manifest[]>> }>();
 
-  constructor(objects: readonly Manifest[], selectorOf: (m: Manifest) => LabelSelector | undefined) {
+  constructor(objects: readonly Manifest[], selectorOf: (m: Manifest) => Record<string, unknown> | undefined) {
     const counts = new Map<unknown, Map<string, Map<unknown, number>>>();
     const pairs = objects.map((m) => (entriesOf(selectorOf(m)?.matchLabels) ?? []).filter(([k]) => !CONTROLLER_LABEL_KEYS.has(k)));
     objects.forEach((m, i) => {

@@ -14,7 +14,7 @@ describe('synthesis work', () => {
   function treeWork(extraServices: number): number {
     const chart = departmentWithExtraServices(extraServices);
     let walked = 0;
-    const findAll = Node.prototype.findAll;
+    const findAll = Object.getOwnPropertyDescriptor(Node.prototype, 'findAll')!.value as Node['findAll'];
     const findAllSpy = jest.spyOn(Node.prototype, 'findAll').mockImplementation(function (this: Node, ...args) {
       const found = findAll.apply(this, args);
       walked += found.length;
