@@ -34,7 +34,9 @@ const scenarios = ['floor', 'k8s', 'k8s-no-gate', 'k8s-yaml', 'k8s-tojson', 'k8s
 
 interface Result { scenario: string; medianMs: number; maxRssMiB: number; ratioToFloor: number; ratioToSynthFloor?: number; runsMs: number[] }
 
-function once(scenario: string): { ms: number; maxRssMiB: number } {
+interface Run { ms: number; maxRssMiB: number; cpuMs: number }
+
+function once(scenario: string): Run {
   const command = COMMANDS[scenario];
   const start = process.hrtime.bigint();
   const r = command
@@ -42,9 +44,9 @@ function once(scenario: string): { ms: number; maxRssMiB: number } {
     : spawnSync(process.execPath, [script, scenario], { encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${scenario} failed:\n${r.stderr}`);
-  if (command) return { ms, maxRssMiB: 0 };
-  const line = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  return { ms, maxRssMiB: line.maxRssMiB };
+  if (command) return { ms, maxRssMiB: 0, cpuMs: 0 };
+  const line = JSON.parse(r.stdout.trim().split('\n').pop()!) as { maxRssMiB: number; cpuMs: number };
+  return { ms, maxRssMiB: line.maxRssMiB, cpuMs: line.cpuMs };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -53,7 +55,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 /** The main scenarios, each against the floors measured in the same run. */
 function mainScenarios(): Result[] {
   for (const scenario of scenarios) once(scenario); // warm-up (file system and code caches)
-  const runs = new Map(scenarios.map((s) => [s, [] as { ms: number; maxRssMiB: number }[]]));
+  const runs = new Map(scenarios.map((s) => [s, [] as Run[]]));
   for (let round = 0; round < RUNS; round++) for (const scenario of scenarios) runs.get(scenario)!.push(once(scenario));
   const results: Result[] = scenarios.map((scenario) => {
     const own = runs.get(scenario)!;
@@ -74,14 +76,22 @@ function mainScenarios(): Result[] {
 /** One size of the scale scenario: the README's composing example with N extra services against plain cdk8s-plus-28. */
 interface ScaleResult {
   services: number;
-  scalingTiers: { medianMs: number; maxRssMiB: number; runsMs: number[] };
-  plain: { medianMs: number; maxRssMiB: number; runsMs: number[] };
-  /** Median over the rounds of scaling-tiers' time over plain's in the same round. */
+  scalingTiers: ScaleSide;
+  plain: ScaleSide;
+  /** Median over the rounds of scaling-tiers' wall time over plain's in the same round. */
   pairedRatio: number;
-  /** scaling-tiers' median time at this size over its median at the previous size. */
+  /** The same for CPU time. */
+  pairedCpuRatio: number;
+  /** scaling-tiers' median wall time at this size over its median at the previous size. */
   growth?: number;
   plainGrowth?: number;
+  /** The same for CPU time. */
+  cpuGrowth?: number;
+  plainCpuGrowth?: number;
 }
+
+/** One side of a size: median wall and CPU time, peak RSS, and every round's wall and CPU time. */
+interface ScaleSide { medianMs: number; medianCpuMs: number; maxRssMiB: number; runsMs: number[]; runsCpuMs: number[] }
 
 /**
  * `scale:N` beside `plain:N` (test/bench/scenario.ts) for each N, in fresh processes, alternating: every round runs
@@ -91,7 +101,7 @@ interface ScaleResult {
 function scaleScenarios(): ScaleResult[] {
   const sizes = (process.env.BENCH_SCALE ?? '500,1000,2000,5000').split(',').map(Number);
   const rounds = Number(process.env.BENCH_SCALE_RUNS ?? 3);
-  const runs = new Map(sizes.map((n) => [n, { ours: [] as { ms: number; maxRssMiB: number }[], plain: [] as { ms: number; maxRssMiB: number }[] }]));
+  const runs = new Map(sizes.map((n) => [n, { ours: [] as Run[], plain: [] as Run[] }]));
   once('scale:10'); // warm-up (file system and code caches)
   once('plain:10');
   for (let round = 0; round < rounds; round++) {
@@ -102,21 +112,36 @@ function scaleScenarios(): ScaleResult[] {
       console.error(`round ${round + 1}/${rounds}, ${n} services: scaling-tiers ${Math.round(r.ours[round].ms)} ms, plain ${Math.round(r.plain[round].ms)} ms`);
     }
   }
-  const summary = (xs: { ms: number; maxRssMiB: number }[]) => ({ medianMs: Math.round(median(xs.map((x) => x.ms))), maxRssMiB: Math.max(...xs.map((x) => x.maxRssMiB)), runsMs: xs.map((x) => Math.round(x.ms)) });
+  const summary = (xs: Run[]): ScaleSide => ({
+    medianMs: Math.round(median(xs.map((x) => x.ms))),
+    medianCpuMs: median(xs.map((x) => x.cpuMs)),
+    maxRssMiB: Math.max(...xs.map((x) => x.maxRssMiB)),
+    runsMs: xs.map((x) => Math.round(x.ms)),
+    runsCpuMs: xs.map((x) => x.cpuMs),
+  });
   const results: ScaleResult[] = sizes.map((services) => {
     const r = runs.get(services)!;
-    return { services, scalingTiers: summary(r.ours), plain: summary(r.plain), pairedRatio: round2(median(r.ours.map((o, i) => o.ms / r.plain[i].ms))) };
+    return {
+      services,
+      scalingTiers: summary(r.ours),
+      plain: summary(r.plain),
+      pairedRatio: round2(median(r.ours.map((o, i) => o.ms / r.plain[i].ms))),
+      pairedCpuRatio: round2(median(r.ours.map((o, i) => o.cpuMs / r.plain[i].cpuMs))),
+    };
   });
   results.forEach((r, i) => {
     if (i === 0) return;
-    r.growth = round2(r.scalingTiers.medianMs / results[i - 1].scalingTiers.medianMs);
-    r.plainGrowth = round2(r.plain.medianMs / results[i - 1].plain.medianMs);
+    const prev = results[i - 1];
+    r.growth = round2(r.scalingTiers.medianMs / prev.scalingTiers.medianMs);
+    r.plainGrowth = round2(r.plain.medianMs / prev.plain.medianMs);
+    r.cpuGrowth = round2(r.scalingTiers.medianCpuMs / prev.scalingTiers.medianCpuMs);
+    r.plainCpuGrowth = round2(r.plain.medianCpuMs / prev.plain.medianCpuMs);
   });
-  console.log('| extra services | scaling-tiers | peak RSS | plain cdk8s-plus-28 | peak RSS | ratio (paired) | growth from the previous size: scaling-tiers / plain |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| extra services | scaling-tiers: wall / CPU | peak RSS | plain cdk8s-plus-28: wall / CPU | peak RSS | ratio, paired: wall / CPU | growth from the previous size, wall: scaling-tiers / plain | the same, CPU |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    const growth = r.growth === undefined ? '' : `${r.growth}x / ${r.plainGrowth}x`;
-    console.log(`| ${r.services} | ${r.scalingTiers.medianMs} ms | ${r.scalingTiers.maxRssMiB} MiB | ${r.plain.medianMs} ms | ${r.plain.maxRssMiB} MiB | ${r.pairedRatio}x | ${growth} |`);
+    const growth = r.growth === undefined ? ' | ' : `${r.growth}x / ${r.plainGrowth}x | ${r.cpuGrowth}x / ${r.plainCpuGrowth}x`;
+    console.log(`| ${r.services} | ${r.scalingTiers.medianMs} / ${r.scalingTiers.medianCpuMs} ms | ${r.scalingTiers.maxRssMiB} MiB | ${r.plain.medianMs} / ${r.plain.medianCpuMs} ms | ${r.plain.maxRssMiB} MiB | ${r.pairedRatio}x / ${r.pairedCpuRatio}x | ${growth} |`);
   }
   return results;
 }

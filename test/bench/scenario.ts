@@ -1,6 +1,6 @@
 /**
  * One benchmark scenario, run in a fresh process by `test/bench/run.ts` so that module loading and peak memory
- * are measured whole. Prints one JSON line: { scenario, maxRssMiB }.
+ * are measured whole. Prints one JSON line: { scenario, work, maxRssMiB, cpuMs }.
  *
  *   floor         load cdk8s, cdk8s-plus-28 and aws-cdk-lib; synthesise nothing
  *   k8s           the floor, then synthesise the four built-in tiers to YAML (in memory) and run the validation
@@ -243,4 +243,6 @@ else {
   else if (scenario === 'cloud') work = synthCloud();
   else if (scenario !== 'floor') throw new Error(`unknown scenario ${scenario}`);
 }
-console.log(JSON.stringify({ scenario, work, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+// CPU time (user + system) as well as the wall time run.ts measures: on a loaded machine it varies far less.
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ scenario, work, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), cpuMs: Math.round((cpu.user + cpu.system) / 1000) }));
