@@ -14,15 +14,13 @@ export class GateContext {
   private readonly allWorkloads: Workload[] = [];
   private readonly objects = new Map<string, Manifest>();
   private readonly byKind = new Map<string, Manifest[]>();
-  private readonly order = new Map<Manifest, number>();
   private readonly workloadsByLabel = new LabelIndex<Workload>();
   private readonly autoscalers = new Map<unknown, Map<string, Manifest[]>>();
   private readonly selectorIndexes = new Map<string, SelectorIndex>();
   private readonly labelIndexes = new Map<string, LabelIndex<Manifest>>();
 
   constructor(private readonly allManifests: readonly Manifest[]) {
-    allManifests.forEach((m, i) => {
-      this.order.set(m, i);
+    for (const m of allManifests) {
       const w = workloadOf(m);
       if (w) {
         this.allWorkloads.push(w);
@@ -33,7 +31,7 @@ export class GateContext {
       const list = this.byKind.get(kind) ?? [];
       list.push(m);
       this.byKind.set(kind, list);
-    });
+    }
     // HPAs before ScaledObjects, each in output order: the order `autoscalersOf` has always listed them in.
     for (const a of [...this.ofKindUncounted('HorizontalPodAutoscaler'), ...this.ofKindUncounted('ScaledObject')]) {
       const { refKind, refName } = scaleTarget(a);
@@ -135,7 +133,7 @@ export class GateContext {
       index = new SelectorIndex(this.ofKindUncounted(kind), (m) => objectAt(objectAt(m.object, 'spec'), selectorField));
       this.selectorIndexes.set(indexKey, index);
     }
-    const candidates = index.candidates(w.namespace, w.labels, this.order);
+    const candidates = index.candidates(w.namespace, w.labels);
     visited += candidates.length;
     return candidates.filter(
       (m) => m.object.metadata?.namespace === w.namespace && selects(objectAt(objectAt(m.object, 'spec'), selectorField) as LabelSelector | undefined, w.labels, emptyMatchesAll, w.controllerLabel),
@@ -226,7 +224,8 @@ class LabelIndex<T> {
  * under (empty, expressions only, a StatefulSet's controller labels).
  */
 class SelectorIndex {
-  private readonly namespaces = new Map<unknown, { always: Manifest[]; byLabel: Map<string, Map<unknown, Manifest[]>> }>();
+  /** Each object with its place among the objects of its kind, which orders the answers as a scan would. */
+  private readonly namespaces = new Map<unknown, { always: Placed[]; byLabel: Map<string, Map<unknown, Placed[]>> }>();
 
   constructor(objects: readonly Manifest[], selectorOf: (m: Manifest) => Record<string, unknown> | undefined) {
     const counts = new Map<unknown, Map<string, Map<unknown, number>>>();
@@ -251,19 +250,19 @@ class SelectorIndex {
       let rarest: [string, unknown] | undefined;
       for (const pair of pairs[i]) if (!rarest || nsCounts.get(pair[0])!.get(pair[1])! < nsCounts.get(rarest[0])!.get(rarest[1])!) rarest = pair;
       if (!rarest) {
-        ns.always.push(m);
+        ns.always.push({ m, i });
         return;
       }
-      const byValue = ns.byLabel.get(rarest[0]) ?? new Map<unknown, Manifest[]>();
+      const byValue = ns.byLabel.get(rarest[0]) ?? new Map<unknown, Placed[]>();
       const list = byValue.get(rarest[1]) ?? [];
-      list.push(m);
+      list.push({ m, i });
       byValue.set(rarest[1], list);
       ns.byLabel.set(rarest[0], byValue);
     });
   }
 
   /** The objects in `namespace` whose selectors may select `labels`, in output order. */
-  public candidates(namespace: unknown, labels: Record<string, string>, order: ReadonlyMap<Manifest, number>): Manifest[] {
+  public candidates(namespace: unknown, labels: Record<string, string>): Manifest[] {
     const ns = this.namespaces.get(namespace);
     if (!ns) return [];
     const lists = [ns.always];
@@ -272,6 +271,12 @@ class SelectorIndex {
       if (list) lists.push(list);
     }
     const found = lists.flat();
-    return lists.length > 1 ? found.sort((a, b) => order.get(a)! - order.get(b)!) : found;
+    if (lists.length > 1) found.sort((a, b) => a.i - b.i);
+    return found.map((p) => p.m);
   }
+}
+
+interface Placed {
+  readonly m: Manifest;
+  readonly i: number;
 }
