@@ -21,8 +21,8 @@ export function departmentWithExtraServices(extraServices: number): TierChart {
 }
 
 /**
- * Whether work measured at 0, N and 2N services grows linearly: the second N costs at most 10 % more than the first
- * (a quadratic cost makes it three times as much). Returns the two increments for the failure message.
+ * The two increments of work measured at 0, N and 2N services: equal when the work grows linearly, the second three
+ * times the first when it grows with the square. The tests allow the second 10 % more than the first.
  */
 export function increments(work: readonly [number, number, number]): { first: number; second: number } {
   return { first: work[1] - work[0], second: work[2] - work[1] };
