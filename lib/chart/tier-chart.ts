@@ -168,6 +168,8 @@ export class TierChart extends Chart {
   /** The monitors, rules and dashboard, unless monitoring is disabled. */
   public readonly monitoring?: TierMonitoring;
   private readonly tierLabels: Record<string, string>;
+  /** The components' ids, so that adding the thousandth component does not compare its name with every other. */
+  private readonly componentIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: TierChartProps) {
     const namespace = props.namespace ?? props.name;
@@ -306,7 +308,7 @@ export class TierChart extends Chart {
   public addComponent(name: string): Chart {
     const problems = new Problems(this.node.path);
     if (!isObjectName(name)) problems.add('component name', name, objectNameAllowed());
-    else if (this.components.some((c) => c.node.id === name)) problems.add('component name', name, 'a name not already used in this tier');
+    else if (this.componentIds.has(name)) problems.add('component name', name, 'a name not already used in this tier');
     problems.throwIfAny();
     return this.newComponent(name, true);
   }
@@ -333,6 +335,7 @@ export class TierChart extends Chart {
       disableResourceNameHashes: true,
     });
     this.components.push(chart);
+    this.componentIds.add(name);
     return chart;
   }
 }

@@ -73,11 +73,17 @@ export function workloadOf(m: Manifest): Workload | undefined {
   };
 }
 
+const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
+const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+
+/** The labels a controller adds to each pod (never on the template), which `Workload.controllerLabel` answers for. */
+export const CONTROLLER_LABEL_KEYS: ReadonlySet<string> = new Set([POD_INDEX_LABEL, POD_NAME_LABEL]);
+
 /** A StatefulSet's controller labels its pods `statefulset.kubernetes.io/pod-name: <name>-<i>` and `apps.kubernetes.io/pod-index: <i>`. */
 function statefulSetPodLabel(name: string): (key: string, value: string) => boolean {
   return (key, value) => {
-    if (key === 'apps.kubernetes.io/pod-index') return /^\d+$/.test(value);
-    return key === 'statefulset.kubernetes.io/pod-name' && value.startsWith(`${name}-`) && /^\d+$/.test(value.slice(name.length + 1));
+    if (key === POD_INDEX_LABEL) return /^\d+$/.test(value);
+    return key === POD_NAME_LABEL && value.startsWith(`${name}-`) && /^\d+$/.test(value.slice(name.length + 1));
   };
 }
 
@@ -114,9 +120,4 @@ export function selects(
     if (e.operator === 'DoesNotExist' && has) return false;
   }
   return true;
-}
-
-/** A Service-style selector (a plain label map); empty selects nothing (a Service without selector has manual endpoints). */
-export function selectsByMap(selector: Record<string, string> | undefined, w: Workload): boolean {
-  return selects({ matchLabels: selector }, w.labels, false, w.controllerLabel);
 }

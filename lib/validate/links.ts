@@ -1,7 +1,7 @@
 import { USER_PROVIDED_ANNOTATION } from './annotations';
 import { Finding, Manifest, arrayAt, finding, kindOf, objectAt } from './manifest';
 import { GateContext } from './_context';
-import { LabelSelector, Workload, selects, selectsByMap } from './_workloads';
+import { LabelSelector, Workload } from './_workloads';
 
 
 /** Cross-object links: selectors that select something, targets that exist, references that resolve. */
@@ -13,7 +13,7 @@ export function checkLinks(m: Manifest, ctx: GateContext, userProvided: Readonly
 
   if (kind === 'Service' && spec.selector !== undefined) {
     const selector = spec.selector as Record<string, string>;
-    const pods = ctx.workloads.filter((w) => w.namespace === ns && selectsByMap(selector, w));
+    const pods = ctx.selected(ns, { matchLabels: selector }, false); // a Service's selector: a plain label map
     if (pods.length === 0) out.push(finding(m, 'dangling-selector', 'spec.selector', `selects no pod template in the output: ${JSON.stringify(selector)}`));
     else out.push(...checkTargetPorts(m, spec, pods));
   }
@@ -72,7 +72,7 @@ function checkMonitor(m: Manifest, spec: Record<string, unknown>, ctx: GateConte
     });
     return out;
   }
-  const services = ctx.ofKind('Service').filter((svc) => namespaces.includes(svc.object.metadata?.namespace) && selects(selector, svc.object.metadata?.labels ?? {}, false));
+  const services = namespaces.flatMap((n) => ctx.selectedObjects('Service', n, selector, false));
   if (services.length === 0) return [finding(m, 'dangling-selector', 'spec.selector', 'selects no Service in the output')];
   const portNames = new Set(services.flatMap((svc) => arrayAt(objectAt(svc.object, 'spec'), 'ports').map((p) => p.name)));
   arrayAt(spec, 'endpoints').forEach((e, i) => {

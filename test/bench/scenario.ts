@@ -1,6 +1,6 @@
 /**
  * One benchmark scenario, run in a fresh process by `test/bench/run.ts` so that module loading and peak memory
- * are measured whole. Prints one JSON line: { scenario, maxRssMiB }.
+ * are measured whole. Prints one JSON line: { scenario, work, maxRssMiB, cpuMs }.
  *
  *   floor         load cdk8s, cdk8s-plus-28 and aws-cdk-lib; synthesise nothing
  *   k8s           the floor, then synthesise the four built-in tiers to YAML (in memory) and run the validation
@@ -23,6 +23,11 @@
  *   services:N    the four tiers, each with N extra ScalableServices in a platform component
  *   components:N  the same, each extra service in a component (a chart) of its own, as a platform repo composes them
  *   components-tojson:N  the same by `Chart.toJson()` per component chart: what the chart synthesis saves as components grow
+ *   scale:N       the README's composing example at scale: a TierChart for the department tier plus N extra
+ *                 ScalableServices, each in a component of its own (`chart.addComponent`), written by
+ *                 writeTierManifests (gate included) to a temporary folder. Loads only what that app loads.
+ *   plain:N       the same N services written with plain cdk8s-plus-28, one chart: a ServiceAccount, Deployment,
+ *                 Service, HPA, PodDisruptionBudget and NetworkPolicy each, written by cdk8s's `App.synth()`
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -130,6 +135,89 @@ function synthK8sApp(): number {
   return files;
 }
 
+/** The image, resources and autoscaling bounds every extra service of `scale:N` and `plain:N` shares. */
+const EXTRA = {
+  image: 'registry.example.com/svc:1.0.0',
+  requests: { cpu: '100m', memory: '128Mi' },
+  limits: { cpu: '200m', memory: '256Mi' },
+  minReplicas: 3,
+  maxReplicas: 20,
+  cpuUtilization: 70,
+} as const;
+
+/** The README's composing example with N extra services: the department tier, a component per service, writeTierManifests. */
+function synthScale(extraServices: number): number {
+  const { App } = require('cdk8s') as typeof import('cdk8s');
+  const { ScalableService, TierChart, writeTierManifests, hasCloudIngress } = require('../../lib') as typeof import('../../lib');
+  const { department } = require('../../tiers') as typeof import('../../tiers');
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
+  const app = new App({ outdir });
+  const chart = new TierChart(app, department.name, { ...department, loadBalancerRegions: hasCloudIngress(department) ? department.regions : undefined });
+  for (let i = 0; i < extraServices; i++) {
+    new ScalableService(chart.addComponent(`svc-${i}`), `svc-${i}`, {
+      image: EXTRA.image,
+      resources: { requests: EXTRA.requests, limits: EXTRA.limits },
+      autoscaling: department.app.autoscaling,
+      verticalScaling: department.app.verticalScaling,
+      allowIngressFrom: [{ podLabels: { 'app.kubernetes.io/name': 'app' } }],
+    });
+  }
+  const files = writeTierManifests(chart, path.join(outdir, department.name), { regions: department.regions.map((r) => r.name) }).length;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return files;
+}
+
+/** The same N services in plain cdk8s-plus-28, in one chart, synthesised by cdk8s's `App.synth()`. */
+function synthPlain(extraServices: number): number {
+  const { App, Chart, Duration, Size } = require('cdk8s') as typeof import('cdk8s');
+  const kplus = require('cdk8s-plus-28') as typeof import('cdk8s-plus-28');
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-plain-'));
+  const app = new App({ outdir });
+  const chart = new Chart(app, 'department', { namespace: 'department', disableResourceNameHashes: true });
+  const frontend = kplus.Pods.select(chart, 'frontend', { labels: { 'app.kubernetes.io/name': 'app' } });
+  for (let i = 0; i < extraServices; i++) {
+    const name = `svc-${i}`;
+    const serviceAccount = new kplus.ServiceAccount(chart, `${name}-sa`, { metadata: { name }, automountToken: false });
+    const deployment = new kplus.Deployment(chart, `${name}-deployment`, {
+      metadata: { name },
+      serviceAccount,
+      automountServiceAccountToken: false,
+      podMetadata: { labels: { 'app.kubernetes.io/name': name } },
+      containers: [{
+        name,
+        image: EXTRA.image,
+        portNumber: 8080,
+        resources: {
+          cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(200) },
+          memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+        },
+        readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
+        liveness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
+        securityContext: { user: 10001, group: 10001, ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+      }],
+    });
+    deployment.exposeViaService({ name, ports: [{ port: 80, targetPort: 8080 }] });
+    new kplus.HorizontalPodAutoscaler(chart, `${name}-hpa`, {
+      metadata: { name },
+      target: deployment,
+      minReplicas: EXTRA.minReplicas,
+      maxReplicas: EXTRA.maxReplicas,
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(EXTRA.cpuUtilization))],
+      scaleUp: { stabilizationWindow: Duration.seconds(0) },
+    });
+    new kplus.k8s.KubePodDisruptionBudget(chart, `${name}-pdb`, {
+      metadata: { name },
+      spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: { 'app.kubernetes.io/name': name } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+    });
+    const policy = new kplus.NetworkPolicy(chart, `${name}-netpol`, { metadata: { name }, selector: deployment });
+    policy.addIngressRule(frontend, [kplus.NetworkPolicyPort.tcp(8080)]);
+  }
+  app.synth();
+  const files = fs.readdirSync(outdir).length;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return files;
+}
+
 function synthCloud(): number {
   const { createCloudApp } = require('../../apps/cloud') as typeof import('../../apps/cloud');
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cdk-'));
@@ -140,6 +228,8 @@ function synthCloud(): number {
 
 let work = 0;
 if (scenario === 'k8s-app') work = synthK8sApp(); // no floor first: only what the app loads
+else if (scenario.startsWith('scale:')) work = synthScale(Number(scenario.split(':')[1])); // only what the example loads
+else if (scenario.startsWith('plain:')) work = synthPlain(Number(scenario.split(':')[1])); // only cdk8s and cdk8s-plus-28
 else if (scenario === 'k8s-app-synth') work = synthK8sAppSynth(); // the same, by cdk8s's App.synth()
 else {
   loadFloor();
@@ -153,4 +243,6 @@ else {
   else if (scenario === 'cloud') work = synthCloud();
   else if (scenario !== 'floor') throw new Error(`unknown scenario ${scenario}`);
 }
-console.log(JSON.stringify({ scenario, work, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+// CPU time (user + system) as well as the wall time run.ts measures: on a loaded machine it varies far less.
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ scenario, work, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), cpuMs: Math.round((cpu.user + cpu.system) / 1000) }));

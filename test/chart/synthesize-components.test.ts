@@ -41,6 +41,19 @@ describe('TierChart.synthesizeComponents', () => {
     expect(platform.objects.map((o) => o.metadata?.name)).toEqual(['first', 'migrate']);
   });
 
+  test.each(TIERS.map((t) => [t.name, t] as const))('%s: the app ends with the dependencies cdk8s adds when it prepares it, in the same order', (_, tier) => {
+    const ours = build(tier);
+    ours.synthesizeComponents();
+    const theirs = build(tier);
+    theirs.components[0].toJson(); // cdk8s prepares the whole app: resolveDependencies, then validate
+    const dependencyPaths = (chart: TierChart) => chart.node.findAll().map((c) => [c.node.path, c.node.dependencies.map((d) => d.node.path)]);
+    const expected = dependencyPaths(theirs);
+    expect(dependencyPaths(ours)).toEqual(expected);
+    // Not vacuous: the chart depends on its components, and objects on objects of other components.
+    expect(expected.find(([path]) => path === tier.name)?.[1]).toContain(`${tier.name}/platform`);
+    expect(expected.find(([path]) => path === `${tier.name}/platform/first`)?.[1]).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${tier.name}/app/`))]));
+  });
+
   test('a validation error of any construct of the app fails it, as toJson() does', () => {
     const chart = build(TIERS[0]);
     chart.components[chart.components.length - 1].node.addValidation({ validate: () => ['broken on purpose'] });
