@@ -103,7 +103,7 @@ export const RULES = {
   'dangling-target': on('links', "Every HPA, ScaledObject, VPA and TargetGroupBinding targets an object in the output, a ScaledObject's TriggerAuthentication is in it, and a StatefulSet's serviceName is a headless Service in it.", ['kube-linter dangling-horizontalpodautoscaler', 'kube-score hpa-has-target/statefulset-has-servicename']),
   'service-target-port': on('links', "A Service's named targetPort is a port name of the pods it selects.", ['kube-score service-targets-pod']),
   'monitor-port': on('links', "A PodMonitor's endpoint port names a container port of the pods it selects; a ServiceMonitor's, a port of the Services it selects.", ['prometheus-operator: a monitor whose port matches nothing scrapes nothing']),
-  'missing-reference': on('links', 'Every ConfigMap, Secret, PersistentVolumeClaim and ServiceAccount a pod uses, and every Secret a TriggerAuthentication reads, is in the output or declared user-provided.', ['kube-linter non-existent-service-account']),
+  'missing-reference': on('links', 'Every ConfigMap, Secret, PersistentVolumeClaim and ServiceAccount a pod uses, every Secret a TriggerAuthentication reads, and every StorageClass a volume (PVC, StatefulSet claim template, CloudNativePG Cluster storage) names, is in the output or declared user-provided.', ['kube-linter non-existent-service-account', 'a PVC naming a missing StorageClass stays Pending']),
 } as const satisfies Record<string, RuleInfo>;
 
 /** The id of a rule of the gate. */

@@ -6,6 +6,7 @@ import {
   addIngressPolicy, addObjectStore, addPodMonitor, addPooler, addPoolerDisruptionBudget, addScheduledBackup, peers,
 } from './_cnpg-objects';
 import { POOLER_RESOURCES } from '../_postgres-checks';
+import { validationAnnotations } from '../../validate/annotations';
 import { cnpgBackupSchedule } from './cnpg-backup-schedule';
 import { cnpgPostgresParameters } from './cnpg-parameters';
 import {
@@ -130,7 +131,12 @@ export class PostgresCluster extends Construct {
       externalClusters: this.externalClusters(props, name, storeName, pluginFor),
       replica: topology ? { self: topology.self, primary: topology.primary, source: replicaSource(topology), promotionToken: topology.promotionToken } : undefined,
     };
-    this.cluster = new ApiObject(this, 'Resource', { ...CNPG_KINDS.cluster, metadata: meta(name, 'database'), spec });
+    // A named StorageClass is a prerequisite of the cluster (lib/postgres/README.md): declared, so the gate's
+    // missing-reference rule accepts it, and any other class a volume names (a typo) is reported.
+    const clusterMeta = props.storageClass
+      ? { ...meta(name, 'database'), annotations: validationAnnotations([{ kind: 'StorageClass', name: props.storageClass }]) }
+      : meta(name, 'database');
+    this.cluster = new ApiObject(this, 'Resource', { ...CNPG_KINDS.cluster, metadata: clusterMeta, spec });
 
     const poolerTypes: PoolerType[] = readPooler ? ['rw', readPooler] : ['rw'];
     for (const type of poolerTypes) {
