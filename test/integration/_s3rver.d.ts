@@ -11,6 +11,7 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
+    readonly httpServer?: import('node:http').Server;
   }
   export = S3rver;
 }

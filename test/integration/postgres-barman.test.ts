@@ -37,8 +37,9 @@ import {
 
 const bin = findPostgresBin();
 const BARMAN = '/usr/bin/barman-cloud-wal-archive';
-const LONG = 180_000;
-const WAIT = 120_000;
+// Each barman-cloud call starts a Python with boto3 (about 2 s here on a loaded machine): a WAL file costs seconds.
+const LONG = 600_000;
+const WAIT = 240_000;
 let id: { uid?: number; gid?: number } = {};
 let root = '';
 let env: NodeJS.ProcessEnv = {};
@@ -179,6 +180,7 @@ afterAll(async () => {
   for (const s of servers) {
     if (existsSync(join(s.dir, 'postmaster.pid'))) await run(join(bin!.dir, 'pg_ctl'), ['-D', s.dir, '-m', 'immediate', 'stop'], { env, id, timeoutMs: 30_000 }).catch(() => undefined);
   }
+  s3?.httpServer?.closeAllConnections();
   await s3?.close();
   if (root) {
     killProcessesMentioning(root);
