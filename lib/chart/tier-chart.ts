@@ -106,8 +106,9 @@ export interface TierChartProps {
   /**
    * Point-in-time recovery (`cloudnative-pg` engine with backups): the Cluster bootstraps from the object store up to
    * `targetTime` instead of `initdb`. Only takes effect when the Cluster is created (delete the old one first: see
-   * lib/postgres/cnpg/README.md, the restore runbook). Refused with more than one region: recover the primary
-   * cluster alone first.
+   * lib/postgres/README.md, the runbooks). With several regions only the primary region's Cluster recovers, from
+   * `sourceServerName` (required: e.g. `postgres-us-east-1`) into its next generation's folder (raise
+   * `postgres.generations` of every region); the replica clusters re-clone from it.
    *
    * @default - a new, empty database
    */

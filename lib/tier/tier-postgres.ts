@@ -144,7 +144,8 @@ export function tierPostgresClusterProps(pg: TierPostgres, at: TierPostgresClust
       retentionPolicy: b.retentionPolicy,
       archiveTimeoutSeconds: b.archiveTimeoutSeconds,
     } : undefined,
-    recovery: at.recovery,
+    // With several regions only the primary recovers to a point in time; the replica clusters re-clone from it.
+    recovery: at.regions.length > 1 && b && at.region !== tierPostgresPrimaryRegion(pg, at.regions) ? undefined : at.recovery,
     // More than one region: one distributed topology, primary in the primary region (needs the object store).
     topology: b && at.regions.length > 1 ? tierPostgresTopology(pg, at) : undefined,
   };

@@ -40,5 +40,19 @@ export function runbookScenarios(): Record<string, Manifest[]> {
   for (const [step, change] of RUNBOOK_STEPS) {
     for (const [region, objects] of Object.entries(postgresByRegion(deriveTier(enterprise, change)))) out[`runbook: ${step}, ${region}`] = objects;
   }
+  for (const [region, objects] of Object.entries(pitrByRegion())) out[`runbook: point-in-time recovery, ${region}`] = objects;
+  return out;
+}
+
+/** Point-in-time recovery of the topology: every region's next generation, the primary recovering from its old folder. */
+export const PITR_GENERATIONS = { 'us-east-1': 2, 'eu-west-1': 2, 'ap-southeast-1': 2 } as const;
+export const PITR_RECOVERY = { targetTime: '2026-12-04T11:30:00Z', sourceServerName: 'postgres-us-east-1' } as const;
+
+/** The PITR step in every region (a TierChart prop beside the tier data). */
+export function pitrByRegion(): Record<string, Manifest[]> {
+  const tier = deriveTier(enterprise, { postgres: { generations: PITR_GENERATIONS } });
+  const chart = new TierChart(new App({ outdir: '/dev/null' }), tier.name, { ...tier, postgresRecovery: PITR_RECOVERY });
+  const out: Record<string, Manifest[]> = {};
+  for (const c of regionalComponentsOf(chart).filter((r) => r.name === 'postgres')) out[c.region] = c.chart.toJson() as Manifest[];
   return out;
 }

@@ -449,8 +449,10 @@ describe('TierChart with point-in-time recovery', () => {
     expect(spec.plugins[0].parameters.serverName).toBe('postgres-pitr-20261129140500');
   });
 
-  test('throws for a multi-region tier (recover the primary cluster alone first)', () => {
+  test('throws for a multi-region tier without the archive to recover from, or into the same folder', () => {
     expect(propsErrorOf(() => new TierChart(new App({ outdir: '/dev/null' }), 'enterprise', { ...enterprise, postgresRecovery: { targetTime: '2026-11-29T14:05:00Z' } })))
-      .toBe("[enterprise/region-us-east-1-postgres/postgres] 'recovery' must be unset together with 'topology' (recover the primary cluster alone, then rebuild the replica clusters), got: {\"targetTime\":\"2026-11-29T14:05:00Z\"}");
+      .toBe("[enterprise/region-us-east-1-postgres/postgres] 'recovery.sourceServerName' must be the server name of the archive to recover from, other than this member's own ('postgres-us-east-1': raise its generation), got: undefined");
+    expect(propsErrorOf(() => new TierChart(new App({ outdir: '/dev/null' }), 'enterprise', { ...enterprise, postgresRecovery: { targetTime: '2026-11-29T14:05:00Z', sourceServerName: 'postgres-us-east-1' } })))
+      .toMatch(/'recovery.sourceServerName' must be .* \('postgres-us-east-1': raise its generation\), got: "postgres-us-east-1"/);
   });
 });

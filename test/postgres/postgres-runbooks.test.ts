@@ -7,7 +7,7 @@
 import { deriveTier } from '../../lib/tier';
 import { validateManifests } from '../../lib/validate';
 import { enterprise } from '../../tiers';
-import { DEMOTION_TOKEN, RUNBOOK_STEPS, postgresByRegion } from './_postgres-runbooks';
+import { DEMOTION_TOKEN, PITR_RECOVERY, RUNBOOK_STEPS, pitrByRegion, postgresByRegion } from './_postgres-runbooks';
 
 type Json = any;
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-1'];
@@ -75,6 +75,22 @@ describe('the Postgres runbooks as tier data', () => {
     const c = clusters(step('region rebuild'));
     expect(REGIONS.map((r) => archiveOf(c[r]))).toEqual(['postgres-us-east-1', 'postgres-eu-west-1', 'postgres-ap-southeast-1-g2']);
     expect(c['ap-southeast-1'].spec.bootstrap.recovery.source).toBe('postgres-us-east-1');
+  });
+
+  test('point-in-time recovery of the topology: the primary recovers from its old folder into a new one; the others re-clone from it', () => {
+    const byRegion = pitrByRegion();
+    for (const [region, objects] of Object.entries(byRegion)) {
+      expect(validateManifests(objects.map((object) => ({ file: `regions/${region}/postgres.yaml`, object })))).toEqual([]);
+    }
+    const c = Object.fromEntries(Object.entries(byRegion).map(([r, o]) => [r, o.find((x) => x.kind === 'Cluster')!]));
+    expect(c['us-east-1'].spec.bootstrap.recovery).toMatchObject({ source: 'origin', recoveryTarget: { targetTime: PITR_RECOVERY.targetTime }, database: 'app', owner: 'app' });
+    expect(c['us-east-1'].spec.externalClusters[0]).toEqual({ name: 'origin', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'postgres-backups', serverName: 'postgres-us-east-1' } } });
+    expect(archiveOf(c['us-east-1'])).toBe('postgres-us-east-1-g2');
+    for (const r of ['eu-west-1', 'ap-southeast-1']) {
+      expect(c[r].spec.bootstrap.recovery).toMatchObject({ source: 'postgres-us-east-1' });
+      expect(c[r].spec.bootstrap.recovery.recoveryTarget).toBeUndefined();
+      expect(c[r].spec.externalClusters.find((e: Json) => e.name === 'postgres-us-east-1').plugin.parameters.serverName).toBe('postgres-us-east-1-g2');
+    }
   });
 
   test('the tier refuses a switchover to the primary itself, an unknown region and a bad generation', () => {

@@ -376,7 +376,15 @@ export function checkPostgresClusterProps(problems: Problems, prefix: string, pr
   const t = props.topology;
   if (t !== undefined) {
     if (b === undefined) problems.add(f('topology'), t, "unset unless 'backup' is set (replica clusters are fed from the object store)");
-    if (r !== undefined) problems.add(f('recovery'), r, "unset together with 'topology' (recover the primary cluster alone, then rebuild the replica clusters)");
+    // In a topology only the primary recovers to a point in time, from another folder than the one it archives to
+    // (the replica clusters are re-cloned from it); the source must be named, since members archive as <name>-<region>.
+    if (r !== undefined) {
+      const own = archiveServerName(props.name ?? 'postgres', t);
+      if (t.primary !== t.self) problems.add(f('recovery'), r, "unset unless 'topology.primary' is 'topology.self' (only the primary recovers; replica clusters re-clone from it)");
+      else if (r.sourceServerName === undefined || r.sourceServerName === own) {
+        problems.add(f('recovery.sourceServerName'), r.sourceServerName, `the server name of the archive to recover from, other than this member's own ('${own}': raise its generation)`);
+      }
+    }
     const names = (t.members ?? []).map((m) => m.name);
     (t.members ?? []).forEach((m, i) => {
       if (!isObjectName(m.name)) problems.add(f(`topology.members[${i}].name`), m.name, objectNameAllowed());

@@ -232,9 +232,11 @@ export class PostgresCluster extends Construct {
   }
 
   private externalClusters(props: PostgresClusterProps, name: string, storeName: string, pluginFor: (server: string, store?: string) => object): object[] | undefined {
+    // Point-in-time recovery reads the archive it recovers from as `origin` (in this cluster's own store).
+    const origin = props.recovery ? [{ name: 'origin', plugin: pluginFor(props.recovery.sourceServerName ?? name) }] : [];
     if (props.topology) {
       const self = props.topology.self;
-      return props.topology.members.map((m) => ({
+      return [...origin, ...props.topology.members.map((m) => ({
         name: m.name,
         // Each member is read where it archives: its own region's store (its own folder, `serverName`).
         plugin: pluginFor(m.serverName ?? m.name, m.name === self || m.objectStore === undefined ? storeName : foreignStoreName(m.name)),
@@ -244,9 +246,8 @@ export class PostgresCluster extends Construct {
         sslKey: m.streaming ? { name: m.streaming.replicationSecretName, key: 'tls.key' } : undefined,
         sslCert: m.streaming ? { name: m.streaming.replicationSecretName, key: 'tls.crt' } : undefined,
         sslRootCert: m.streaming ? { name: m.streaming.caSecretName, key: 'ca.crt' } : undefined,
-      }));
+      }))];
     }
-    if (props.recovery) return [{ name: 'origin', plugin: pluginFor(props.recovery.sourceServerName ?? name) }];
-    return undefined;
+    return origin.length > 0 ? origin : undefined;
   }
 }
