@@ -2,7 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { Testing } from 'cdk8s';
 import { PostgresCluster, PostgresClusterProps } from '../../lib/postgres/cnpg/postgres-cluster';
 import { POSTGRES_ENDPOINT_ENV, postgresClusterEnv, postgresClusterTopologyFor } from '../../lib/postgres/cnpg/postgres-cluster-endpoints';
-import { CNPG_FIXED_PARAMETERS, cnpgPostgresParameters } from '../../lib/postgres/cnpg/cnpg-parameters';
+import { CNPG_FIXED_PARAMETERS, cnpgPostgresParameters, walRetentionForVolume } from '../../lib/postgres/cnpg/cnpg-parameters';
 import { BACKUP_INTERVAL_HOURS, cnpgBackupSchedule } from '../../lib/postgres/cnpg/cnpg-backup-schedule';
 import { postgresqlConf } from '../../lib/postgres/postgres-conf';
 import { postgresBackupLocationFor } from '../../lib/cloud/postgres-backup-location';
@@ -92,6 +92,15 @@ describe('PostgresCluster', () => {
     expect(one(build({ synchronousReplicas: 0 }).objects, 'Cluster').spec.postgresql.synchronous).toBeUndefined();
     expect(one(build({ synchronousReplicas: 3, dataDurability: 'preferred' }).objects, 'Cluster').spec.postgresql.synchronous)
       .toEqual({ method: 'any', number: 3, dataDurability: 'preferred' });
+  });
+
+  test('WAL retention is scaled to the data volume it shares: 1 % kept, 10 % at most pinned by slots', () => {
+    expect(walRetentionForVolume('100Gi')).toEqual({ walKeepSizeMiB: 1024, maxSlotWalKeepSizeMiB: 10240 }); // the seed's figures
+    expect(walRetentionForVolume('20Gi')).toEqual({ walKeepSizeMiB: 204, maxSlotWalKeepSizeMiB: 2048 }); // team
+    expect(walRetentionForVolume('1Gi')).toEqual({ walKeepSizeMiB: 64, maxSlotWalKeepSizeMiB: 1024 }); // the floors
+    const team = one(build({ storage: '20Gi' }).objects, 'Cluster').spec.postgresql.parameters;
+    expect([team.wal_keep_size, team.max_slot_wal_keep_size]).toEqual(['204MB', '2048MB']);
+    expect(() => walRetentionForVolume('lots')).toThrow("[walRetentionForVolume] 'volumeSize' must be a positive Kubernetes storage quantity such as \"20Gi\", got: \"lots\"");
   });
 
   test("the tuned parameters are the StatefulSet engine's, without the ones CloudNativePG fixes", () => {

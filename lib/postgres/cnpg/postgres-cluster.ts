@@ -92,6 +92,7 @@ export class PostgresCluster extends Construct {
     const parameters = cnpgPostgresParameters({
       memoryLimit: props.resources.limits.memory,
       maxConnections: props.maxConnections,
+      volumeSize: props.storage,
       archiveTimeoutSeconds: backup ? backup.archiveTimeoutSeconds ?? 60 : undefined,
     });
     const storeName = `${name}-backups`;
