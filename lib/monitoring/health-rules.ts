@@ -389,7 +389,7 @@ export function healthRuleGroups(props: HealthRulesProps): RuleGroup[] {
         `{{ $labels.pod }} has failed to archive WAL for ${t.walArchivingFailingFor}: point-in-time recovery is frozen at the last archived segment and pg_wal grows until the disk is full.`,
       ),
     ];
-    if (cnpg) {
+    if (cnpg && props.postgres.backupIntervalHours !== undefined) {
       // Without any archiver series the comparison above is empty and silent: no exporter, no archiving to watch.
       pg.push(alert(
         'PostgresArchiverMetricsAbsent',
