@@ -36,7 +36,7 @@ export type {
 export { PostgresCluster, PostgresReplicated, postgresClusterTopologyFor } from './postgres';
 export type {
   PostgresClusterProps, PostgresClusterBackup, PostgresBackupPolicy, PostgresClusterRecovery, PostgresClusterTopology,
-  PostgresTopologyMember, PostgresRegionRole, PostgresPooler, PostgresReplicatedProps, PostgresReplicatedSizing,
+  PostgresTopologyMember, PostgresTopologyObjectStore, PostgresRegionRole, PostgresPooler, PostgresReplicatedProps, PostgresReplicatedSizing,
 } from './postgres';
 
 // A tier as charts, and the manifests written to disk (GitOps objects included).
@@ -47,7 +47,7 @@ export type { TierChartProps, TierObjects, LoadBalancerBindingProps, WriteTierMa
 // beside the four built-in tiers.
 export { validateTierSpec, deriveTier, hasCloudIngress } from './tier';
 export type {
-  TierSpec, TierApp, TierNginx, TierRedis, TierPostgres, TierPostgresEngine, TierPostgresBackup, TierMonitoringSpec, TierCdn,
+  TierSpec, TierApp, TierNginx, TierRedis, TierPostgres, TierPostgresEngine, TierPostgresBackup, TierPostgresSwitchover, TierMonitoringSpec, TierCdn,
   TierSla, TierRegion, TierCapacity, TierCapacityModel, Range, DeepPartial,
 } from './tier';
 

@@ -9,7 +9,7 @@ import { team } from './team';
 // The tier model is lib/tier's; `scaling-tiers/tiers` re-exports what a platform team needs to write or derive a tier.
 export type {
   DeepPartial, Range, TierApp, TierCapacity, TierCapacityModel, TierCdn, TierMonitoringSpec, TierNginx, TierPostgres, TierPostgresBackup,
-  TierPostgresEngine, TierRedis, TierRegion, TierSla, TierSpec,
+  TierPostgresEngine, TierPostgresSwitchover, TierRedis, TierRegion, TierSla, TierSpec,
 } from '../lib/tier';
 export { deriveTier, hasCloudIngress, validateTierSpec } from '../lib/tier';
 export { development, team, department, enterprise };

@@ -24,7 +24,7 @@ import type { TierApp, TierNginx, TierPostgres, TierRedis, TierRegion } from '..
 import { tierScalableServiceProps } from '../tier/tier-app';
 import { tierNginxAutoscaled, tierNginxLoadBalancerProps } from '../tier/tier-nginx';
 import {
-  POSTGRES_ENDPOINTS_CONFIG_MAP, TIER_POSTGRES_NAME, runsPostgresPerRegion, tierPostgresClusterProps, tierPostgresReplicatedProps,
+  POSTGRES_ENDPOINTS_CONFIG_MAP, TIER_POSTGRES_NAME, runsPostgresPerRegion, tierPostgresPrimaryRegion, tierPostgresClusterProps, tierPostgresReplicatedProps,
   type TierPostgresClusterPlacement, type TierPostgresPlacement,
 } from '../tier/tier-postgres';
 
@@ -107,8 +107,9 @@ export interface TierChartProps {
   /**
    * Point-in-time recovery (`cloudnative-pg` engine with backups): the Cluster bootstraps from the object store up to
    * `targetTime` instead of `initdb`. Only takes effect when the Cluster is created (delete the old one first: see
-   * lib/postgres/cnpg/README.md, the restore runbook). Refused with more than one region: recover the primary
-   * cluster alone first.
+   * lib/postgres/README.md, the runbooks). With several regions only the primary region's Cluster recovers, from
+   * `sourceServerName` (required: e.g. `postgres-us-east-1`) into its next generation's folder (raise
+   * `postgres.generations` of every region); the replica clusters re-clone from it.
    *
    * @default - a new, empty database
    */
@@ -269,7 +270,7 @@ export class TierChart extends Chart {
    */
   private addPostgresClusters(props: TierChartProps, pg: TierPostgres, at: TierPostgresPlacement): PostgresCluster {
     const regions = props.regions ?? [{ name: 'us-east-1', role: 'primary' as const }];
-    const primary = props.postgresRegion ?? regions.find((r) => r.role === 'primary')?.name ?? regions[0].name;
+    const primary = props.postgresRegion ?? tierPostgresPrimaryRegion(pg, regions);
     const placement = (region: string): TierPostgresClusterPlacement => ({
       ...at, tier: props.name, region, regions, backupBucketPrefix: props.backupBucketPrefix ?? DEFAULT_BACKUP_BUCKET_PREFIX, monitoring: props.monitoring, recovery: props.postgresRecovery,
     });
@@ -279,7 +280,9 @@ export class TierChart extends Chart {
     }
     let primaryCluster: PostgresCluster | undefined;
     for (const r of regions) {
-      const cluster = this.addPostgresCluster(addRegionalComponent(this, r.name, 'postgres'), pg, placement(r.name), r.role);
+      // The app's endpoints follow the database: the primary cluster's region writes, the former primary region waits.
+      const role = r.name === primary ? 'primary' : r.role === 'primary' ? 'secondary' : r.role;
+      const cluster = this.addPostgresCluster(addRegionalComponent(this, r.name, 'postgres'), pg, placement(r.name), role);
       if (r.name === primary) primaryCluster = cluster;
     }
     return primaryCluster!;

@@ -39,6 +39,14 @@ export interface PostgresBackupLocationOptions {
    * @default - the tier's name, as `TierChart` names its namespace
    */
   readonly namespace?: string;
+  /**
+   * The incarnation of the region's cluster: raise it when the cluster is re-cloned (a former primary after a
+   * failover, a rebuilt region), so the new cluster archives into a fresh folder. Barman refuses to archive into a
+   * folder that already holds WAL ("Expected empty archive"), and the old folder stays readable for recovery.
+   *
+   * @default 1 - the first cluster of the region; its server name carries no generation suffix
+   */
+  readonly generation?: number;
 }
 
 /**
@@ -49,20 +57,22 @@ export interface PostgresBackupLocation {
   /** The region's backup bucket: `<bucketPrefix>-<tier>-pg-backups-<short region>`, e.g. `acme-enterprise-pg-backups-use1`. */
   readonly bucketName: string;
   /**
-   * The key prefix of this cluster's backups inside the bucket: `<tier>/<clusterName>/`. It is the same in every
-   * region's bucket, because replication copies the primary region's objects under the same keys. Barman Cloud
-   * appends the server name (`<serverName>/base/...`, `<serverName>/wals/...`), so the IAM policy grants the whole
-   * prefix.
+   * The key prefix of this cluster's backups inside the bucket: `<tier>/<clusterName>/`, the same in every region's
+   * bucket. Barman Cloud appends the server name (`<serverName>/base/...`, `<serverName>/wals/...`), so the IAM
+   * policy grants the whole prefix.
    */
   readonly path: string;
   /** The `ObjectStore`'s `spec.configuration.destinationPath`: `s3://<bucketName>/<path>`. */
   readonly destinationPath: string;
   /**
-   * The Barman server name of this region's cluster, `<clusterName>-<region>` (its name in a CloudNativePG distributed
-   * topology, `replica.self`): the folder under `path` where it archives WAL and base backups. A replica region's
-   * role may write there and nowhere else; the primary's archive, replicated from the primary region, is read-only.
+   * The Barman server name of this region's cluster: `<clusterName>-<region>` for generation 1, then
+   * `<clusterName>-<region>-g<generation>`. It is the folder under `path` in this region's own bucket where the
+   * cluster archives WAL and base backups; the other regions' clusters read it there (CloudNativePG's distributed
+   * topology: every member archives to its own region's store, every other member reads it).
    */
   readonly serverName: string;
+  /** The cluster's name in a CloudNativePG distributed topology (`replica.self`): `<clusterName>-<region>`, whatever the generation. */
+  readonly memberName: string;
   /**
    * The ServiceAccount whose pods use the role: CloudNativePG creates one per `Cluster`, named after the cluster,
    * and runs every instance (and the Barman Cloud plugin's sidecar) with it.
@@ -85,7 +95,8 @@ export interface PostgresBackupLocation {
 /**
  * The deterministic backup location of a tier's CloudNativePG cluster in one region, computed from names only so
  * that the Kubernetes manifests and the CloudFormation templates can be produced offline and still agree. There is
- * one backup bucket per tier and region; the primary region's bucket replicates to the others.
+ * one backup bucket per tier and region; each region's cluster archives to its own region's bucket and reads the
+ * other regions' buckets (no bucket replication: after any switchover the new primary's WAL is where the others read).
  *
  * @throws PropsError when a part is invalid or a resulting name breaks S3's or IAM's rules
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
@@ -105,7 +116,12 @@ export function postgresBackupLocationFor(options: PostgresBackupLocationOptions
 export function checkPostgresBackupLocation(problems: Problems, options: PostgresBackupLocationOptions): PostgresBackupLocation | undefined {
   const { tier, region, bucketPrefix, clusterName } = options ?? ({} as PostgresBackupLocationOptions);
   const namespace = options?.namespace ?? tier;
+  const generation = options?.generation ?? 1;
   let ok = checkTierAndRegion(problems, tier, region);
+  if (!Number.isInteger(generation) || generation < 1 || generation > 999) {
+    problems.add('generation', generation, 'an integer between 1 and 999');
+    ok = false;
+  }
   if (typeof bucketPrefix !== 'string' || !DNS_LABEL.test(bucketPrefix)) {
     problems.add('bucketPrefix', bucketPrefix, "lower-case letters, digits and '-', starting with a letter and not ending with '-'");
     ok = false;
@@ -155,7 +171,8 @@ export function checkPostgresBackupLocation(problems: Problems, options: Postgre
     bucketName,
     path,
     destinationPath: `s3://${bucketName}/${path}`,
-    serverName: `${clusterName}-${region}`,
+    serverName: generation === 1 ? `${clusterName}-${region}` : `${clusterName}-${region}-g${generation}`,
+    memberName: `${clusterName}-${region}`,
     serviceAccountName: clusterName,
     namespace,
     roleName,

@@ -55,6 +55,21 @@ export interface HealthThresholds {
    */
   readonly replicationLagFor?: string;
   /**
+   * The replay delay, in seconds, above which an archive-fed replica (a CloudNativePG replica cluster's designated
+   * primary, no WAL receiver) alerts. It replays whole segments as the source archives them, at least every
+   * `archive_timeout` (60 s in the tiers), and its lag reads as the time since the last replayed transaction, so a
+   * bound of streaming's 1 s would fire forever.
+   *
+   * @default 900 - 15 archive timeouts of the tiers: a segment lost or stuck, not an idle source
+   */
+  readonly archiveReplayDelaySeconds?: number;
+  /**
+   * How long the archive replay delay must stay above `archiveReplayDelaySeconds`.
+   *
+   * @default '10m'
+   */
+  readonly archiveReplayDelayFor?: string;
+  /**
    * How long WAL archiving may keep failing before a page: point-in-time recovery is frozen and pg_wal fills up.
    *
    * @default '10m'
@@ -102,6 +117,8 @@ export const HEALTH_DEFAULTS: Required<HealthThresholds> = {
   redisClusterStateFor: '2m',
   replicationLagSeconds: 1,
   replicationLagFor: '2m',
+  archiveReplayDelaySeconds: 900,
+  archiveReplayDelayFor: '10m',
   walArchivingFailingFor: '10m',
   backupAgeIntervals: 2,
   certificateExpiryDays: 14,
@@ -340,15 +357,27 @@ export function healthRuleGroups(props: HealthRulesProps): RuleGroup[] {
   if (props.postgres) {
     const sel = matchers(ns);
     const cnpg = props.postgres.engine === 'cloudnative-pg';
+    // CloudNativePG's pg_replication query (config/manager/default-monitoring.yaml): lag is 0 on a primary and when
+    // the received WAL is replayed, else the time since the last replayed transaction; is_wal_receiver_up says whether
+    // the instance streams. Streaming replicas and archive-fed ones get their own bounds.
+    const walReceiver = (up: 0 | 1) => ` and on(namespace, pod) cnpg_pg_replication_is_wal_receiver_up${sel} == ${up}`;
     const pg: AlertingRule[] = [
       alert(
         'PostgresReplicationLagHigh',
         'ticket',
-        `${cnpg ? 'cnpg_pg_replication_lag' : 'pg_replication_lag'}${sel} > ${t.replicationLagSeconds}`,
+        cnpg ? `cnpg_pg_replication_lag${sel} > ${t.replicationLagSeconds}${walReceiver(1)}` : `pg_replication_lag${sel} > ${t.replicationLagSeconds}`,
         t.replicationLagFor,
         `Postgres replication lag is above ${t.replicationLagSeconds} s`,
         `Replica {{ $labels.pod }} replays WAL {{ $value | humanizeDuration }} behind the primary: reads from it are stale, and a failover to it loses the difference.`,
       ),
+      ...(cnpg ? [alert(
+        'PostgresArchiveReplayDelayed',
+        'ticket',
+        `cnpg_pg_replication_lag${sel} > ${t.archiveReplayDelaySeconds} and on(namespace, pod) cnpg_pg_replication_in_recovery${sel} == 1${walReceiver(0)}`,
+        t.archiveReplayDelayFor,
+        `an archive-fed Postgres replica is more than ${t.archiveReplayDelaySeconds} s behind`,
+        `{{ $labels.pod }} (fed from the object store, no streaming) last replayed a transaction {{ $value | humanizeDuration }} ago: the source's archiving, the cross-region read of its bucket or this restore_command is failing, or the source has written nothing for that long.`,
+      )] : []),
       alert(
         'PostgresWalArchivingFailing',
         'page',
@@ -360,6 +389,17 @@ export function healthRuleGroups(props: HealthRulesProps): RuleGroup[] {
         `{{ $labels.pod }} has failed to archive WAL for ${t.walArchivingFailingFor}: point-in-time recovery is frozen at the last archived segment and pg_wal grows until the disk is full.`,
       ),
     ];
+    if (cnpg && props.postgres.backupIntervalHours !== undefined) {
+      // Without any archiver series the comparison above is empty and silent: no exporter, no archiving to watch.
+      pg.push(alert(
+        'PostgresArchiverMetricsAbsent',
+        'ticket',
+        `absent(cnpg_pg_stat_archiver_last_archived_time${sel})`,
+        t.walArchivingFailingFor,
+        'no Postgres WAL archiving metrics',
+        `No instance in ${props.namespace} reports cnpg_pg_stat_archiver_last_archived_time: the instances are not scraped, or nothing has ever been archived, so a failing archive cannot be seen.`,
+      ));
+    }
     const interval = props.postgres.backupIntervalHours;
     if (cnpg && interval !== undefined) {
       const metric = (props.postgres.backupMetrics ?? 'barman-cloud-plugin') === 'barman-cloud-plugin'
@@ -373,6 +413,15 @@ export function healthRuleGroups(props: HealthRulesProps): RuleGroup[] {
         undefined,
         `the last Postgres backup is older than ${t.backupAgeIntervals} backup intervals`,
         `The newest base backup is {{ $value | humanizeDuration }} old; backups run every ${interval} h. A restore would replay that much WAL, or fail if archiving also stopped.`,
+      ));
+      // The age above is empty (silent) when no backup was ever taken or the plugin's metric is not scraped.
+      pg.push(alert(
+        'PostgresBackupMetricAbsent',
+        'ticket',
+        `absent(${metric}${sel})`,
+        `${t.backupAgeIntervals * interval}h`,
+        'no Postgres backup metric',
+        `No ${metric} in ${props.namespace} for ${t.backupAgeIntervals * interval} h: no base backup has completed, or the Barman Cloud plugin's sidecar is not scraped, so backups cannot be watched.`,
       ));
     }
     groups.push({ name: 'health-postgres', rules: pg });

@@ -36,10 +36,13 @@ export const EXPORTER_METRICS: Readonly<Record<MetricSource, readonly string[]>>
   // prometheus-community/postgres_exporter 0.11 with the queries of postgresExporterQueries() (checked on the real
   // exporter): pg_replication_* come from that file, pg_stat_archiver_* and pg_up are built in.
   'postgres_exporter': ['pg_up', 'pg_replication_lag', 'pg_replication_is_replica', 'pg_stat_archiver_failed_count', 'pg_stat_archiver_archived_count', 'pg_stat_activity_count'],
-  // CloudNativePG's instance manager on port 9187 (docs: "Monitoring", default metrics).
+  // CloudNativePG's instance manager on port 9187 (docs: "Monitoring", default metrics; cnpg_pg_replication_* from the
+  // pg_replication query of config/manager/default-monitoring.yaml).
   'cloudnative-pg': [
     'cnpg_collector_up',
     'cnpg_pg_replication_lag',
+    'cnpg_pg_replication_in_recovery',
+    'cnpg_pg_replication_is_wal_receiver_up',
     'cnpg_pg_stat_archiver_failed_count',
     'cnpg_pg_stat_archiver_last_archived_time',
     'cnpg_pg_stat_archiver_last_failed_time',

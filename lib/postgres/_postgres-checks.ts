@@ -4,6 +4,16 @@
  * lib/core's.
  */
 import { isIPv4 } from 'node:net';
+import type { ContainerResources } from '../core/container-resources';
+
+/**
+ * A PgBouncer pod's resources when none are given, in both engines: PgBouncer is single-threaded and small; requests
+ * keep it out of the BestEffort class (the first evicted under node pressure).
+ */
+export const POOLER_RESOURCES: ContainerResources = {
+  requests: { cpu: '100m', memory: '64Mi' },
+  limits: { cpu: '500m', memory: '128Mi' },
+};
 
 /** The most hot standbys a cluster may have. */
 export const MAX_REPLICAS = 32;

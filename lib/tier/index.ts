@@ -1,6 +1,6 @@
 // The tier model: a tier's types, its checks, and its mapping to the props of the constructs TierChart builds.
 export type {
-  Range, TierApp, TierCapacity, TierCapacityModel, TierCdn, TierMonitoringSpec, TierNginx, TierPostgres, TierPostgresBackup, TierPostgresEngine,
+  Range, TierApp, TierCapacity, TierCapacityModel, TierCdn, TierMonitoringSpec, TierNginx, TierPostgres, TierPostgresBackup, TierPostgresEngine, TierPostgresSwitchover,
   TierRedis, TierRegion, TierSla, TierSpec,
 } from './tier-spec';
 export { validateTierSpec } from './validate-tier-spec';

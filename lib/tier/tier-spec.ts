@@ -195,7 +195,44 @@ export type TierPostgres = PostgresReplicatedSizing & {
    * @default - none
    */
   readonly backup?: TierPostgresBackup;
+  /**
+   * The region whose CloudNativePG cluster is the primary of the tier's distributed topology: every region's
+   * `replica.primary`, and every replica cluster's `replica.source`. Changing it is an unplanned failover (the named
+   * region's cluster is promoted at once); a planned switchover goes through `switchover` first
+   * (lib/postgres/README.md, the runbooks).
+   *
+   * @default - the region whose role is `primary`
+   */
+  readonly primaryRegion?: string;
+  /**
+   * A planned switchover in progress. Step 1, `{ to }`: the current primary is demoted (it archives its last WAL
+   * and publishes `status.demotionToken`), every other region keeps following it. Step 2, `{ to, promotionToken }`:
+   * the `to` region is promoted once it has replayed up to that token, and every region follows it. Step 3: set
+   * `primaryRegion` to `to` and remove `switchover`.
+   *
+   * @default - none
+   */
+  readonly switchover?: TierPostgresSwitchover;
+  /**
+   * The incarnation of each region's cluster (`postgresBackupLocationFor({ generation })`): raise a region's number
+   * when its cluster is re-cloned, so it archives into a fresh folder (`<cluster>-<region>-g<n>`).
+   *
+   * @default - 1 in every region
+   */
+  readonly generations?: Readonly<Record<string, number>>;
 };
+
+/** A planned switchover of a tier's primary region (see `TierPostgres.switchover`). */
+export interface TierPostgresSwitchover {
+  /** The region that becomes primary. */
+  readonly to: string;
+  /**
+   * The former primary's `status.demotionToken`, once it is demoted.
+   *
+   * @default - none: step 1, the demotion
+   */
+  readonly promotionToken?: string;
+}
 
 /**
  * One deployment tier: plain data that the apps turn into construct props. Every figure is the default of the

@@ -53,7 +53,7 @@ export function validateTierSpec(tier: TierSpec): TierSpec {
   if (tier.redis === undefined) p.add('redis', tier.redis, 'the Redis settings');
   else checkRedisDeploymentProps(p, 'redis', tier.redis);
   if (tier.postgres === undefined) p.add('postgres', tier.postgres, 'the PostgreSQL settings');
-  else checkTierPostgresProps(p, 'postgres', tier.postgres);
+  else checkTierPostgresProps(p, 'postgres', tier.postgres, (tier.regions ?? []).map((r) => r.name));
   if (tier.cdn !== undefined) {
     if (typeof tier.cdn.enabled !== 'boolean') p.add('cdn.enabled', tier.cdn.enabled, 'true or false');
     checkEdgeDistributionProps(p, 'cdn', { staticPathPatterns: tier.cdn.staticPathPatterns });

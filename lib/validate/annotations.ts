@@ -14,7 +14,7 @@ export const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API[_-]?KEY|PRIVAT
 
 /** An object used by a workload but applied outside this output. */
 export interface UserProvidedRef {
-  readonly kind: 'Secret' | 'ConfigMap' | 'PersistentVolumeClaim' | 'ServiceAccount';
+  readonly kind: 'Secret' | 'ConfigMap' | 'PersistentVolumeClaim' | 'ServiceAccount' | 'StorageClass';
   readonly name: string;
 }
 

@@ -40,6 +40,7 @@ export function checkLinks(m: Manifest, ctx: GateContext, userProvided: Readonly
     });
   }
   if (kind === 'TriggerAuthentication') out.push(...checkTriggerAuthenticationSecrets(m, ctx, userProvided));
+  out.push(...checkStorageClasses(m, ctx, userProvided));
   if (kind === 'VerticalPodAutoscaler') target('spec.targetRef', objectAt(spec, 'targetRef'), objectAt(spec, 'targetRef')?.kind);
   if (kind === 'TargetGroupBinding') target('spec.serviceRef', objectAt(spec, 'serviceRef'), 'Service');
   if (kind === 'StatefulSet' && typeof spec.serviceName === 'string') {
@@ -94,14 +95,49 @@ function checkTargetPorts(m: Manifest, spec: Record<string, unknown>, pods: Work
   return out;
 }
 
-/** The Secrets a KEDA TriggerAuthentication reads: in the output, or declared user-provided on it. */
-function checkTriggerAuthenticationSecrets(m: Manifest, ctx: GateContext, userProvided: ReadonlySet<string>): Finding[] {
-  const declared = new Set(
+/** The StorageClass fields of the kinds that provision volumes: CloudNativePG's Cluster, PVCs and StatefulSets. */
+function storageClassesOf(m: Manifest): { field: string; name: unknown }[] {
+  const spec = objectAt(m.object, 'spec');
+  switch (kindOf(m.object)) {
+    case 'Cluster':
+      // postgresql.cnpg.io/v1 Cluster: spec.storage and spec.walStorage (StorageConfiguration.storageClass).
+      if (!String(m.object.apiVersion).startsWith('postgresql.cnpg.io/')) return [];
+      return ['storage', 'walStorage'].map((f) => ({ field: `spec.${f}.storageClass`, name: objectAt(spec, f)?.storageClass }));
+    case 'PersistentVolumeClaim':
+      return [{ field: 'spec.storageClassName', name: spec?.storageClassName }];
+    case 'StatefulSet':
+      return arrayAt(spec, 'volumeClaimTemplates').map((t, i) => ({ field: `spec.volumeClaimTemplates[${i}].spec.storageClassName`, name: objectAt(t, 'spec')?.storageClassName }));
+    default:
+      return [];
+  }
+}
+
+/**
+ * Every StorageClass a volume names is in the output or declared user-provided (a cluster prerequisite): a claim
+ * naming a class nobody creates stays Pending, and so does the pod (Kubernetes reports it only as an event).
+ */
+function checkStorageClasses(m: Manifest, ctx: GateContext, userProvided: ReadonlySet<string>): Finding[] {
+  const declared = declaredUserProvided(m);
+  return storageClassesOf(m).flatMap(({ field, name }) => {
+    if (typeof name !== 'string' || name === '' || ctx.find(undefined, 'StorageClass', name)) return [];
+    const ref = `storageclass/${name.toLowerCase()}`;
+    if (declared.has(ref) || userProvided.has(ref)) return [];
+    return [finding(m, 'missing-reference', field, `names StorageClass/${name}, which is neither in the output nor declared user-provided (annotation ${USER_PROVIDED_ANNOTATION}: "storageclass/${name}")`)];
+  });
+}
+
+function declaredUserProvided(m: Manifest): Set<string> {
+  return new Set(
     (m.object.metadata?.annotations?.[USER_PROVIDED_ANNOTATION] ?? '')
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
   );
+}
+
+/** The Secrets a KEDA TriggerAuthentication reads: in the output, or declared user-provided on it. */
+function checkTriggerAuthenticationSecrets(m: Manifest, ctx: GateContext, userProvided: ReadonlySet<string>): Finding[] {
+  const declared = declaredUserProvided(m);
   return arrayAt(objectAt(m.object, 'spec'), 'secretTargetRef').flatMap((ref, i) => {
     const name = ref.name;
     if (typeof name !== 'string' || ctx.find(m.object.metadata?.namespace, 'Secret', name) || declared.has(`secret/${name}`) || userProvided.has(`secret/${name}`)) return [];

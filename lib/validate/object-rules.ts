@@ -1,6 +1,7 @@
 import { Finding, Manifest, arrayAt, finding, kindOf, objectAt } from './manifest';
 import { CREDENTIAL_NAME } from './annotations';
 import { GateContext } from './_context';
+import { checkCnpgCluster } from './cnpg-rules';
 import { LabelSelector } from './_workloads';
 
 /** The rules that look at one object's own fields (and, for PodDisruptionBudgets, the workloads they cover). */
@@ -10,6 +11,9 @@ export function checkObject(m: Manifest, ctx: GateContext, namespaced: boolean |
   switch (kindOf(m.object)) {
     case 'PodDisruptionBudget':
       out.push(...checkDisruptionBudget(m, spec, ctx));
+      break;
+    case 'Cluster':
+      out.push(...checkCnpgCluster(m, ctx));
       break;
     case 'HorizontalPodAutoscaler': {
       const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;

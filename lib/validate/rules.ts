@@ -80,6 +80,7 @@ export const RULES = {
   'topology-spread': on('linter', 'Workloads with 2 or more replicas set topologySpreadConstraints.', ['kube-score pod-topology-spread-constraints', 'Polaris topologySpreadConstraint']),
   'min-replicas': on('linter', 'Deployments, HPAs and ScaledObjects run at least 2 replicas (a ScaledObject may scale to 0), and an autoscaler can grow (max > min).', ['kube-score deployment-replicas/hpa-has-min-replicas', 'Polaris deploymentMissingReplicas/hpaMinAvailability/hpaMaxAvailability']),
   'hpa-replicas-conflict': on('linter', 'A Deployment or StatefulSet targeted by an HPA or a KEDA ScaledObject does not set spec.replicas.', ['kube-score deployment-targeted-by-hpa-does-not-have-replicas-configured']),
+  'cnpg-webhook': on('operational', "A CloudNativePG Cluster passes the operator's admission webhook rules its CRD cannot state: one bootstrap method, database with owner, sources and replica.primary/self/source naming external clusters, a replica cluster bootstrapped by recovery or pg_basebackup (never initdb), a promotion token only on a primary, synchronous number below the instances, one WAL archiver.", ['CloudNativePG internal/webhook/v1/cluster_webhook.go']),
   'one-autoscaler': on('operational', 'At most one horizontal autoscaler (HPA or KEDA ScaledObject) targets a workload.', ['KEDA admission webhook (HPA ownership)']),
   'stabilization-window': on('operational', 'Every HPA and ScaledObject behaviour keeps its stabilisation windows at or below 3600 s.', ['HPA API validation', 'KEDA: a ScaledObject with a longer window (under a CRD without the bound) creates no HPA']),
   'update-strategy': on('linter', 'Deployments and StatefulSets roll out with RollingUpdate.', ['kube-score deployment-strategy']),
@@ -104,7 +105,7 @@ export const RULES = {
   'service-target-port': on('links', "A Service's named targetPort is a port name of the pods it selects.", ['kube-score service-targets-pod']),
   'monitor-port': on('links', "A PodMonitor's endpoint port names a container port of the pods it selects; a ServiceMonitor's, a port of the Services it selects.", ['prometheus-operator: a monitor whose port matches nothing scrapes nothing']),
   'sync-order': on('links', "Under each Argo CD Application's sync waves, every object an admission webhook checks against another (ADMISSION_REFERENCES: a ScaledObject or VPA and its workload) syncs after it, and the Application after the platform-release Applications of its cluster.", ['KEDA admission webhook (scaleTargetRef must exist)', 'Argo CD sync waves']),
-  'missing-reference': on('links', 'Every ConfigMap, Secret, PersistentVolumeClaim and ServiceAccount a pod uses, and every Secret a TriggerAuthentication reads, is in the output or declared user-provided.', ['kube-linter non-existent-service-account']),
+  'missing-reference': on('links', 'Every ConfigMap, Secret, PersistentVolumeClaim and ServiceAccount a pod uses, every Secret a TriggerAuthentication reads, and every StorageClass a volume (PVC, StatefulSet claim template, CloudNativePG Cluster storage) names, is in the output or declared user-provided.', ['kube-linter non-existent-service-account', 'a PVC naming a missing StorageClass stays Pending']),
 } as const satisfies Record<string, RuleInfo>;
 
 /** The id of a rule of the gate. */

@@ -16,6 +16,7 @@ describe('postgresBackupLocationFor', () => {
       path: `${tier}/pg/`,
       destinationPath: `s3://${bucketName}/${tier}/pg/`,
       serverName: `pg-${region}`,
+      memberName: `pg-${region}`,
       serviceAccountName: 'pg',
       namespace: tier,
       roleName,
@@ -23,6 +24,18 @@ describe('postgresBackupLocationFor', () => {
     });
     expect(bucketName).toMatch(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/);
     expect(roleName.length).toBeLessThanOrEqual(64);
+  });
+
+  test('a later generation archives into a fresh folder; the member name, bucket and path stay', () => {
+    // GIVEN / WHEN
+    const first = postgresBackupLocationFor({ tier: 'enterprise', region: 'us-east-1', bucketPrefix: 'acme', clusterName: 'pg' });
+    const third = postgresBackupLocationFor({ tier: 'enterprise', region: 'us-east-1', bucketPrefix: 'acme', clusterName: 'pg', generation: 3 });
+
+    // THEN
+    expect([first.serverName, third.serverName]).toEqual(['pg-us-east-1', 'pg-us-east-1-g3']);
+    expect(third).toMatchObject({ memberName: first.memberName, bucketName: first.bucketName, path: first.path, roleName: first.roleName });
+    expect(() => postgresBackupLocationFor({ tier: 'enterprise', region: 'us-east-1', bucketPrefix: 'acme', clusterName: 'pg', generation: 0 }))
+      .toThrow("[postgresBackupLocationFor] 'generation' must be an integer between 1 and 999, got: 0");
   });
 
   test('the path is the same in every region, the bucket and role differ', () => {

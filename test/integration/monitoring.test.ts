@@ -284,8 +284,36 @@ const HEALTH_CASES: HealthCase[] = [
   { alert: 'RedisClusterStateNotOk', evalTime: '3m', firing: [s(`redis_cluster_state{namespace="${NS}",instance="r0"}`, '0x5')], silent: [s(`redis_cluster_state{namespace="${NS}",instance="r0"}`, '1x5')], labels: { namespace: NS, instance: 'r0' } },
   {
     alert: 'PostgresReplicationLagHigh', group: 'health-postgres', evalTime: '3m',
-    firing: [s(`cnpg_pg_replication_lag{namespace="${NS}",pod="pg-2"}`, '5x5')], silent: [s(`cnpg_pg_replication_lag{namespace="${NS}",pod="pg-2"}`, '0.5x5')],
+    firing: [s(`cnpg_pg_replication_lag{namespace="${NS}",pod="pg-2"}`, '5x5'), s(`cnpg_pg_replication_is_wal_receiver_up{namespace="${NS}",pod="pg-2"}`, '1x5')],
+    // Silent: a streaming replica within the bound, and an archive-fed one (no WAL receiver) whose lag is the time
+    // since its last replayed transaction (the alert that fired forever on replica clusters).
+    silent: [
+      s(`cnpg_pg_replication_lag{namespace="${NS}",pod="pg-2"}`, '0.5x5'), s(`cnpg_pg_replication_is_wal_receiver_up{namespace="${NS}",pod="pg-2"}`, '1x5'),
+      s(`cnpg_pg_replication_lag{namespace="${NS}",pod="pg-3"}`, '120x5'), s(`cnpg_pg_replication_is_wal_receiver_up{namespace="${NS}",pod="pg-3"}`, '0x5'),
+    ],
     labels: { namespace: NS, pod: 'pg-2' }, value: '5s',
+  },
+  {
+    alert: 'PostgresArchiveReplayDelayed', group: 'health-postgres', evalTime: '15m',
+    firing: [s(`cnpg_pg_replication_lag{namespace="${NS}",pod="pg-3"}`, '1000x20'), s(`cnpg_pg_replication_in_recovery{namespace="${NS}",pod="pg-3"}`, '1x20'), s(`cnpg_pg_replication_is_wal_receiver_up{namespace="${NS}",pod="pg-3"}`, '0x20')],
+    // Silent: an archive-fed replica replaying within the bound, and a streaming replica far behind (the other alert's).
+    silent: [
+      s(`cnpg_pg_replication_lag{namespace="${NS}",pod="pg-3"}`, '120x20'), s(`cnpg_pg_replication_in_recovery{namespace="${NS}",pod="pg-3"}`, '1x20'), s(`cnpg_pg_replication_is_wal_receiver_up{namespace="${NS}",pod="pg-3"}`, '0x20'),
+      s(`cnpg_pg_replication_lag{namespace="${NS}",pod="pg-2"}`, '1000x20'), s(`cnpg_pg_replication_in_recovery{namespace="${NS}",pod="pg-2"}`, '1x20'), s(`cnpg_pg_replication_is_wal_receiver_up{namespace="${NS}",pod="pg-2"}`, '1x20'),
+    ],
+    labels: { namespace: NS, pod: 'pg-3' }, value: '16m 40s',
+  },
+  {
+    alert: 'PostgresArchiverMetricsAbsent', group: 'health-postgres', evalTime: '15m',
+    firing: [s(`cnpg_pg_stat_archiver_last_archived_time{namespace="other",pod="pg-1"}`, '100x20')],
+    silent: [s(`cnpg_pg_stat_archiver_last_archived_time{namespace="${NS}",pod="pg-1"}`, '100x20')],
+    labels: { namespace: NS },
+  },
+  {
+    alert: 'PostgresBackupMetricAbsent', group: 'health-postgres', evalTime: '3h',
+    firing: [s(`barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="other",pod="pg-1"}`, '0x200')],
+    silent: [s(`barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="${NS}",pod="pg-1"}`, '0x200')],
+    labels: { namespace: NS },
   },
   {
     alert: 'PostgresReplicationLagHigh', group: 'health-postgres-statefulset', evalTime: '3m',

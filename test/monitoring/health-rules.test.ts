@@ -19,13 +19,21 @@ describe('healthRuleGroups', () => {
       'HpaMaxedOut', 'HpaScalingMetricUnavailable', 'ScalingMetricAbsent',
       'NginxDown', 'NginxUpstreamDegraded', 'HpaMaxedOut', 'HpaScalingMetricUnavailable',
       'RedisMemoryHigh', 'RedisClusterStateNotOk',
-      'PostgresReplicationLagHigh', 'PostgresWalArchivingFailing', 'PostgresBackupTooOld',
+      'PostgresReplicationLagHigh', 'PostgresArchiveReplayDelayed', 'PostgresWalArchivingFailing', 'PostgresArchiverMetricsAbsent',
+      'PostgresBackupTooOld', 'PostgresBackupMetricAbsent',
     ]);
   });
 
   test('default thresholds and for', () => {
     expect(byName('RedisMemoryHigh')).toMatchObject({ expr: 'redis_memory_used_bytes{namespace="ns"} / (redis_memory_max_bytes{namespace="ns"} > 0) > 0.9', for: '10m', labels: { severity: 'ticket' } });
-    expect(byName('PostgresReplicationLagHigh')).toMatchObject({ expr: 'cnpg_pg_replication_lag{namespace="ns"} > 1', for: '2m' });
+    // Streaming replicas only; archive-fed ones (no WAL receiver) have their own bound; absent() where a series may never exist.
+    expect(byName('PostgresReplicationLagHigh')).toMatchObject({ expr: 'cnpg_pg_replication_lag{namespace="ns"} > 1 and on(namespace, pod) cnpg_pg_replication_is_wal_receiver_up{namespace="ns"} == 1', for: '2m' });
+    expect(byName('PostgresArchiveReplayDelayed')).toMatchObject({
+      expr: 'cnpg_pg_replication_lag{namespace="ns"} > 900 and on(namespace, pod) cnpg_pg_replication_in_recovery{namespace="ns"} == 1 and on(namespace, pod) cnpg_pg_replication_is_wal_receiver_up{namespace="ns"} == 0',
+      for: '10m',
+    });
+    expect(byName('PostgresArchiverMetricsAbsent')).toMatchObject({ expr: 'absent(cnpg_pg_stat_archiver_last_archived_time{namespace="ns"})', for: '10m' });
+    expect(byName('PostgresBackupMetricAbsent')).toMatchObject({ expr: 'absent(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="ns"})', for: '48h' });
     expect(byName('PostgresBackupTooOld').expr).toBe('time() - max(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="ns"}) > 172800');
     expect(byName('CertificateExpiringSoon').expr).toBe('(certmanager_certificate_expiration_timestamp_seconds{exported_namespace="ns"} > 0) - time() < 1209600');
     expect(byName('HpaMaxedOut')).toMatchObject({ for: '15m', labels: { severity: 'ticket' } });

@@ -7,6 +7,7 @@ import { postgresClusterTopologyFor } from '../../lib/postgres/cnpg/postgres-clu
 import { postgresBackupLocationFor } from '../../lib/cloud/postgres-backup-location';
 import { department, enterprise, team } from '../../tiers';
 import { Manifest, synth, synthTier, testChart } from '../_synth';
+import { runbookScenarios } from './_postgres-runbooks';
 
 /** The CRD file of each custom kind PostgresCluster emits (in imports/crds). */
 export const CRD_FILES: Record<string, string> = {
@@ -54,6 +55,7 @@ export const SCENARIOS: Record<string, Manifest[]> = {
       'postgres-us-east-1': { host: 'pg-use1.db.example.internal', replicationSecretName: 'use1-replication', caSecretName: 'use1-ca' },
     }),
   })])),
+  ...runbookScenarios(),
 };
 
 /** The objects of a custom kind (checked against the CRDs). */

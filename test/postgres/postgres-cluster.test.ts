@@ -2,7 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { Testing } from 'cdk8s';
 import { PostgresCluster, PostgresClusterProps } from '../../lib/postgres/cnpg/postgres-cluster';
 import { POSTGRES_ENDPOINT_ENV, postgresClusterEnv, postgresClusterTopologyFor } from '../../lib/postgres/cnpg/postgres-cluster-endpoints';
-import { CNPG_FIXED_PARAMETERS, cnpgPostgresParameters } from '../../lib/postgres/cnpg/cnpg-parameters';
+import { CNPG_FIXED_PARAMETERS, cnpgPostgresParameters, walRetentionForVolume } from '../../lib/postgres/cnpg/cnpg-parameters';
 import { BACKUP_INTERVAL_HOURS, cnpgBackupSchedule } from '../../lib/postgres/cnpg/cnpg-backup-schedule';
 import { postgresqlConf } from '../../lib/postgres/postgres-conf';
 import { postgresBackupLocationFor } from '../../lib/cloud/postgres-backup-location';
@@ -53,7 +53,9 @@ describe('PostgresCluster', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Cluster/postgres',
       'Pooler/postgres-pooler-rw',
+      'PodDisruptionBudget/postgres-pooler-rw',
       'Pooler/postgres-pooler-ro',
+      'PodDisruptionBudget/postgres-pooler-ro',
       'PodMonitor/postgres',
       'PodMonitor/postgres-pooler',
       'NetworkPolicy/postgres-instances',
@@ -92,6 +94,15 @@ describe('PostgresCluster', () => {
       .toEqual({ method: 'any', number: 3, dataDurability: 'preferred' });
   });
 
+  test('WAL retention is scaled to the data volume it shares: 1 % kept, 10 % at most pinned by slots', () => {
+    expect(walRetentionForVolume('100Gi')).toEqual({ walKeepSizeMiB: 1024, maxSlotWalKeepSizeMiB: 10240 }); // the seed's figures
+    expect(walRetentionForVolume('20Gi')).toEqual({ walKeepSizeMiB: 204, maxSlotWalKeepSizeMiB: 2048 }); // team
+    expect(walRetentionForVolume('1Gi')).toEqual({ walKeepSizeMiB: 64, maxSlotWalKeepSizeMiB: 1024 }); // the floors
+    const team = one(build({ storage: '20Gi' }).objects, 'Cluster').spec.postgresql.parameters;
+    expect([team.wal_keep_size, team.max_slot_wal_keep_size]).toEqual(['204MB', '2048MB']);
+    expect(() => walRetentionForVolume('lots')).toThrow("[walRetentionForVolume] 'volumeSize' must be a positive Kubernetes storage quantity such as \"20Gi\", got: \"lots\"");
+  });
+
   test("the tuned parameters are the StatefulSet engine's, without the ones CloudNativePG fixes", () => {
     const parameters = one(build().objects, 'Cluster').spec.postgresql.parameters as Record<string, string>;
     expect(parameters).toEqual(cnpgPostgresParameters({ memoryLimit: '8Gi', maxConnections: 200, archiveTimeoutSeconds: 60 }));
@@ -120,17 +131,35 @@ describe('PostgresCluster', () => {
     expect(one(build().objects, 'Cluster').spec.enableSuperuserAccess).toBe(false);
   });
 
-  test('Poolers: rw and ro in transaction mode, 2 pods each, parameters from the props', () => {
+  test('Poolers: rw and ro in transaction mode, 2 pods each, parameters from the props, sized, spread and budgeted', () => {
     const { objects } = build();
     for (const type of ['rw', 'ro']) {
-      expect(named(objects, 'Pooler', `postgres-pooler-${type}`).spec).toEqual({
+      const name = `postgres-pooler-${type}`;
+      const selector = { 'cnpg.io/poolerName': name };
+      expect(named(objects, 'Pooler', name).spec).toEqual({
         cluster: { name: 'postgres' }, instances: 2, type,
         pgbouncer: { poolMode: 'transaction', parameters: { default_pool_size: '25', max_client_conn: '200' } },
+        template: {
+          metadata: { labels: selector },
+          spec: {
+            // Requests keep PgBouncer out of BestEffort, the first class evicted under node pressure.
+            containers: [{ name: 'pgbouncer', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } } }],
+            topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+              topologyKey, maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'],
+            })),
+          },
+        },
       });
+      // CloudNativePG budgets the instances only: one drain must not evict both PgBouncers of a Pooler.
+      expect(named(objects, 'PodDisruptionBudget', name).spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
     }
     const single = build({ readReplicas: 0, synchronousReplicas: 0 });
     expect(ofKind(single.objects, 'Pooler').map((p) => p.metadata.name)).toEqual(['postgres-pooler-rw']);
     expect(single.cluster.readOnlyPoolerName).toBe('postgres-pooler-rw');
+    // One replica: reads go to every instance (type r), so they survive that replica's restart.
+    const one1 = build({ readReplicas: 1, synchronousReplicas: 0 });
+    expect(ofKind(one1.objects, 'Pooler').map((p) => `${p.metadata.name}:${p.spec.type}`)).toEqual(['postgres-pooler-rw:rw', 'postgres-pooler-r:r']);
+    expect(one1.cluster.readOnlyPoolerName).toBe('postgres-pooler-r');
   });
 
   test('PodMonitors scrape the metrics ports with the labels the alert rules group by', () => {
@@ -233,7 +262,8 @@ describe('PostgresCluster', () => {
       const replica = at(region);
       expect(replica.replica).toEqual({ self: `postgres-${region}`, primary: 'postgres-us-east-1', source: 'postgres-us-east-1' });
       expect(replica.replica.enabled).toBeUndefined(); // distributed topology: derived from primary/self
-      expect(replica.bootstrap).toEqual({ recovery: { source: 'postgres-us-east-1' } });
+      // Recovery, never initdb (the webhook's validateReplicaMode), with the app database, owner and Secret.
+      expect(replica.bootstrap).toEqual({ recovery: { source: 'postgres-us-east-1', database: 'app', owner: 'app', secret: { name: 'postgres-app' } } });
       expect(replica.externalClusters.map((c: any) => [c.name, c.plugin.parameters.serverName, c.connectionParameters])).toEqual([
         ['postgres-us-east-1', 'postgres-us-east-1', undefined],
         ['postgres-eu-west-1', 'postgres-eu-west-1', undefined],
@@ -249,6 +279,42 @@ describe('PostgresCluster', () => {
       sslCert: { name: 'use1-replication', key: 'tls.crt' },
       sslRootCert: { name: 'use1-ca', key: 'ca.crt' },
     });
+  });
+
+  test('every member is read where it archives: its own region\'s store, at its own server name', () => {
+    // GIVEN a topology whose members archive to their own regions' buckets, us-east-1 in its second generation
+    const loc = (region: string, generation?: number) => postgresBackupLocationFor({ tier: 'enterprise', region, bucketPrefix: 'acme', clusterName: 'postgres', generation });
+    const base = postgresClusterTopologyFor(REGIONS, 'eu-west-1');
+    const members = base.members.map((m, i) => {
+      const l = loc(REGIONS[i].name, i === 0 ? 2 : undefined);
+      return { ...m, serverName: l.serverName, objectStore: { destinationPath: l.destinationPath, region: l.region } };
+    });
+
+    // WHEN
+    const { objects } = build({ backup: { ...BASE.backup!, destinationPath: loc('eu-west-1').destinationPath, region: 'eu-west-1' }, topology: { ...base, members } });
+
+    // THEN the Cluster reads each other member through an ObjectStore of that member's bucket and region
+    const cluster = one(objects, 'Cluster').spec;
+    const stores = Object.fromEntries(objects.filter((o) => o.kind === 'ObjectStore').map((o) => [o.metadata.name, o.spec]));
+    expect(cluster.externalClusters.map((c: any) => [c.name, c.plugin.parameters.barmanObjectName, c.plugin.parameters.serverName])).toEqual([
+      ['postgres-us-east-1', 'postgres-us-east-1-archive', 'postgres-us-east-1-g2'],
+      ['postgres-eu-west-1', 'postgres-backups', 'postgres-eu-west-1'],
+      ['postgres-ap-southeast-1', 'postgres-ap-southeast-1-archive', 'postgres-ap-southeast-1'],
+    ]);
+    expect(stores['postgres-us-east-1-archive'].configuration).toMatchObject({ destinationPath: 's3://acme-enterprise-pg-backups-use1/enterprise/postgres/', endpointURL: 'https://s3.us-east-1.amazonaws.com' });
+    expect(stores['postgres-us-east-1-archive'].retentionPolicy).toBeUndefined();
+    expect(stores['postgres-backups'].configuration.destinationPath).toBe('s3://acme-enterprise-pg-backups-euw1/enterprise/postgres/');
+    expect(cluster.plugins[0].parameters).toEqual({ barmanObjectName: 'postgres-backups', serverName: 'postgres-eu-west-1' });
+  });
+
+  test('a promotion token is passed on only where this member is the primary', () => {
+    const t = postgresClusterTopologyFor(REGIONS, 'eu-west-1');
+    const token = 'eyJzeXN0ZW1faWQiOiI3In0=';
+    const spec = one(build({ topology: { ...t, primary: t.self, source: 'postgres-us-east-1', promotionToken: token } }).objects, 'Cluster').spec;
+    expect(spec.replica).toEqual({ self: 'postgres-eu-west-1', primary: 'postgres-eu-west-1', source: 'postgres-us-east-1', promotionToken: token });
+    // Being promoted, it was created as a replica: its bootstrap stays recovery from the former primary.
+    expect(spec.bootstrap.recovery.source).toBe('postgres-us-east-1');
+    expect(() => build({ topology: { ...t, promotionToken: token } })).toThrow(/'topology.promotionToken' must be unset unless 'topology.primary' is 'topology.self'/);
   });
 
   test('a replica region reads the primary\'s archive from its own bucket under the same path', () => {
@@ -377,7 +443,7 @@ describe('postgresClusterTopologyFor', () => {
 test('cdk8s Testing is available for snapshot serialisation', () => {
   expect(typeof Testing.synth).toBe('function');
   const objects: Manifest[] = build().objects;
-  expect(objects.length).toBe(9);
+  expect(objects.length).toBe(11);
 });
 
 describe('TierChart with point-in-time recovery', () => {
@@ -392,8 +458,10 @@ describe('TierChart with point-in-time recovery', () => {
     expect(spec.plugins[0].parameters.serverName).toBe('postgres-pitr-20261129140500');
   });
 
-  test('throws for a multi-region tier (recover the primary cluster alone first)', () => {
+  test('throws for a multi-region tier without the archive to recover from, or into the same folder', () => {
     expect(propsErrorOf(() => new TierChart(new App({ outdir: '/dev/null' }), 'enterprise', { ...enterprise, postgresRecovery: { targetTime: '2026-11-29T14:05:00Z' } })))
-      .toBe("[enterprise/region-us-east-1-postgres/postgres] 'recovery' must be unset together with 'topology' (recover the primary cluster alone, then rebuild the replica clusters), got: {\"targetTime\":\"2026-11-29T14:05:00Z\"}");
+      .toBe("[enterprise/region-us-east-1-postgres/postgres] 'recovery.sourceServerName' must be the server name of the archive to recover from, other than this member's own ('postgres-us-east-1': raise its generation), got: undefined");
+    expect(propsErrorOf(() => new TierChart(new App({ outdir: '/dev/null' }), 'enterprise', { ...enterprise, postgresRecovery: { targetTime: '2026-11-29T14:05:00Z', sourceServerName: 'postgres-us-east-1' } })))
+      .toMatch(/'recovery.sourceServerName' must be .* \('postgres-us-east-1': raise its generation\), got: "postgres-us-east-1"/);
   });
 });

@@ -59,7 +59,12 @@ describe.each(TIERS.map((t) => [t.name]))('tier %s', (name) => {
     const templates = podTemplates(objects);
     const selects = (selector: Record<string, string>) => templates.some((t) => matches(selector, t.labels, t.owner));
     for (const svc of ofKind(objects, 'Service')) expect(selects(svc.spec.selector)).toBe(true);
-    for (const pdb of ofKind(objects, 'PodDisruptionBudget')) expect(selects(pdb.spec.selector.matchLabels)).toBe(true);
+    for (const pdb of ofKind(objects, 'PodDisruptionBudget')) {
+      const poolerName = pdb.spec.selector.matchLabels['cnpg.io/poolerName'];
+      // A Pooler's pods are the operator's: its budget selects them by the name of a Pooler of the output.
+      if (poolerName !== undefined) expect(ofKind(objects, 'Pooler').map((p) => p.metadata.name)).toContain(poolerName);
+      else expect(selects(pdb.spec.selector.matchLabels)).toBe(true);
+    }
     for (const np of ofKind(objects, 'NetworkPolicy')) {
       if (np.metadata.annotations?.['validate.scaling-tiers.io/skip-dangling-selector']) {
         // CloudNativePG's pods are the operator's: the policy selects by the name of a Cluster of the output.
@@ -276,9 +281,17 @@ describe('tier figures', () => {
     const cluster = named(objects, 'Cluster', 'postgres').spec;
     expect(cluster.instances).toBe(1 + replicas);
     expect(cluster.postgresql.synchronous).toEqual(sync ? { method: 'any', number: sync, dataDurability: 'required' } : undefined);
-    expect(ofKind(objects, 'Pooler').map((p) => `${p.metadata.name}:${p.spec.type}:${p.spec.instances}`)).toEqual(['postgres-pooler-rw:rw:2', 'postgres-pooler-ro:ro:2']);
+    // One replica: the read Pooler is type r (every instance), so reads survive that replica's restart.
+    const read = replicas >= 2 ? 'ro' : 'r';
+    expect(ofKind(objects, 'Pooler').map((p) => `${p.metadata.name}:${p.spec.type}:${p.spec.instances}`)).toEqual(['postgres-pooler-rw:rw:2', `postgres-pooler-${read}:${read}:2`]);
+    // Every Pooler has requests (not BestEffort), spread, and a budget that lets one pod go at a time.
+    for (const p of ofKind(objects, 'Pooler')) {
+      expect(p.spec.template.spec.containers[0].resources.requests).toEqual({ cpu: '100m', memory: '64Mi' });
+      expect(p.spec.template.spec.topologySpreadConstraints.map((t: { topologyKey: string }) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+      expect(named(objects, 'PodDisruptionBudget', p.metadata.name).spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: { 'cnpg.io/poolerName': p.metadata.name } } });
+    }
     expect(ofKind(objects, 'ScheduledBackup').map((b) => b.spec.schedule)).toEqual(schedule ? [schedule] : []);
-    expect(ofKind(objects, 'ObjectStore').map((b) => b.spec.retentionPolicy)).toEqual(retention ? [retention] : []);
+    expect(ofKind(objects, 'ObjectStore').filter((b) => b.spec.retentionPolicy !== undefined).map((b) => b.spec.retentionPolicy)).toEqual(retention ? [retention] : []);
     if (retention) {
       expect(named(objects, 'ObjectStore', 'postgres-backups').spec.configuration.destinationPath).toBe(`s3://scaling-tiers-${name}-pg-backups-use1/${name}/postgres/`);
       // One primary across the regions: the base is the primary region's member of the distributed topology.

@@ -24,6 +24,21 @@ const add = (all: Manifest[], object: Obj) => all.push({ file: 'extra.yaml', obj
 const remove = (all: Manifest[], ref: string) => all.splice(all.findIndex((m) => `${String(m.object.kind)}/${m.object.metadata?.name}` === ref), 1);
 const ns = 'enterprise';
 
+/** A replica cluster of a distributed topology (member pg, following pg-a), as PostgresCluster writes one. */
+function cnpgReplica(change: (spec: Obj) => void): Obj {
+  const plugin = (store: string, server: string) => ({ name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: store, serverName: server } });
+  const spec: Obj = {
+    instances: 2,
+    storage: { size: '1Gi' },
+    bootstrap: { recovery: { source: 'pg-a', database: 'app', owner: 'app', secret: { name: 'pg-app' } } },
+    plugins: [{ ...plugin('pg-backups', 'pg'), isWALArchiver: true }],
+    externalClusters: [{ name: 'pg-a', plugin: plugin('pg-a-archive', 'pg-a') }, { name: 'pg', plugin: plugin('pg-backups', 'pg') }],
+    replica: { self: 'pg', primary: 'pg-a', source: 'pg-a' },
+  };
+  change(spec);
+  return { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pg', namespace: ns }, spec };
+}
+
 const CASES: Case[] = [
   // Structure
   { rule: 'yaml', defect: 'a document without kind', object: '?/nameless', breakIt: (all) => add(all, { apiVersion: 'v1', metadata: { name: 'nameless' } }) },
@@ -147,7 +162,16 @@ const CASES: Case[] = [
   { rule: 'schema', defect: 'a PrometheusRule group without a name', object: 'PrometheusRule/enterprise-rules', field: 'spec.groups[0]', breakIt: (_, o) => { delete o('PrometheusRule/enterprise-rules').spec.groups[0].name; } },
   { rule: 'missing-reference', defect: 'the mounted ConfigMap is gone', object: 'StatefulSet/redis', breakIt: (all) => remove(all, 'ConfigMap/redis-config') },
   { rule: 'missing-reference', defect: 'an undeclared user Secret', object: 'StatefulSet/redis', breakIt: (_, o) => { delete o('StatefulSet/redis').metadata.annotations[USER_PROVIDED_ANNOTATION]; } },
+  { rule: 'cnpg-webhook', defect: 'a replica cluster bootstrapped with initdb', object: 'Cluster/pg', field: 'spec.bootstrap', breakIt: (all) => add(all, cnpgReplica((s) => { s.bootstrap = { initdb: { database: 'app', owner: 'app' } }; })) },
+  { rule: 'cnpg-webhook', defect: 'a recovery bootstrap with a database and no owner', object: 'Cluster/pg', field: 'spec.bootstrap.recovery.owner', breakIt: (all) => add(all, cnpgReplica((s) => { delete s.bootstrap.recovery.owner; })) },
+  { rule: 'cnpg-webhook', defect: 'a replica source that is no external cluster', object: 'Cluster/pg', field: 'spec.replica.source', breakIt: (all) => add(all, cnpgReplica((s) => { s.replica.source = 'pg-b'; })) },
+  { rule: 'cnpg-webhook', defect: 'a promotion token on a replica cluster', object: 'Cluster/pg', field: 'spec.replica.promotionToken', breakIt: (all) => add(all, cnpgReplica((s) => { s.replica.promotionToken = 'eyJhIjoxfQ=='; })) },
+  { rule: 'cnpg-webhook', defect: 'two bootstrap methods', object: 'Cluster/pg', field: 'spec.bootstrap', breakIt: (all) => add(all, cnpgReplica((s) => { s.bootstrap.initdb = {}; })) },
+  { rule: 'cnpg-webhook', defect: 'as many synchronous replicas as instances', object: 'Cluster/pg', field: 'spec.postgresql.synchronous.number', breakIt: (all) => add(all, cnpgReplica((s) => { s.postgresql = { synchronous: { method: 'any', number: 2 } }; })) },
+  { rule: 'dangling-target', defect: "an external cluster's ObjectStore that is not in the output", object: 'Cluster/pg', field: 'spec.externalClusters[0].plugin.parameters.barmanObjectName', breakIt: (all) => add(all, cnpgReplica(() => undefined)) },
   { rule: 'missing-reference', defect: 'the ServiceAccount is gone', object: APP, breakIt: (all) => remove(all, 'ServiceAccount/app') },
+  { rule: 'missing-reference', defect: 'a claim naming a StorageClass nobody creates or declares', object: 'PersistentVolumeClaim/scratch', field: 'spec.storageClassName', breakIt: (all) => add(all, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'scratch', namespace: ns }, spec: { storageClassName: 'fast-ssd', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }) },
+  { rule: 'missing-reference', defect: "a CloudNativePG Cluster's WAL volume naming an undeclared StorageClass", object: 'Cluster/pg', field: 'spec.walStorage.storageClass', breakIt: (all) => add(all, { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pg', namespace: ns, annotations: { [USER_PROVIDED_ANNOTATION]: 'storageclass/fast-ssd' } }, spec: { instances: 1, storage: { size: '1Gi', storageClass: 'fast-ssd' }, walStorage: { size: '1Gi', storageClass: 'fast-sdd' } } }) },
   { rule: 'missing-reference', defect: 'a TriggerAuthentication reading an undeclared Secret', object: 'TriggerAuthentication/app-prometheus', field: 'spec.secretTargetRef[0].name', breakIt: (all) => add(all, { apiVersion: 'keda.sh/v1alpha1', kind: 'TriggerAuthentication', metadata: { name: 'app-prometheus', namespace: ns }, spec: { secretTargetRef: [{ parameter: 'bearerToken', name: 'prometheus-token', key: 'bearerToken' }] } }) },
   // Sync order: the region's Application as gitOpsObjects writes it, then one wave patch turned around.
   { rule: 'sync-order', defect: 'the VPA patched into a wave before its Deployment', object: 'Application/enterprise-us-east-1', field: 'spec.source.kustomize.patches', breakIt: (all) => add(all, regionApplication(all, { VerticalPodAutoscaler: 0, Deployment: 1 })) },

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { k8s } from '../../core/k8s';
 import { ContainerResources } from '../../core/container-resources';
 import { IngressPeer, networkPolicyPeers } from '../../core/ingress-peer';
+import { topologySpread } from '../../core/scheduling';
 import { validationAnnotations } from '../../validate/annotations';
 
 /** The name of the Barman Cloud plugin, as the Cluster's `plugins` and `externalClusters` refer to it. */
@@ -44,10 +45,13 @@ export const CNPG_KINDS = {
 
 type Meta = { name: string; namespace?: string; labels: Record<string, string> };
 
-/** A CloudNativePG `Pooler` (PgBouncer in transaction mode) of type `rw` or `ro`. */
+/**
+ * A CloudNativePG `Pooler` (PgBouncer in transaction mode) of type `rw`, `ro` (replicas) or `r` (every instance),
+ * its pods sized and spread over zones and nodes (the operator's Deployment has no spread of its own).
+ */
 export function addPooler(scope: Construct, id: string, o: {
-  meta: Meta; cluster: string; type: 'rw' | 'ro'; instances: number; poolSize: number; maxClientConnections: number;
-  resources?: ContainerResources;
+  meta: Meta; cluster: string; type: 'rw' | 'ro' | 'r'; instances: number; poolSize: number; maxClientConnections: number;
+  resources: ContainerResources;
 }): ApiObject {
   const spec: Record<string, unknown> = {
     cluster: { name: o.cluster },
@@ -61,15 +65,37 @@ export function addPooler(scope: Construct, id: string, o: {
       },
     },
   };
-  if (o.resources) {
-    // Only the pgbouncer container is sized; CloudNativePG fills in the rest of the pod (restricted by default).
-    spec.template = {
-      spec: {
-        containers: [{ name: 'pgbouncer', resources: o.resources }],
-      },
-    };
-  }
+  // Only the pgbouncer container is sized; CloudNativePG fills in the rest of the pod (restricted by default) and
+  // merges this template into its Deployment (pkg/specs/pgbouncer/deployments.go).
+  spec.template = {
+    metadata: { labels: { [CNPG_LABELS.poolerName]: o.meta.name } },
+    spec: {
+      containers: [{ name: 'pgbouncer', resources: o.resources }],
+      topologySpreadConstraints: topologySpread({ [CNPG_LABELS.poolerName]: o.meta.name }),
+    },
+  };
   return new ApiObject(scope, id, { ...CNPG_KINDS.pooler, metadata: o.meta, spec });
+}
+
+/**
+ * A PodDisruptionBudget for a Pooler's pods, `maxUnavailable: 1`: CloudNativePG makes budgets for the instances only,
+ * so without it one node drain could evict every PgBouncer of the Pooler at once.
+ */
+export function addPoolerDisruptionBudget(scope: Construct, id: string, meta: Meta): k8s.KubePodDisruptionBudget {
+  return new k8s.KubePodDisruptionBudget(scope, id, {
+    metadata: {
+      ...meta,
+      annotations: validationAnnotations([], {
+        'dangling-selector': 'selects the pods the CloudNativePG operator creates from the Pooler',
+      }),
+    },
+    spec: {
+      maxUnavailable: k8s.IntOrString.fromNumber(1),
+      selector: { matchLabels: { [CNPG_LABELS.poolerName]: meta.name } },
+      // A pod that is not Ready serves nobody: evicting it never costs availability.
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
+  });
 }
 
 /** A PodMonitor scraping `port` of the selected pods, copying the CloudNativePG labels onto every series. */
@@ -129,6 +155,12 @@ export interface ObjectStoreSettings {
   readonly region: string;
   readonly retentionPolicy?: string;
   readonly kmsKeyId?: string;
+  /**
+   * Another region's store that this cluster only reads (a topology member's archive): addressed at that region's
+   * S3 endpoint, without retention (its own cluster enforces it) and without the instance sidecar's settings (the
+   * sidecar takes them from the cluster's own store).
+   */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -143,12 +175,16 @@ export function addObjectStore(scope: Construct, id: string, o: ObjectStoreSetti
   const spec: Record<string, unknown> = {
     configuration: {
       destinationPath: o.destinationPath,
+      // A foreign bucket is reached at its own region's endpoint. The request is signed for the sidecar's region
+      // (AWS_REGION of the cluster's own store); S3 answers AuthorizationHeaderMalformed with the bucket's region and
+      // botocore re-signs for it (S3RegionRedirectorv2.redirect_from_error), so reads need no per-store region.
+      endpointURL: o.readOnly ? `https://s3.${o.region}.amazonaws.com` : undefined,
       s3Credentials: { inheritFromIAMRole: true },
       wal: { compression: 'gzip', encryption, maxParallel: 4, archiveAdditionalCommandArgs: kmsArgs },
       data: { compression: 'gzip', encryption, jobs: 2, additionalCommandArgs: kmsArgs },
     },
-    retentionPolicy: o.retentionPolicy,
-    instanceSidecarConfiguration: {
+    retentionPolicy: o.readOnly ? undefined : o.retentionPolicy,
+    instanceSidecarConfiguration: o.readOnly ? undefined : {
       // The bucket's region, so the S3 client signs for it without a redirect (Pod Identity injects no region).
       env: [
         { name: 'AWS_REGION', value: o.region },

@@ -3,6 +3,8 @@
  * postgresql.conf (lib/postgres/postgres-conf.ts), minus those CloudNativePG fixes or manages itself. Pure, so the
  * integration test can start a real PostgreSQL with exactly these parameters.
  */
+import { Problems } from '../../core/problems';
+import { parseMemory } from '../../core/quantity';
 import { postgresqlConf } from '../postgres-conf';
 
 /**
@@ -55,6 +57,38 @@ export interface CnpgParameterProps {
    * @default 300 - CloudNativePG's default (5 min)
    */
   readonly archiveTimeoutSeconds?: number;
+  /**
+   * The data volume of each instance (`storage`, e.g. `20Gi`), which also holds `pg_wal`: the WAL kept for standbys is
+   * scaled to it ({@link walRetentionForVolume}).
+   *
+   * @default - the shared generator's defaults (1 GiB and 10 GiB: 1 % and 10 % of the seed's 100 GiB volume)
+   */
+  readonly volumeSize?: string;
+}
+
+/** The share of the data volume each WAL retention may take: `wal_keep_size` 1 %, `max_slot_wal_keep_size` 10 %. */
+export const WAL_RETENTION_SHARE = { walKeep: 0.01, maxSlotWalKeep: 0.1 } as const;
+
+/**
+ * The WAL retention for a data volume, the one rule for it: `wal_keep_size` 1 % and `max_slot_wal_keep_size` 10 % of
+ * the volume (the seed's 1 GiB and 10 GiB on its 100 GiB), so the WAL a vanished standby may pin is bounded by the
+ * volume it shares with the data, and a 20 GiB volume never holds 11 GiB of WAL. At least 64 MiB and 1 GiB, so a
+ * small volume still keeps a few segments for pg_rewind and a standby's short absence.
+ *
+ * @throws PropsError when `volumeSize` is not a storage quantity
+ */
+export function walRetentionForVolume(volumeSize: string): { walKeepSizeMiB: number; maxSlotWalKeepSizeMiB: number } {
+  const bytes = parseMemory(volumeSize);
+  if (bytes === undefined || bytes <= 0) {
+    const problems = new Problems('walRetentionForVolume');
+    problems.add('volumeSize', volumeSize, 'a positive Kubernetes storage quantity such as "20Gi"');
+    problems.throwIfAny();
+  }
+  const mib = (bytes as number) / 1024 ** 2;
+  return {
+    walKeepSizeMiB: Math.max(64, Math.floor(mib * WAL_RETENTION_SHARE.walKeep)),
+    maxSlotWalKeepSizeMiB: Math.max(1024, Math.floor(mib * WAL_RETENTION_SHARE.maxSlotWalKeep)),
+  };
 }
 
 /** A Secret reference that exists only to satisfy the shared generator; no password is read. */
@@ -75,6 +109,7 @@ export function cnpgPostgresParameters(props: CnpgParameterProps): Record<string
     primaryMemoryLimit: props.memoryLimit,
     replicaMemoryLimit: props.memoryLimit,
     replicationPassword: UNUSED_SECRET,
+    ...(props.volumeSize !== undefined ? walRetentionForVolume(props.volumeSize) : {}),
   }, 'primary');
   const excluded = new Set([...CNPG_FIXED_PARAMETERS, ...CNPG_OPERATOR_MANAGED_PARAMETERS]);
   const parameters: Record<string, string> = {};

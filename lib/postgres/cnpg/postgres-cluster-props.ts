@@ -79,6 +79,30 @@ export interface PostgresTopologyMember {
    * @default - none: the member is reached through its archive in the object store only
    */
   readonly streaming?: { readonly host: string; readonly replicationSecretName: string; readonly caSecretName: string };
+  /**
+   * The Barman server name of this member's archive: the folder under its store's `destinationPath`. A member that
+   * is re-cloned gets a new one (a new generation, `postgresBackupLocationFor({ generation })`), because Barman
+   * refuses to archive into a folder that already holds WAL ("Expected empty archive").
+   *
+   * @default - the member's name
+   */
+  readonly serverName?: string;
+  /**
+   * Where this member archives, when it is not this cluster's own `backup` store: its own region's bucket. Every
+   * member archives to its own region's store (CloudNativePG's distributed topology), and every other member reads
+   * it from there, so after any switchover the new primary's WAL reaches every region without bucket replication.
+   *
+   * @default - this cluster's own store (`backup`), as for `self`
+   */
+  readonly objectStore?: PostgresTopologyObjectStore;
+}
+
+/** The object store a topology member archives to, as another member reads it. */
+export interface PostgresTopologyObjectStore {
+  /** The member's archive folder, `s3://<bucket>/<path>` (`postgresBackupLocationFor(...).destinationPath` of its region). */
+  readonly destinationPath: string;
+  /** The bucket's AWS region, e.g. `eu-west-1`: the store's S3 endpoint is that region's (`https://s3.<region>.amazonaws.com`). */
+  readonly region: string;
 }
 
 /**
@@ -90,8 +114,26 @@ export interface PostgresTopologyMember {
 export interface PostgresClusterTopology {
   /** This cluster's name in the topology: one of `members`. */
   readonly self: string;
-  /** The member that is primary now. Change it in every region to switch the primary region over. */
+  /**
+   * The member that is primary in the topology, as this cluster sees it (`replica.primary`). When it names `self`,
+   * this cluster is the primary; otherwise a replica cluster (a primary changed to another member is demoted).
+   */
   readonly primary: string;
+  /**
+   * The member this cluster replicates from while it is a replica (`replica.source`); on the primary, the member it
+   * will follow once demoted.
+   *
+   * @default - `primary` on a replica cluster; on the primary, the first other member
+   */
+  readonly source?: string;
+  /**
+   * The demotion token of the former primary (`kubectl get cluster <name> -o jsonpath='{.status.demotionToken}'`),
+   * set on the member being promoted in a planned switchover (`replica.promotionToken`): CloudNativePG promotes it
+   * only once it has replayed the WAL up to the former primary's shutdown checkpoint, so no transaction is lost.
+   *
+   * @default - none: a member whose `primary` names itself is promoted at once (an unplanned failover)
+   */
+  readonly promotionToken?: string;
   /** Every cluster of the topology, this one included. */
   readonly members: readonly PostgresTopologyMember[];
 }
@@ -334,7 +376,15 @@ export function checkPostgresClusterProps(problems: Problems, prefix: string, pr
   const t = props.topology;
   if (t !== undefined) {
     if (b === undefined) problems.add(f('topology'), t, "unset unless 'backup' is set (replica clusters are fed from the object store)");
-    if (r !== undefined) problems.add(f('recovery'), r, "unset together with 'topology' (recover the primary cluster alone, then rebuild the replica clusters)");
+    // In a topology only the primary recovers to a point in time, from another folder than the one it archives to
+    // (the replica clusters are re-cloned from it); the source must be named, since members archive as <name>-<region>.
+    if (r !== undefined) {
+      const own = archiveServerName(props.name ?? 'postgres', t);
+      if (t.primary !== t.self) problems.add(f('recovery'), r, "unset unless 'topology.primary' is 'topology.self' (only the primary recovers; replica clusters re-clone from it)");
+      else if (r.sourceServerName === undefined || r.sourceServerName === own) {
+        problems.add(f('recovery.sourceServerName'), r.sourceServerName, `the server name of the archive to recover from, other than this member's own ('${own}': raise its generation)`);
+      }
+    }
     const names = (t.members ?? []).map((m) => m.name);
     (t.members ?? []).forEach((m, i) => {
       if (!isObjectName(m.name)) problems.add(f(`topology.members[${i}].name`), m.name, objectNameAllowed());
@@ -348,12 +398,32 @@ export function checkPostgresClusterProps(problems: Problems, prefix: string, pr
     });
     if (!names.includes(t.self)) problems.add(f('topology.self'), t.self, `one of the members' names (${names.join(', ')})`);
     if (!names.includes(t.primary)) problems.add(f('topology.primary'), t.primary, `one of the members' names (${names.join(', ')})`);
+    if (t.source !== undefined && (!names.includes(t.source) || t.source === t.self)) {
+      problems.add(f('topology.source'), t.source, `one of the other members' names (${names.filter((n) => n !== t.self).join(', ')})`);
+    }
+    // CloudNativePG's webhook: "promotionToken is only allowed for primary clusters" (validatePromotionToken).
+    if (t.promotionToken !== undefined && (t.primary !== t.self || typeof t.promotionToken !== 'string' || !/^[A-Za-z0-9+/=]+$/.test(t.promotionToken))) {
+      problems.add(f('topology.promotionToken'), t.promotionToken, "unset unless 'topology.primary' is 'topology.self'; a base64 demotion token");
+    }
+    const serverNames = (t.members ?? []).map((m) => m.serverName ?? m.name);
+    (t.members ?? []).forEach((m, i) => {
+      if (m.serverName !== undefined && !isObjectName(m.serverName)) problems.add(f(`topology.members[${i}].serverName`), m.serverName, objectNameAllowed());
+      else if (serverNames.indexOf(serverNames[i]) !== i) problems.add(f(`topology.members[${i}].serverName`), serverNames[i], "a server name no other member archives under");
+      const o = m.objectStore;
+      if (o !== undefined) {
+        if (typeof o.destinationPath !== 'string' || !S3_PATH.test(o.destinationPath)) problems.add(f(`topology.members[${i}].objectStore.destinationPath`), o.destinationPath, 'an S3 folder "s3://<bucket>/<path>"');
+        if (typeof o.region !== 'string' || !REGION.test(o.region)) problems.add(f(`topology.members[${i}].objectStore.region`), o.region, 'an AWS region name such as "eu-west-1"');
+      }
+    });
   }
 }
 
 /** The server name a cluster archives under: a recovered cluster never writes into the archive it recovered from. */
 export function archiveServerName(name: string, topology?: PostgresClusterTopology, recovery?: PostgresClusterRecovery): string {
-  if (topology) return topology.self;
+  if (topology) {
+    const self = topology.members.find((m) => m.name === topology.self);
+    return self?.serverName ?? topology.self;
+  }
   if (recovery) return `${name}-pitr-${recovery.targetTime.replace(/[^0-9]/g, '').slice(0, 14)}`;
   return name;
 }

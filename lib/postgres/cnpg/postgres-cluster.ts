@@ -3,8 +3,10 @@ import { Construct } from 'constructs';
 import { Problems } from '../../core/problems';
 import {
   BARMAN_CLOUD_PLUGIN, CNPG_KINDS, CNPG_LABELS, CNPG_PORTS,
-  addIngressPolicy, addObjectStore, addPodMonitor, addPooler, addScheduledBackup, peers,
+  addIngressPolicy, addObjectStore, addPodMonitor, addPooler, addPoolerDisruptionBudget, addScheduledBackup, peers,
 } from './_cnpg-objects';
+import { POOLER_RESOURCES } from '../_postgres-checks';
+import { validationAnnotations } from '../../validate/annotations';
 import { cnpgBackupSchedule } from './cnpg-backup-schedule';
 import { cnpgPostgresParameters } from './cnpg-parameters';
 import {
@@ -13,6 +15,22 @@ import {
 } from './postgres-cluster-props';
 
 export { BARMAN_CLOUD_PLUGIN, CNPG_LABELS, CNPG_PORTS } from './_cnpg-objects';
+
+type PoolerType = 'rw' | 'ro' | 'r';
+
+/**
+ * The read Pooler's type: `ro` (replicas only) with two or more replicas; with one, `r` (every instance, the primary
+ * included), so reads survive the restart of the only replica; none without replicas (reads use the rw Pooler).
+ */
+function readPoolerType(readReplicas: number): Exclude<PoolerType, 'rw'> | undefined {
+  if (readReplicas >= 2) return 'ro';
+  return readReplicas === 1 ? 'r' : undefined;
+}
+
+/** The ObjectStore through which a cluster reads another topology member's archive. */
+function foreignStoreName(member: string): string {
+  return `${member}-archive`;
+}
 export * from './postgres-cluster-props';
 
 /**
@@ -21,6 +39,7 @@ export * from './postgres-cluster-props';
  * member.
  */
 function replicaSource(t: PostgresClusterTopology): string {
+  if (t.source !== undefined) return t.source;
   if (t.self !== t.primary) return t.primary;
   return t.members.find((m) => m.name !== t.self)?.name ?? t.primary;
 }
@@ -67,17 +86,19 @@ export class PostgresCluster extends Construct {
     const instanceSelector = { [CNPG_LABELS.cluster]: name, [CNPG_LABELS.podRole]: 'instance' };
     this.name = name;
     this.readWritePoolerName = `${name}-pooler-rw`;
-    this.readOnlyPoolerName = props.readReplicas > 0 ? `${name}-pooler-ro` : this.readWritePoolerName;
+    const readPooler = readPoolerType(props.readReplicas);
+    this.readOnlyPoolerName = readPooler ? `${name}-pooler-${readPooler}` : this.readWritePoolerName;
 
     const parameters = cnpgPostgresParameters({
       memoryLimit: props.resources.limits.memory,
       maxConnections: props.maxConnections,
+      volumeSize: props.storage,
       archiveTimeoutSeconds: backup ? backup.archiveTimeoutSeconds ?? 60 : undefined,
     });
     const storeName = `${name}-backups`;
     const serverName = backup ? archiveServerName(name, topology, props.recovery) : undefined;
     this.archiveServerName = serverName;
-    const pluginFor = (server: string) => ({ name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: storeName, serverName: server } });
+    const pluginFor = (server: string, store = storeName) => ({ name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: store, serverName: server } });
 
     const spec: Record<string, unknown> = {
       description: `PostgreSQL of ${name} (scaling-tiers)`,
@@ -108,22 +129,31 @@ export class PostgresCluster extends Construct {
       }],
       bootstrap: this.bootstrap(props, isPrimary, topology),
       plugins: backup ? [{ ...pluginFor(serverName as string), isWALArchiver: true }] : undefined,
-      externalClusters: this.externalClusters(props, name, pluginFor),
-      replica: topology ? { self: topology.self, primary: topology.primary, source: replicaSource(topology) } : undefined,
+      externalClusters: this.externalClusters(props, name, storeName, pluginFor),
+      replica: topology ? { self: topology.self, primary: topology.primary, source: replicaSource(topology), promotionToken: topology.promotionToken } : undefined,
     };
-    this.cluster = new ApiObject(this, 'Resource', { ...CNPG_KINDS.cluster, metadata: meta(name, 'database'), spec });
+    // A named StorageClass is a prerequisite of the cluster (lib/postgres/README.md): declared, so the gate's
+    // missing-reference rule accepts it, and any other class a volume names (a typo) is reported.
+    const clusterMeta = props.storageClass
+      ? { ...meta(name, 'database'), annotations: validationAnnotations([{ kind: 'StorageClass', name: props.storageClass }]) }
+      : meta(name, 'database');
+    this.cluster = new ApiObject(this, 'Resource', { ...CNPG_KINDS.cluster, metadata: clusterMeta, spec });
 
-    const poolerTypes: Array<'rw' | 'ro'> = props.readReplicas > 0 ? ['rw', 'ro'] : ['rw'];
+    const poolerTypes: PoolerType[] = readPooler ? ['rw', readPooler] : ['rw'];
     for (const type of poolerTypes) {
-      addPooler(this, `Pooler${type.toUpperCase()}`, {
-        meta: meta(`${name}-pooler-${type}`, 'pooler'),
+      // The construct ids stay `PoolerRW` / `PoolerRO` for the read pooler of either type (ids are a public contract).
+      const id = type === 'rw' ? 'PoolerRW' : 'PoolerRO';
+      const poolerMeta = meta(`${name}-pooler-${type}`, 'pooler');
+      addPooler(this, id, {
+        meta: poolerMeta,
         cluster: name,
         type,
         instances: pooler.replicas ?? 2,
         poolSize: pooler.poolSize,
         maxClientConnections: pooler.maxClientConnections,
-        resources: pooler.resources,
+        resources: pooler.resources ?? POOLER_RESOURCES,
       });
+      addPoolerDisruptionBudget(this, `${id}DisruptionBudget`, poolerMeta);
     }
 
     const poolerPods = { podSelector: { matchExpressions: [{ key: CNPG_LABELS.poolerName, operator: 'In', values: poolerTypes.map((t) => `${name}-pooler-${t}`) }] } };
@@ -170,44 +200,55 @@ export class PostgresCluster extends Construct {
         retentionPolicy: backup.retentionPolicy,
         kmsKeyId: backup.kmsKeyId,
       });
+      // The other members' stores, read only: each member archives to its own region's bucket (distributed topology).
+      for (const m of topology?.members ?? []) {
+        if (m.name === topology?.self || m.objectStore === undefined) continue;
+        addObjectStore(this, `ObjectStore-${m.name}`, {
+          meta: meta(foreignStoreName(m.name), 'backup'),
+          destinationPath: m.objectStore.destinationPath,
+          region: m.objectStore.region,
+          readOnly: true,
+        });
+      }
       addScheduledBackup(this, 'ScheduledBackup', { meta: meta(name, 'backup'), cluster: name, schedule: cnpgBackupSchedule(backup.intervalHours) });
     }
   }
 
   private bootstrap(props: PostgresClusterProps, isPrimary: boolean, topology?: PostgresClusterTopology): Record<string, unknown> {
     const database = props.appDatabase ?? 'app';
-    if (!isPrimary && topology) {
-      // A replica cluster starts from the primary's latest base backup in this region's copy of its archive.
-      return { recovery: { source: topology.primary } };
+    // Every recovery bootstrap names the app database, its owner and the owner's Secret: CloudNativePG then manages
+    // that role's password from the Secret, so after a promotion the app logs in with the same credentials.
+    const app = { database, owner: database, secret: { name: props.appSecretName } };
+    if (topology && (!isPrimary || topology.promotionToken !== undefined)) {
+      // A replica cluster (and one being promoted) bootstraps from its source's latest base backup, read from that
+      // member's own store: a replica-mode cluster created with initdb is refused by CloudNativePG's webhook
+      // (validateReplicaMode: "replica mode bootstrap is compatible only with pg_basebackup or recovery"). Only the
+      // topology's primary is created with initdb; the bootstrap section is read only when a Cluster is created.
+      return { recovery: { source: replicaSource(topology), ...app } };
     }
     if (props.recovery) {
-      return {
-        recovery: {
-          source: 'origin',
-          database,
-          owner: database,
-          secret: { name: props.appSecretName },
-          recoveryTarget: { targetTime: props.recovery.targetTime },
-        },
-      };
+      return { recovery: { source: 'origin', ...app, recoveryTarget: { targetTime: props.recovery.targetTime } } };
     }
     return { initdb: { database, owner: database, secret: { name: props.appSecretName }, dataChecksums: true } };
   }
 
-  private externalClusters(props: PostgresClusterProps, name: string, pluginFor: (server: string) => object): object[] | undefined {
+  private externalClusters(props: PostgresClusterProps, name: string, storeName: string, pluginFor: (server: string, store?: string) => object): object[] | undefined {
+    // Point-in-time recovery reads the archive it recovers from as `origin` (in this cluster's own store).
+    const origin = props.recovery ? [{ name: 'origin', plugin: pluginFor(props.recovery.sourceServerName ?? name) }] : [];
     if (props.topology) {
-      return props.topology.members.map((m) => ({
+      const self = props.topology.self;
+      return [...origin, ...props.topology.members.map((m) => ({
         name: m.name,
-        plugin: pluginFor(m.name),
+        // Each member is read where it archives: its own region's store (its own folder, `serverName`).
+        plugin: pluginFor(m.serverName ?? m.name, m.name === self || m.objectStore === undefined ? storeName : foreignStoreName(m.name)),
         connectionParameters: m.streaming
           ? { host: m.streaming.host, user: 'streaming_replica', dbname: 'postgres', sslmode: 'verify-full' }
           : undefined,
         sslKey: m.streaming ? { name: m.streaming.replicationSecretName, key: 'tls.key' } : undefined,
         sslCert: m.streaming ? { name: m.streaming.replicationSecretName, key: 'tls.crt' } : undefined,
         sslRootCert: m.streaming ? { name: m.streaming.caSecretName, key: 'ca.crt' } : undefined,
-      }));
+      }))];
     }
-    if (props.recovery) return [{ name: 'origin', plugin: pluginFor(props.recovery.sourceServerName ?? name) }];
-    return undefined;
+    return origin.length > 0 ? origin : undefined;
   }
 }

@@ -2,13 +2,8 @@
  * The defaults of {@link PostgresReplicatedProps} (internal to lib/postgres), shared by its check and by the
  * construct; each matches the prop's `@default`.
  */
-import type { ContainerResources } from '../../core/container-resources';
+import { POOLER_RESOURCES } from '../_postgres-checks';
 import { DEFAULT_POSTGRES_MAX_CONNECTIONS } from '../postgres-props';
-
-const POOLER_RESOURCES: ContainerResources = {
-  requests: { cpu: '100m', memory: '64Mi' },
-  limits: { cpu: '500m', memory: '128Mi' },
-};
 
 /** The construct's defaults. */
 export const REPLICATED_DEFAULTS = {

@@ -208,7 +208,9 @@ export function addPostgresServer(scope: Construct, role: PostgresRole, count: n
     }],
   };
   // The password Secrets are the user's to provide.
-  const annotations = validationAnnotations(files.map(([, ref]) => ({ kind: 'Secret' as const, name: ref.secretName })));
+  // A named StorageClass is a prerequisite of the cluster (lib/postgres/README.md), declared for the gate.
+  const storageClass = s.storageClass ? [{ kind: 'StorageClass' as const, name: s.storageClass }] : [];
+  const annotations = validationAnnotations([...files.map(([, ref]) => ({ kind: 'Secret' as const, name: ref.secretName })), ...storageClass]);
   new ApiObject(scope, `${cap(role)}StatefulSet`, {
     ...k8s.KubeStatefulSet.GVK,
     metadata: { ...s.meta(setName, role), annotations },

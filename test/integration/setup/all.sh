@@ -4,7 +4,7 @@
 # shipped shell scripts. Idempotent.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-for server in nginx redis postgres prometheus shellcheck; do
+for server in nginx redis postgres barman prometheus shellcheck; do
   echo "== setup: $server"
   bash "$here/$server.sh"
 done
