@@ -1,11 +1,18 @@
 import { ScalingRules } from '../lib/app';
-import type { TierCapacityModel } from '../lib/tier';
+import type { TierApp, TierCapacityModel } from '../lib/tier';
 
 /**
- * The application image of the built-in tiers: a placeholder that platform repos replace with their own
- * (`deriveTier(team, { app: { image: 'registry.example.com/shop:2.3.1' } })`).
+ * The application the built-in tiers run: a stand-in that platform repos replace with their own
+ * (`deriveTier(team, { app: { image: 'registry.example.com/shop:2.3.1', env: { ... } } })`), real so that the synthesised
+ * tiers deploy and pass their probes as they are. traefik/whoami (https://github.com/traefik/whoami, README "Paths" and
+ * "Flags") answers `GET /health` with 200, the path of the app's probes and of the load balancers' health checks, and
+ * listens on the port its `WHOAMI_PORT_NUMBER` variable names: 8080, `ScalableService`'s default container port. A
+ * static Go binary, it runs as any non-root user on a read-only root file system, as `ScalableService` runs it.
  */
-export const PLACEHOLDER_IMAGE = 'registry.example.com/app:1.0.0';
+export const STAND_IN_APP: Pick<TierApp, 'image' | 'env'> = {
+  image: 'docker.io/traefik/whoami:v1.11.0',
+  env: { WHOAMI_PORT_NUMBER: '8080' },
+};
 
 /**
  * Scale-up of the team and department tiers: the larger of +100 % and +2 pods every 30 s [000].

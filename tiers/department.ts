@@ -1,4 +1,4 @@
-import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, IN_CLUSTER_PROMETHEUS, PLACEHOLDER_IMAGE, TIER_MONITORING, SEED_LOAD_MODEL } from './_shared';
+import { STAND_IN_APP, FAST_SCALE_UP, GENTLE_SCALE_DOWN, IN_CLUSTER_PROMETHEUS, TIER_MONITORING, SEED_LOAD_MODEL } from './_shared';
 import type { TierRegion, TierSpec } from '../lib/tier';
 
 /** The regions: each VPC's CIDR is stated here once, for the VPC and for nginx's trusted proxies. */
@@ -28,7 +28,7 @@ export const department: TierSpec = {
   },
   monitoring: TIER_MONITORING, // see tiers/_shared.ts
   app: {
-    image: PLACEHOLDER_IMAGE,
+    ...STAND_IN_APP,
     resources: {
       requests: { cpu: '500m', memory: '1Gi' }, // [004] requests 500m / 1Gi
       limits: { cpu: '1', memory: '2Gi' }, // [004] limits 1 / 2Gi

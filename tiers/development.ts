@@ -1,4 +1,4 @@
-import { PLACEHOLDER_IMAGE, TIER_MONITORING, SEED_LOAD_MODEL } from './_shared';
+import { STAND_IN_APP, TIER_MONITORING, SEED_LOAD_MODEL } from './_shared';
 import type { TierSpec } from '../lib/tier';
 
 /**
@@ -18,7 +18,7 @@ export const development: TierSpec = {
   regions: [{ name: 'us-east-1', role: 'primary', vpcCidr: '10.0.0.0/16' }], // [002] single region
   monitoring: TIER_MONITORING, // see tiers/_shared.ts
   app: {
-    image: PLACEHOLDER_IMAGE,
+    ...STAND_IN_APP,
     replicas: 1, // no HPA on the smallest tier [002]
     validationExemptions: {
       'min-replicas': 'development runs a single pod by design [002]; team and larger tiers run at least 2',

@@ -1,4 +1,4 @@
-import { GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, TIER_MONITORING, SEED_LOAD_MODEL } from './_shared';
+import { STAND_IN_APP, GENTLE_SCALE_DOWN, TIER_MONITORING, SEED_LOAD_MODEL } from './_shared';
 import type { TierRegion, TierSpec } from '../lib/tier';
 
 /** The regions: each VPC's CIDR is stated here once, for the VPC and for nginx's trusted proxies. */
@@ -35,7 +35,7 @@ export const enterprise: TierSpec = {
   },
   monitoring: TIER_MONITORING, // see tiers/_shared.ts
   app: {
-    image: PLACEHOLDER_IMAGE,
+    ...STAND_IN_APP,
     resources: {
       requests: { cpu: '500m', memory: '1Gi' }, // [004]
       limits: { cpu: '1', memory: '2Gi' }, // [004]

@@ -1,4 +1,4 @@
-import { FAST_SCALE_UP, GENTLE_SCALE_DOWN, PLACEHOLDER_IMAGE, TIER_MONITORING, SEED_LOAD_MODEL } from './_shared';
+import { STAND_IN_APP, FAST_SCALE_UP, GENTLE_SCALE_DOWN, TIER_MONITORING, SEED_LOAD_MODEL } from './_shared';
 import type { TierSpec } from '../lib/tier';
 
 /** Team: a small team's shared environment; the app scales 2-10 on CPU, nginx round-robins over it. */
@@ -15,7 +15,7 @@ export const team: TierSpec = {
   regions: [{ name: 'us-east-1', role: 'primary', vpcCidr: '10.10.0.0/16' }], // [002] single region
   monitoring: TIER_MONITORING, // see tiers/_shared.ts
   app: {
-    image: PLACEHOLDER_IMAGE,
+    ...STAND_IN_APP,
     resources: {
       // [000]'s one pod size (limits cpus 0.5, memory 1G), requested in full: the top of the range (25 users, 500 req/s,
       // SEED_LOAD_MODEL) needs 4 pods at 70 %, 6 with the margin; a 250m pod would need 12, above maxReplicas 10 [000].

@@ -124,11 +124,12 @@ export interface TierCdn {
 }
 
 /**
- * The application service of a tier: the sizing part of {@link ScalableServiceProps} (`replicas` defaults to 2, the
- * construct's default; a tier of one pod says `replicas: 1` and why in `validationExemptions['min-replicas']`).
+ * The application service of a tier: its image and environment and the sizing part of {@link ScalableServiceProps}
+ * (`replicas` defaults to 2, the construct's default; a tier of one pod says `replicas: 1` and why in
+ * `validationExemptions['min-replicas']`).
  * `tierScalableServiceProps` adds what the tier decides (labels, who may call it, the database endpoints).
  */
-export type TierApp = Pick<ScalableServiceProps, 'image' | 'resources' | 'replicas' | 'autoscaling' | 'verticalScaling' | 'validationExemptions'>;
+export type TierApp = Pick<ScalableServiceProps, 'image' | 'env' | 'resources' | 'replicas' | 'autoscaling' | 'verticalScaling' | 'validationExemptions'>;
 
 /**
  * The nginx load balancer in front of a tier's app: the sizing part of {@link NginxLoadBalancerProps}, plus three

@@ -12,6 +12,15 @@ describe.each(TIERS.map((t) => [t.name]))('tier %s', (name) => {
     expect(Yaml.stringify(...objects)).toMatchSnapshot();
   });
 
+  test('names no placeholder host; the app is a real stand-in that answers its probes on its port', () => {
+    expect(Yaml.stringify(...objects)).not.toMatch(/example\.(com|org|net)/);
+    const app = named(objects, 'Deployment', 'app').spec.template.spec.containers[0];
+    // traefik/whoami answers GET /health and listens on WHOAMI_PORT_NUMBER (tiers/_shared.ts, STAND_IN_APP).
+    expect(app.image).toBe('docker.io/traefik/whoami:v1.11.0');
+    expect(app.env).toContainEqual({ name: 'WHOAMI_PORT_NUMBER', value: String(app.ports[0].containerPort) });
+    expect([app.readinessProbe.httpGet.path, app.livenessProbe.httpGet.path]).toEqual(['/health', '/health']);
+  });
+
   test('every object is in the tier namespace, which enforces the restricted Pod Security Standard', () => {
     const ns = one(objects, 'Namespace');
     expect(ns.metadata.name).toBe(name);

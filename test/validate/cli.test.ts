@@ -54,7 +54,7 @@ describe('npm run validate', () => {
     const file = path.join(dir, 'enterprise', 'app.yaml');
     const docs = fs.readFileSync(file, 'utf8').split('---\n');
     const i = docs.findIndex((d) => d.includes('kind: Deployment'));
-    docs[i] = docs[i].replace(/image: (.*):1\.0\.0/, 'image: $1:latest');
+    docs[i] = docs[i].replace(/image: (.*):v1\.11\.0/, 'image: $1:latest');
     fs.writeFileSync(file, docs.join('---\n'));
     const result = runValidateCommand([dir]);
     expect(result.exitCode).toBe(1);
