@@ -105,6 +105,9 @@ export const enterprise: TierSpec = {
     replicaResources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } }, // [004]
     storage: '100Gi', // [004] 100Gi
     storageClass: 'fast-ssd', // [004] storageClass fast-ssd
+    // No seed figure: a separate pg_wal volume of 20 % of the data volume, so WAL I/O leaves the data volume alone and
+    // WAL that piles up (archiving failing, a slot pinned) cannot fill it; the WAL retention follows this volume.
+    walStorage: '20Gi',
     // [004] maxConnections 200 and poolSize 25 raised by Little's law at the top of the range: 20000 req/s x 10 ms =
     // 200 busy connections, at 70 % a pool of 286; each of the 2 pooler pods may hold a full pool, plus 3 read
     // replicas and 3 superuser slots: 2 x 286 + 3 + 3 = 578. Clients: 240 pods x 30 [000] on one pooler pod.

@@ -20,7 +20,7 @@ export const POSTGRES_ENDPOINTS_CONFIG_MAP = 'postgres-endpoints';
 
 /**
  * Records every problem of a tier's PostgreSQL: the sizing rules of the engines (stated once, in
- * `checkPostgresReplicatedSizing`), the engine choice, and the backup policy, which only CloudNativePG runs.
+ * `checkPostgresReplicatedSizing`), the engine choice, and the backup policy and WAL volume, which only CloudNativePG runs.
  */
 export function checkTierPostgresProps(problems: Problems, path: string, pg: TierPostgres, regions: readonly string[] = []): void {
   checkPostgresReplicatedSizing(problems, path, pg);
@@ -32,6 +32,9 @@ export function checkTierPostgresProps(problems: Problems, path: string, pg: Tie
       problems.add(fieldAt(path, 'backup'), pg.backup, `unset unless '${fieldAt(path, 'engine')}' is 'cloudnative-pg' (backups use CloudNativePG's Barman Cloud plugin)`);
     }
     checkPostgresBackupPolicy(problems, fieldAt(path, 'backup'), pg.backup);
+  }
+  if (pg.walStorage !== undefined && engine !== 'cloudnative-pg') {
+    problems.add(fieldAt(path, 'walStorage'), pg.walStorage, `unset unless '${fieldAt(path, 'engine')}' is 'cloudnative-pg' (the StatefulSet engine keeps pg_wal on the data volume)`);
   }
 }
 
@@ -129,6 +132,7 @@ export function tierPostgresClusterProps(pg: TierPostgres, at: TierPostgresClust
     resources: pg.primaryResources,
     storage: pg.storage,
     storageClass: pg.storageClass,
+    walStorage: pg.walStorage,
     maxConnections: pg.maxConnections,
     pooler: pg.pooler,
     appSecretName: `${at.secretName}-app`,

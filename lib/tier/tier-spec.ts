@@ -221,6 +221,15 @@ export type TierPostgres = PostgresReplicatedSizing & {
    * @default - 1 in every region
    */
   readonly generations?: Readonly<Record<string, number>>;
+  /**
+   * A separate volume for `pg_wal` of every instance (`cloudnative-pg` only; CloudNativePG's `walStorage`), e.g.
+   * `20Gi`, in the data volume's StorageClass: WAL writes no longer compete with data I/O, and WAL that piles up
+   * (archiving failing, a slot pinned) fills this volume, not the data's. The WAL retention is scaled to it.
+   * CloudNativePG cannot remove it from a running cluster.
+   *
+   * @default - none: `pg_wal` shares the data volume
+   */
+  readonly walStorage?: string;
 };
 
 /** A planned switchover of a tier's primary region (see `TierPostgres.switchover`). */

@@ -103,6 +103,13 @@ describe('PostgresCluster', () => {
     expect(() => walRetentionForVolume('lots')).toThrow("[walRetentionForVolume] 'volumeSize' must be a positive Kubernetes storage quantity such as \"20Gi\", got: \"lots\"");
   });
 
+  test('a separate WAL volume in the data volume\'s class; the WAL retention then follows that volume', () => {
+    const spec = one(build({ walStorage: '20Gi' }).objects, 'Cluster').spec;
+    expect(spec.walStorage).toEqual({ size: '20Gi', storageClass: 'fast-ssd' });
+    expect([spec.postgresql.parameters.wal_keep_size, spec.postgresql.parameters.max_slot_wal_keep_size]).toEqual(['204MB', '2048MB']);
+    expect(one(build().objects, 'Cluster').spec.walStorage).toBeUndefined(); // pg_wal on the 100Gi data volume by default
+  });
+
   test("the tuned parameters are the StatefulSet engine's, without the ones CloudNativePG fixes", () => {
     const parameters = one(build().objects, 'Cluster').spec.postgresql.parameters as Record<string, string>;
     expect(parameters).toEqual(cnpgPostgresParameters({ memoryLimit: '8Gi', maxConnections: 200, archiveTimeoutSeconds: 60 }));
@@ -346,6 +353,8 @@ describe('PostgresCluster', () => {
         "[test/pg] 'recovery.targetTime' must be an RFC 3339 time with a zone such as \"2026-11-29T14:05:00Z\", got: \"2026-11-29 14:05\""],
       ['a topology whose self is not a member', { topology: { self: 'postgres-x', primary: 'postgres-a', members: [{ name: 'postgres-a' }] } },
         "[test/pg] 'topology.self' must be one of the members' names (postgres-a), got: \"postgres-x\""],
+      ['a WAL volume that is not a quantity', { walStorage: 'a fifth' },
+        "[test/pg] 'walStorage' must be a positive Kubernetes storage quantity such as \"20Gi\", or unset (pg_wal on the data volume), got: \"a fifth\""],
       ['a name too long for the backup role', { name: 'a'.repeat(51) },
         `[test/pg] 'name' must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most 50 characters), got: "${'a'.repeat(51)}"`],
     ])('if %s', (_, props, message) => {

@@ -289,6 +289,9 @@ describe('tier figures', () => {
     expect(objects.some((o) => o.kind === 'StatefulSet' && o.metadata.name.startsWith('postgres'))).toBe(false);
     const cluster = named(objects, 'Cluster', 'postgres').spec;
     expect(cluster.instances).toBe(1 + replicas);
+    // Enterprise has the room for a separate pg_wal volume (20 % of its 100Gi, same class); WAL retention follows it.
+    expect(cluster.walStorage).toEqual(name === 'enterprise' ? { size: '20Gi', storageClass: 'fast-ssd' } : undefined);
+    if (name === 'enterprise') expect(cluster.postgresql.parameters).toMatchObject({ wal_keep_size: '204MB', max_slot_wal_keep_size: '2048MB' });
     expect(cluster.postgresql.synchronous).toEqual(sync ? { method: 'any', number: sync, dataDurability: 'required' } : undefined);
     // One replica: the read Pooler is type r (every instance), so reads survive that replica's restart.
     const read = replicas >= 2 ? 'ro' : 'r';

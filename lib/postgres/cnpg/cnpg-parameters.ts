@@ -58,8 +58,8 @@ export interface CnpgParameterProps {
    */
   readonly archiveTimeoutSeconds?: number;
   /**
-   * The data volume of each instance (`storage`, e.g. `20Gi`), which also holds `pg_wal`: the WAL kept for standbys is
-   * scaled to it ({@link walRetentionForVolume}).
+   * The volume that holds `pg_wal` of each instance (`walStorage`, else the data volume `storage`; e.g. `20Gi`): the
+   * WAL kept for standbys is scaled to it ({@link walRetentionForVolume}).
    *
    * @default - the shared generator's defaults (1 GiB and 10 GiB: 1 % and 10 % of the seed's 100 GiB volume)
    */

@@ -182,6 +182,15 @@ export interface PostgresClusterProps {
    */
   readonly storageClass?: string;
   /**
+   * A separate volume for `pg_wal` of each instance (CloudNativePG `spec.walStorage`), e.g. `20Gi`, in `storageClass`:
+   * WAL writes no longer compete with data I/O, and WAL that piles up fills this volume, not the data's. The WAL
+   * retention is scaled to the volume that holds `pg_wal` (`walRetentionForVolume`). CloudNativePG's webhook refuses
+   * removing it from an existing cluster.
+   *
+   * @default - none: `pg_wal` shares the data volume
+   */
+  readonly walStorage?: string;
+  /**
    * `max_connections` of every instance.
    *
    * @default 200
@@ -321,6 +330,7 @@ export function checkPostgresClusterProps(problems: Problems, prefix: string, pr
     problems.add(f('resources.limits.memory'), props.resources.limits.memory, 'at least "256Mi" (25 % of it becomes shared_buffers)');
   }
   if (parseMemory(props.storage) === undefined) problems.add(f('storage'), props.storage, 'a positive Kubernetes storage quantity such as "50Gi" or "1Ti"');
+  if (props.walStorage !== undefined && parseMemory(props.walStorage) === undefined) problems.add(f('walStorage'), props.walStorage, 'a positive Kubernetes storage quantity such as "20Gi", or unset (pg_wal on the data volume)');
   if (props.storageClass !== undefined && !isDnsSubdomain(props.storageClass)) problems.add(f('storageClass'), props.storageClass, 'a StorageClass name (a DNS subdomain)');
   const maxConnections = props.maxConnections ?? 200;
   const validMax = isIntegerIn(maxConnections, 1, 10000);

@@ -92,7 +92,7 @@ export class PostgresCluster extends Construct {
     const parameters = cnpgPostgresParameters({
       memoryLimit: props.resources.limits.memory,
       maxConnections: props.maxConnections,
-      volumeSize: props.storage,
+      volumeSize: props.walStorage ?? props.storage, // the volume that holds pg_wal
       archiveTimeoutSeconds: backup ? backup.archiveTimeoutSeconds ?? 60 : undefined,
     });
     const storeName = `${name}-backups`;
@@ -114,6 +114,7 @@ export class PostgresCluster extends Construct {
       enableSuperuserAccess: props.superuserSecretName !== undefined,
       superuserSecret: props.superuserSecretName ? { name: props.superuserSecretName } : undefined,
       storage: { size: props.storage, storageClass: props.storageClass },
+      walStorage: props.walStorage !== undefined ? { size: props.walStorage, storageClass: props.storageClass } : undefined,
       resources: props.resources,
       affinity: {
         enablePodAntiAffinity: true,
